@@ -1,0 +1,1 @@
+"""Press release in, extraction records out (``lgkg.extract``)."""

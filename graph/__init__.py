@@ -1,0 +1,1 @@
+"""Extraction records to RDF, and the stores that hold it (``lgkg.graph``)."""

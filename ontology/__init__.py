@@ -1,0 +1,1 @@
+"""The lgkg ontology, SHACL shapes and reference vocabularies (data files)."""

@@ -1,0 +1,1 @@
+"""Named SPARQL queries (``lgkg.queries``)."""
