@@ -1,0 +1,223 @@
+"""Partnership events: who formed, joined, left or ended what, when, with what status.
+
+Each sentence's triggers (:mod:`lgkg.extract.triggers`) are tied to the
+bodies the parse makes their agents: the subject of the trigger verb (or of
+the verb it hangs from), the members named inside a partnership noun
+("a merger between A and B"), the possessor ("A's withdrawal"), and, for
+``formed``, the partners joined by "with". Candidates are then merged per
+(body, action) across the document (SPEC.md: one event per body, action
+and partnership).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Doc, Span, Token
+
+from lgkg.extract.dates import find_dates
+from lgkg.extract.mentions import Mention
+from lgkg.extract.records import Body, Event, Evidence
+from lgkg.extract.service import service_area_of_text
+from lgkg.extract.status import status_of
+from lgkg.extract.triggers import Trigger, find_triggers
+
+_UP_DEPS = {"xcomp", "ccomp", "advcl", "conj", "acl", "relcl", "pcomp", "prep", "pobj", "dobj", "attr", "amod", "compound", "nsubj", "appos", "oprd", "nmod", "npadvmod", "dep"}
+_DATE_PREPS = {"in", "from", "on", "since", "at", "during", "of", "effective", "with", "after"}
+_NOT_EVENT_DATE_PREPS = {"by", "until", "till", "before", "to", "through"}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    event: Event
+    sent_start: int  # token index of the sentence, to keep document order
+
+
+def _in(tok_i: int, m: Mention) -> bool:
+    return m.start <= tok_i < m.end
+
+
+def _mentions_in(tokens, mentions: list[Mention]) -> list[Mention]:
+    idx = {t.i for t in tokens}
+    return [m for m in mentions if any(i in idx for i in range(m.start, m.end))]
+
+
+def _subject_mentions(trigger: Token, mentions: list[Mention]) -> list[Mention]:
+    """Mentions in the subject of the trigger, or of the verbs and nouns it hangs from."""
+    cur = trigger
+    for _ in range(6):
+        subj = [c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass", "poss")]
+        agents = [g for c in cur.children if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by") for g in c.children if g.dep_ == "pobj"]
+        found = _mentions_in([t for s in subj + agents for t in s.subtree], mentions)
+        if found:
+            return found
+        if cur.dep_ == "relcl":
+            found = _mentions_in(cur.head.subtree, mentions)
+            found = [m for m in found if not any(_in(t.i, m) for t in cur.subtree)]
+            if found:
+                return found
+        if cur.dep_ not in _UP_DEPS or cur.head is cur:
+            break
+        cur = cur.head
+    return []
+
+
+def _object_tokens(trigger: Token) -> set[int]:
+    """Tokens in what the trigger acts on (the partnership joined or left)."""
+    out: set[int] = set()
+    for c in trigger.children:
+        if c.dep_ in ("dobj", "pobj", "attr", "oprd"):
+            out |= {t.i for t in c.subtree}
+        if c.dep_ in ("prep", "prt"):
+            out |= {t.i for g in c.children if g.dep_ in ("pobj", "pcomp") for t in g.subtree}
+    return out
+
+
+def _agents(trig: Trigger, sent: Span, mentions: list[Mention]) -> tuple[list[Mention], float]:
+    tok = trig.token
+    subject = _subject_mentions(tok, mentions)
+    if trig.action in ("joined", "left", "provides"):
+        obj = _object_tokens(tok)
+        subject = [m for m in subject if m.start not in obj]
+        if subject:
+            return subject, 0.85
+        if trig.action == "provides":
+            return [], 0.0
+        before = [m for m in mentions if m.end <= tok.i and m.start not in obj]
+        return (before[-1:], 0.55) if before else ([], 0.0)
+    inside = [m for m in _mentions_in(tok.subtree, mentions) if m not in subject]
+    if trig.kind == "noun":
+        inside = [m for m in inside if m.start not in _object_tokens(tok) or trig.action != "joined"]
+    found = subject + inside
+    if found:
+        return found, 0.8 if subject else 0.7
+    return list(mentions), 0.5
+
+
+def _event_date(sent: Span, trigger: Token, published: str | None) -> str:
+    """The date the sentence gives for the trigger's event, or ""."""
+    text = sent.text
+    base = sent.start_char
+    best: tuple[int, str] | None = None
+    for start, end, iso in find_dates(text, published):
+        char = base + start
+        tok = sent.doc.char_span(char, base + end, alignment_mode="expand")
+        if tok is None:
+            continue
+        prev = sent.doc[tok.start - 1].lower_ if tok.start > sent.start else ""
+        if prev in _NOT_EVENT_DATE_PREPS:
+            continue
+        anc = {a.i for a in tok.root.ancestors}
+        score = 0 if trigger.i in anc or trigger.head.i in anc else 1
+        score += 0 if prev in _DATE_PREPS else 1
+        cand = (score * 1000 + abs(tok.start - trigger.i), iso)
+        if best is None or cand < best:
+            best = cand
+    return best[1] if best else ""
+
+
+def _client(trigger: Token, sent: Span, mentions: list[Mention], providers: list[Mention]) -> Body | None:
+    """The body a service is provided to ("provide IT services to the LGA"), or None."""
+    objects = [t for c in trigger.children if c.dep_ == "dobj" for t in c.subtree]
+    if not objects or not service_area_of_text(" ".join(t.text for t in objects)) and not any(t.lemma_ in ("service", "support") for t in objects):
+        return None
+    for c in trigger.children:
+        if c.dep_ in ("dative", "prep") and c.lower_ in ("to", "for"):
+            for m in _mentions_in(c.subtree, mentions):
+                if m not in providers and m.kind != "reference":
+                    return m.body
+            ents = [e for e in sent.ents if e.label_ in ("ORG", "GPE", "NORP") and e.start >= c.i and e.end <= c.right_edge.i + 1]
+            if ents:
+                name = ents[0].text
+                return Body(name[4:] if name.lower().startswith("the ") else name)
+    return None
+
+
+def sentence_events(
+    sent: Span,
+    mentions: list[Mention],
+    *,
+    published: str | None,
+    context_area: str,
+    partnership: str,
+    evidence: Evidence,
+) -> list[Candidate]:
+    """Event candidates in one sentence (``mentions`` are this sentence's)."""
+    out: list[Candidate] = []
+    area = service_area_of_text(sent.text) or context_area
+    triggers = find_triggers(sent)
+    provided = {t.i for tr in triggers if tr.action == "provides" for t in tr.token.subtree}
+    joined_objects = {i for tr in triggers if tr.action in ("joined", "left") for i in _object_tokens(tr.token)}
+    for trig in triggers:
+        agents, conf = _agents(trig, sent, mentions)
+        if trig.action == "formed":
+            agents = [m for m in agents if m.start not in provided]
+        if not agents:
+            continue
+        existing = trig.action == "formed" and trig.token.i in joined_objects
+        client = None
+        if trig.action == "provides":
+            client = _client(trig.token, sent, mentions, agents)
+            if client is None:
+                continue
+        date = _event_date(sent, trig.token, published)
+        status, sconf = status_of(sent, trig.token, date or None, published)
+        if existing:  # "X will join the A-B shared service": A and B formed it already
+            date, status, sconf, conf = "", "done", 0.5, 0.5
+        seen: set[Body] = set()
+        for m in agents:
+            if m.body in seen or (client is not None and m.body == client):
+                continue
+            seen.add(m.body)
+            weight = 0.9 if m.kind == "name" else 0.75
+            event = Event(
+                body=m.body,
+                action=trig.action,
+                partnership=partnership,
+                service_area=area,
+                date=date,
+                status=status,
+                client=client,
+                evidence=evidence,
+                confidence=round(min(conf, sconf + 0.2) * weight, 3),
+                rule=trig.rule,
+            )
+            out.append(Candidate(event, sent.start))
+    return out
+
+
+_KIND_RANK = {"verb": 3, "particle": 3, "phrase": 2, "noun": 1}
+
+
+def _rank(e: Event) -> tuple[float, int]:
+    return (e.confidence, _KIND_RANK.get(e.rule.rsplit(".", 1)[-1], 0))
+
+
+def merge(candidates: list[Candidate], min_confidence: float = 0.3) -> list[Event]:
+    """One event per (body, action): the most confident, with a date where any candidate has one.
+
+    ``formed`` is dropped for a body that the same document says joined or
+    left, and ``ended`` with no named agent spreads to every member.
+    """
+    best: dict[tuple[Body, str], Event] = {}
+    dated: dict[tuple[Body, str], str] = {}
+    for cand in candidates:
+        e = cand.event
+        if e.confidence < min_confidence:
+            continue
+        key = (e.body, e.action)
+        if e.date and key not in dated:
+            dated[key] = e.date
+        if key not in best or _rank(e) > _rank(best[key]):
+            best[key] = e
+    actions_of: dict[Body, set[str]] = {}
+    for body, action in best:
+        actions_of.setdefault(body, set()).add(action)
+    out = []
+    for (body, action), e in best.items():
+        if action == "formed" and actions_of[body] & {"joined", "left"}:
+            continue
+        if not e.date and (body, action) in dated:
+            e = replace(e, date=dated[(body, action)])
+        out.append(e)
+    return out

@@ -1,0 +1,183 @@
+"""Who a sentence talks about: councils by name, by abbreviation and by reference.
+
+A :class:`Mention` ties a token span of the spaCy ``Doc`` to a :class:`Body`.
+Councils come from the gazetteer ruler (entities labelled ``COUNCIL``) and are
+resolved with the publication date, so an abolished council is chosen for an
+old article; abbreviations a document defines ("Cambridgeshire County Council
+(CCC)") are followed; references such as "the council", "both authorities"
+or "the three boroughs" are resolved to the councils named before them.
+Other public bodies (police, fire, NHS, associations) come from the model's
+ORG entities.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from lgkg.extract.gazetteer import Gazetteer
+from lgkg.extract.lexicon import load
+from lgkg.extract.records import Body
+
+COUNCIL_LABEL = "COUNCIL"
+_ACRONYM = re.compile(r"^[A-Z][A-Za-z&]{1,7}$")
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "both": 2}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of the doc (token indices) that names or refers to a body."""
+
+    start: int
+    end: int
+    body: Body
+    kind: str  # "name", "abbreviation", "reference" or "org"
+
+    def tokens(self, doc: Doc) -> Span:
+        return doc[self.start : self.end]
+
+
+def _public_body_words() -> frozenset[str]:
+    return frozenset(load("bodies")["public_body_words"])
+
+
+def _council_from_span(span: Span, gazetteer: Gazetteer, published: str | None) -> Body | None:
+    council = gazetteer.lookup(span.text, on_date=published)
+    if council is None and span.ent_id_:
+        council = gazetteer.by_code(span.ent_id_)
+    if council is None:
+        return None
+    return Body(council.short_name, council.code)
+
+
+def _org_body(span: Span) -> Body | None:
+    """A non-council public body named by an ORG entity, or None."""
+    words = {t.lower_ for t in span}
+    if not words & _public_body_words():
+        return None
+    text = span.text
+    if span[0].lower_ == "the":
+        text = span[1:].text
+    text = re.sub(r"'s$", "", text).strip()
+    return Body(text) if text else None
+
+
+def name_mentions(doc: Doc, gazetteer: Gazetteer, published: str | None) -> list[Mention]:
+    """Councils named in ``doc`` (ruler entities) and abbreviations the text defines for them."""
+    found: list[Mention] = []
+    aliases: dict[str, Body] = {}
+    for ent in doc.ents:
+        if ent.label_ != COUNCIL_LABEL:
+            continue
+        body = _council_from_span(ent, gazetteer, published)
+        if body is None:
+            continue
+        found.append(Mention(ent.start, ent.end, body, "name"))
+        nxt = doc[ent.end : ent.end + 3]
+        if len(nxt) == 3 and nxt[0].text == "(" and nxt[2].text == ")" and _ACRONYM.match(nxt[1].text):
+            aliases[nxt[1].text] = body
+    if aliases:
+        taken = {i for m in found for i in range(m.start, m.end)}
+        for tok in doc:
+            body = aliases.get(tok.text)
+            if body is not None and tok.i not in taken:
+                found.append(Mention(tok.i, tok.i + 1, body, "abbreviation"))
+    return sorted(found, key=lambda m: m.start)
+
+
+def org_mentions(doc: Doc, taken: set[int]) -> list[Mention]:
+    """Public bodies other than UK councils (ORG entities with a public-body word)."""
+    out = []
+    for ent in doc.ents:
+        if ent.label_ != "ORG" or any(i in taken for i in range(ent.start, ent.end)):
+            continue
+        body = _org_body(ent)
+        if body is not None:
+            out.append(Mention(ent.start, ent.end, body, "org"))
+    return out
+
+
+def _reference_spans(doc: Doc) -> Iterator[tuple[int, int, bool, int | None]]:
+    """Token spans like "the council", "both authorities", "the three boroughs".
+
+    Yields ``(start, end, plural, number)``.
+    """
+    refs = load("references")
+    nouns = set(refs["council_nouns"])
+    plural_nouns = set(refs["plural_nouns"])
+    plural_dets = set(refs["plural_determiners"])
+    singular_dets = set(refs["singular_determiners"])
+    exclude = set(refs["exclude_modifiers"])
+    for tok in doc:
+        if tok.lower_ not in nouns or tok.ent_type_ in (COUNCIL_LABEL, "ORG", "PERSON"):
+            continue
+        if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in ("tax", "leader", "meeting", "officers", "staff", "members", "'s"):
+            if doc[tok.i + 1].lower_ != "'s":
+                continue
+        left = [t for t in tok.lefts]
+        left_words = [t.lower_ for t in left]
+        if any(w in exclude for w in left_words):
+            continue
+        plural = tok.lower_ in plural_nouns
+        if plural:
+            if not any(w in plural_dets for w in left_words):
+                continue
+        elif not any(w in singular_dets for w in left_words):
+            continue
+        start = min([t.i for t in left] + [tok.i])
+        number = next((_NUMBERS[w] for w in left_words if w in _NUMBERS), None)
+        yield start, tok.i + 1, plural, number
+
+
+def reference_mentions(doc: Doc, named: list[Mention]) -> list[Mention]:
+    """Resolve "the council" to the last council named, "both councils" to the last group named."""
+    by_sent: dict[int, list[Mention]] = {}
+    for m in named:
+        by_sent.setdefault(doc[m.start].sent.start, []).append(m)
+    councils_in_order = [m for m in named if m.body.is_council]
+    out: list[Mention] = []
+    for start, end, plural, number in _reference_spans(doc):
+        if any(m.start <= start < m.end for m in named):
+            continue
+        before = [m for m in councils_in_order if m.end <= start]
+        if not before:
+            continue
+        if not plural:
+            out.append(Mention(start, end, before[-1].body, "reference"))
+            continue
+        group = _last_group(doc, before, number)
+        out.extend(Mention(start, end, body, "reference") for body in group)
+    return out
+
+
+def _last_group(doc: Doc, before: list[Mention], number: int | None) -> list[Body]:
+    """The councils of the last sentence that named two or more (or ``number``) of them."""
+    sents: dict[int, list[Body]] = {}
+    for m in before:
+        bodies = sents.setdefault(doc[m.start].sent.start, [])
+        if m.body not in bodies:
+            bodies.append(m.body)
+    groups = [b for b in sents.values() if len(b) >= 2]
+    if number:
+        exact = [g for g in groups if len(g) == number]
+        if exact:
+            return exact[-1]
+        distinct: list[Body] = []
+        for m in before:
+            if m.body not in distinct:
+                distinct.append(m.body)
+        if len(distinct) >= number:
+            return distinct[:number]
+    return groups[-1] if groups else []
+
+
+def all_mentions(doc: Doc, gazetteer: Gazetteer, published: str | None) -> list[Mention]:
+    """Every council, body and resolved reference in ``doc``, in text order."""
+    named = name_mentions(doc, gazetteer, published)
+    taken = {i for m in named for i in range(m.start, m.end)}
+    orgs = org_mentions(doc, taken)
+    refs = reference_mentions(doc, named)
+    return sorted(named + orgs + refs, key=lambda m: (m.start, m.end))

@@ -1,0 +1,69 @@
+"""Amounts of money in text: "£1m", "£1.5 million", "£579,000", "$6 million", "1 million pounds".
+
+>>> [(a.amount, a.currency) for a in find_amounts("save £1.5 million and £579,000")]
+[(Decimal('1500000'), 'GBP'), (Decimal('579000'), 'GBP')]
+>>> [str(a.amount) for a in find_amounts("between £8m-£10m a year")]
+['10000000']
+>>> [str(a.amount) for a in find_amounts("2 million pounds")]
+['2000000']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+
+from lgkg.extract.lexicon import load
+
+
+@dataclass(frozen=True)
+class Amount:
+    start: int  # character offsets in the text searched
+    end: int
+    amount: Decimal
+    currency: str
+
+
+@cache
+def _regexes() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str], dict[str, str], dict[str, int]]:
+    data = load("money")
+    symbols: dict[str, str] = data["currency_symbols"]
+    words: dict[str, str] = data["currency_words"]
+    mags: dict[str, int] = data["magnitudes"]
+    sym = "".join(re.escape(s) for s in symbols)
+    mag = "|".join(sorted((re.escape(m) for m in mags), key=len, reverse=True))
+    num = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+    symbol_form = re.compile(
+        rf"(?P<cur>[{sym}])\s?(?P<num>{num})(?:\s?-?\s?(?P<mag>{mag})\b)?"
+        rf"(?:\s?(?:-|–|to)\s?(?:[{sym}])?\s?(?P<num2>{num})(?:\s?(?P<mag2>{mag})\b)?)?",
+        re.I,
+    )
+    word = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+    word_form = re.compile(rf"(?<![{sym}\d.,])(?P<num>{num})\s?(?:(?P<mag>{mag})\s)?(?P<word>{word})\b", re.I)
+    return symbol_form, word_form, symbols, words, mags
+
+
+def _value(num: str, mag: str | None, mags: dict[str, int]) -> Decimal:
+    value = Decimal(num.replace(",", ""))
+    if mag:
+        value *= mags[mag.lower()]
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value
+
+
+def find_amounts(text: str) -> list[Amount]:
+    """Every money amount in ``text``; for a range, the upper figure."""
+    symbol_form, word_form, symbols, words, mags = _regexes()
+    out: list[Amount] = []
+    for m in symbol_form.finditer(text):
+        mag = m.group("mag")
+        value = _value(m.group("num"), mag or m.group("mag2"), mags)
+        if m.group("num2"):
+            value = max(value, _value(m.group("num2"), m.group("mag2") or mag, mags))
+        out.append(Amount(m.start(), m.end(), value, symbols[m.group("cur")]))
+    for m in word_form.finditer(text):
+        if any(a.start <= m.start() < a.end for a in out):
+            continue
+        out.append(Amount(m.start(), m.end(), _value(m.group("num"), m.group("mag"), mags), words[m.group("word").lower()]))
+    return sorted(out, key=lambda a: a.start)

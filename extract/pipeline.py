@@ -1,0 +1,179 @@
+"""The extractor: a cleaned document through spaCy to extraction records.
+
+>>> from lgkg.extract.pipeline import Extractor            # doctest: +SKIP
+>>> from lgkg.extract.sources import source_from_text      # doctest: +SKIP
+>>> x = Extractor().extract(source_from_text(
+...     "Brent Council and Lewisham Council formed a shared IT service in April 2016.",
+...     name="example"))                                   # doctest: +SKIP
+>>> sorted((e.body.name, e.action, e.date) for e in x.events)  # doctest: +SKIP
+[('Brent', 'formed', '2016-04'), ('Lewisham', 'formed', '2016-04')]
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from lgkg import __version__
+from lgkg.extract.clean import CleanText, clean, document_meta
+from lgkg.extract.events import Candidate, merge, sentence_events
+from lgkg.extract.gazetteer import Gazetteer
+from lgkg.extract.mentions import COUNCIL_LABEL, Mention, all_mentions
+from lgkg.extract.model import load_model, model_version
+from lgkg.extract.partnerships import name_partnerships, partnership_label
+from lgkg.extract.quotes import QuoteFinder, merge_quotes
+from lgkg.extract.records import Body, Evidence, Extraction, Partnership, Quote, Saving
+from lgkg.extract.savings import sentence_savings
+from lgkg.extract.service import area_counts, decide, service_area_of_text
+from lgkg.extract.sources import SourceDoc
+
+
+@Language.component("line_sentences")
+def line_sentences(doc: Doc) -> Doc:
+    """Start a sentence after every line break, so headlines and list items stand alone."""
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if "\n" in prev.text or "\n" in prev.whitespace_:
+            tok.is_sent_start = True
+    return doc
+
+
+def build_nlp(gazetteer: Gazetteer) -> Language:
+    """The English model with the council ruler (before NER) and line-based sentence starts."""
+    nlp = load_model()
+    nlp.add_pipe("line_sentences", before="parser")
+    ruler = nlp.add_pipe(
+        "entity_ruler", name="council_ruler", before="ner", config={"phrase_matcher_attr": "ORTH", "validate": True}
+    )
+    with nlp.select_pipes(enable=[]):  # phrase patterns need only the tokenizer
+        ruler.add_patterns(gazetteer.ruler_patterns())
+    return nlp
+
+
+def extractor_version() -> str:
+    """What produced a graph: lgkg's version and the model's."""
+    return f"lgkg-{__version__}+{model_version()}"
+
+
+class Extractor:
+    """Turns :class:`SourceDoc` objects into :class:`Extraction` records."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None, nlp: Language | None = None):
+        self.gazetteer = gazetteer or Gazetteer.load()
+        self.nlp = nlp or build_nlp(self.gazetteer)
+        self.version = extractor_version()
+
+    def extract(self, source: SourceDoc) -> Extraction:
+        """Everything extracted from one document."""
+        return next(self.extract_many([source]))
+
+    def extract_many(
+        self, sources: Iterable[SourceDoc], batch_size: int = 16, n_process: int = 1
+    ) -> Iterator[Extraction]:
+        """Extract a stream of documents with ``nlp.pipe`` (in order)."""
+        cleaned = ((ct.text, ct) for ct in (clean(s) for s in sources))
+        for doc, ct in self.nlp.pipe(cleaned, as_tuples=True, batch_size=batch_size, n_process=n_process):
+            yield self.from_doc(doc, ct)
+
+    def from_doc(self, doc: Doc, ct: CleanText) -> Extraction:
+        """Read the facts of a parsed document."""
+        source = ct.source
+        published = source.published
+        mentions = all_mentions(doc, self.gazetteer, published)
+        by_sent: dict[int, list[Mention]] = {}
+        for m in mentions:
+            by_sent.setdefault(doc[m.start].sent.start, []).append(m)
+        doc_area = decide(area_counts(source.title or "")) or decide(area_counts(doc.text)) or "other"
+        named = name_partnerships(doc, mentions)
+        default_label = named[0] if named else ""
+
+        def evidence(sent: Span) -> Evidence:
+            start, end = ct.to_original(sent.start_char, sent.end_char)
+            return Evidence(source.raw[start:end].strip(), start, end)
+
+        candidates: list[Candidate] = []
+        quotes: list[Quote] = []
+        speakers: dict[int, tuple[str, Body | None]] = {}
+        finder = QuoteFinder(doc, mentions)
+        for sent in doc.sents:
+            sent_mentions = by_sent.get(sent.start, [])
+            ev = evidence(sent)
+            found, speaker = finder.sentence(sent, ev)
+            quotes.extend(found)
+            if speaker is not None:
+                speakers[sent.start] = (speaker.name, speaker.organisation)
+            if sent_mentions:
+                candidates.extend(
+                    sentence_events(
+                        sent,
+                        sent_mentions,
+                        published=published,
+                        context_area=doc_area,
+                        partnership=default_label,
+                        evidence=ev,
+                    )
+                )
+        events = merge(candidates)
+        members = list(dict.fromkeys(e.body for e in events if e.action in ("formed", "joined") and e.body.is_council))
+        label = default_label or partnership_label(members, events, doc_area)
+        events = [e if e.partnership else _with_label(e, label) for e in events]
+        savings: list[Saving] = []
+        for sent in doc.sents:
+            speaker, org = speakers.get(sent.start, (None, None))
+            savings.extend(
+                sentence_savings(
+                    sent,
+                    by_sent.get(sent.start, []),
+                    members=members,
+                    speaker=speaker,
+                    speaker_org=org if org is not None and org.is_council else None,
+                    partnership=label or None,
+                    evidence=evidence(sent),
+                )
+            )
+        partnerships = _partnerships(events, named)
+        return Extraction(
+            doc=document_meta(ct),
+            text=source.raw,
+            events=tuple(events),
+            savings=tuple(_dedupe_savings(savings)),
+            quotes=tuple(merge_quotes(quotes)),
+            partnerships=tuple(partnerships),
+            extractor_version=self.version,
+            extracted_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        )
+
+
+def _with_label(event, label: str):
+    from dataclasses import replace
+
+    return replace(event, partnership=label)
+
+
+def _dedupe_savings(savings: list[Saving]) -> list[Saving]:
+    seen: dict[tuple, Saving] = {}
+    for s in savings:
+        key = (s.who, s.amount, s.currency, s.period)
+        if key not in seen or s.confidence > seen[key].confidence:
+            seen[key] = s
+    return list(seen.values())
+
+
+def _partnerships(events, named: list[str]) -> list[Partnership]:
+    by_label: dict[str, list] = {}
+    for e in events:
+        by_label.setdefault(e.partnership, []).append(e)
+    out = []
+    for label, evs in by_label.items():
+        area = Counter(e.service_area for e in evs).most_common(1)[0][0]
+        members = tuple(dict.fromkeys(e.body for e in evs if e.action in ("formed", "joined")))
+        aliases = tuple(n for n in named if n != label)
+        out.append(Partnership(label, area, members, aliases))
+    return out
+
+
+__all__ = ["COUNCIL_LABEL", "Extractor", "build_nlp", "extractor_version", "service_area_of_text"]

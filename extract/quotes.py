@@ -1,0 +1,219 @@
+"""People quoted: who spoke, in what role, for which body.
+
+A speech verb ("said", "added", "commented") whose subject holds a person's
+name, or which is followed by one ("..., said Cllr Jane Smith"), makes a
+quote; "he said" and "Mr Smith added" are tied to the person named before.
+The words around the name in the subject ("Leader of X Council",
+"cabinet member for Finance at X Council") give the role, and the body
+named in them the organisation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.tokens import Doc, Span, Token
+
+from lgkg.extract.lexicon import load
+from lgkg.extract.mentions import Mention
+from lgkg.extract.records import Body, Evidence, Quote
+
+
+@dataclass
+class Speaker:
+    name: str
+    role: str
+    organisation: Body | None
+
+
+@cache
+def _speech() -> dict:
+    return load("speech")
+
+
+@cache
+def titles() -> frozenset[str]:
+    """Honorifics stripped from names ("Cllr", "Councillor", "Dr"), lower-case."""
+    return frozenset(w.lower() for w in load("people")["honorifics"])
+
+
+@cache
+def _name_prefixes() -> frozenset[str]:
+    people = load("people")
+    return frozenset(w.lower() for w in people["honorifics"] + people["role_titles"])
+
+
+def strip_titles(name: str) -> str:
+    """A person's name without leading honorifics or trailing post-nominals.
+
+    >>> strip_titles("Cllr Fiona Colley")
+    'Fiona Colley'
+    >>> strip_titles("Councillor Dr Jane Smith OBE")
+    'Jane Smith'
+    """
+    words = name.replace(",", " ").split()
+    t = _name_prefixes()
+    post = frozenset(w.lower() for w in load("people")["postnominals"])
+    while words and words[0].lower().rstrip(".") in t:
+        words.pop(0)
+    while words and (words[-1].lower().rstrip(".") in post or words[-1].lower() == "'s"):
+        words.pop()
+    return " ".join(words).strip(" '\"")
+
+
+def _person_spans(tokens: Span | list[Token]) -> list[Span]:
+    doc = tokens[0].doc if len(tokens) else None
+    if doc is None:
+        return []
+    idx = {t.i for t in tokens}
+    out = [e for e in doc.ents if e.label_ == "PERSON" and e.start in idx]
+    if out:
+        return out
+    # A title followed by capitalised words ("Cllr Cox") where the model saw no PERSON.
+    t = titles()
+    toks = list(tokens)
+    for i, tok in enumerate(toks):
+        if tok.lower_.rstrip(".") in t and i + 1 < len(toks) and toks[i + 1].is_title:
+            j = i + 1
+            while j < len(toks) and toks[j].is_title and toks[j].ent_type_ not in ("ORG", "COUNCIL"):
+                j += 1
+            return [doc[tok.i : toks[j - 1].i + 1]]
+    return []
+
+
+def _role_and_org(subject: list[Token], person: Span, mentions: list[Mention]) -> tuple[str, Body | None]:
+    idx = {t.i for t in subject} - set(range(person.start, person.end))
+    t = titles()
+    role_idx = sorted(i for i in idx if not (doc_tok := person.doc[i]).is_punct or doc_tok.text in ",&")
+    role_idx = [i for i in role_idx if person.doc[i].lower_.rstrip(".") not in t]
+    runs: list[list[int]] = []
+    for i in role_idx:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    parts = [person.doc[r[0] : r[-1] + 1].text.strip(" ,") for r in runs]
+    role = ", ".join(p for p in parts if p)
+    role = re.sub(r"^(?:the|a|an)\s+", "", role, flags=re.I)
+    in_role = [m for m in mentions if any(i in idx for i in range(m.start, m.end))]
+    bodies = list(dict.fromkeys(m.body for m in in_role))
+    org = bodies[0] if len(bodies) == 1 else None
+    if org is None and not bodies:
+        ents = [e for e in person.doc.ents if e.label_ == "ORG" and e.start in idx]
+        if ents:
+            name = ents[0].text
+            org = Body(name[4:] if name.lower().startswith("the ") else name)
+    return role, org
+
+
+def _subject_tokens(verb: Token) -> list[Token]:
+    subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if subj:
+        return [t for s in subj for t in s.subtree]
+    # "..., said Cllr Jane Smith, leader of X Council."
+    after = [c for c in verb.rights if c.dep_ in ("nsubj", "dobj", "attr", "npadvmod", "appos", "dep")]
+    return [t for s in after for t in s.subtree]
+
+
+def _is_anonymous(subject: list[Token]) -> bool:
+    anon = set(_speech()["anonymous"])
+    return any(t.lower_ in anon and t.dep_ in ("nsubj", "nsubjpass") for t in subject)
+
+
+class QuoteFinder:
+    """Walks a document's sentences in order, remembering who spoke last."""
+
+    def __init__(self, doc: Doc, mentions: list[Mention]):
+        self.doc = doc
+        self.mentions = mentions
+        self.known: dict[str, Speaker] = {}  # full name -> speaker
+        self.last: Speaker | None = None
+
+    def _resolve(self, name: str) -> Speaker | None:
+        """A surname or a full name seen before."""
+        for full, sp in self.known.items():
+            if full == name or full.split()[-1] == name.split()[-1]:
+                return sp
+        return None
+
+    def sentence(self, sent: Span, evidence: Evidence) -> tuple[list[Quote], Speaker | None]:
+        """Quotes attributed in ``sent``, and the speaker of the sentence's quoted words if known."""
+        verbs = set(_speech()["verbs"])
+        pronouns = set(_speech()["pronouns"])
+        quotes: list[Quote] = []
+        speaker: Speaker | None = None
+        for tok in sent:
+            if (tok.lemma_ or tok.text).lower() not in verbs or not tok.pos_ in ("VERB", "AUX"):
+                continue
+            subject = _subject_tokens(tok)
+            if not subject or _is_anonymous(subject):
+                continue
+            persons = _person_spans(subject)
+            sp: Speaker | None = None
+            conf = 0.85
+            if persons:
+                person = persons[0]
+                name = strip_titles(person.text)
+                if not name:
+                    continue
+                role, org = _role_and_org(subject, person, self.mentions)
+                prior = self._resolve(name)
+                if len(name.split()) == 1 or (prior is not None and not role):
+                    if prior is None:
+                        if len(name.split()) == 1:
+                            continue
+                    else:
+                        sp, conf = prior, 0.75
+                if sp is None:
+                    sp = Speaker(name, role, org)
+                    if prior is not None and not org:
+                        sp.organisation = prior.organisation
+                        sp.role = sp.role or prior.role
+                    self.known[name] = sp
+            elif any(t.lower_ in pronouns and t.dep_ in ("nsubj",) for t in subject) and self.last:
+                sp, conf = self.last, 0.7
+            if sp is None:
+                continue
+            self.last = sp
+            speaker = sp
+            quotes.append(
+                Quote(
+                    speaker=sp.name,
+                    role=sp.role,
+                    organisation=sp.organisation,
+                    text=_said_text(sent, tok),
+                    evidence=evidence,
+                    confidence=conf,
+                    rule="quote.speech-verb",
+                )
+            )
+        if speaker is None and '"' in sent.text and self.last is not None and _continues_quote(sent):
+            speaker = self.last
+        return quotes, speaker
+
+
+def _continues_quote(sent: Span) -> bool:
+    return sent.text.lstrip().startswith('"')
+
+
+def _said_text(sent: Span, verb: Token) -> str:
+    m = re.search(r'"([^"]+)"?', sent.text)
+    if m:
+        return m.group(1).strip()
+    ccomp = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp")]
+    if ccomp:
+        sub = list(ccomp[0].subtree)
+        return sent.doc[sub[0].i : sub[-1].i + 1].text
+    return sent.text
+
+
+def merge_quotes(quotes: list[Quote]) -> list[Quote]:
+    """One quote per (speaker, organisation), the first said."""
+    seen: dict[tuple[str, Body | None], Quote] = {}
+    for q in quotes:
+        key = (q.speaker.lower(), q.organisation)
+        if key not in seen:
+            seen[key] = q
+    return list(seen.values())

@@ -1,0 +1,166 @@
+"""Money saved: amount, currency, period, who saves, and who said so.
+
+Only amounts tied to a saving word ("save", "savings") count; costs, budgets,
+contract values and grants do not (SPEC.md "savings"). "Each council will
+save £1m a year" gives one saving per council; a saving of the partnership
+as a whole has no ``who``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from spacy.tokens import Span, Token
+
+from lgkg.extract.lexicon import load
+from lgkg.extract.mentions import Mention
+from lgkg.extract.money import Amount, find_amounts
+from lgkg.extract.records import Body, Evidence, Saving
+
+_WINDOW = 8  # tokens between a saving word and its amount
+
+
+@cache
+def _words() -> dict[str, frozenset[str]]:
+    d = load("money")
+    return {
+        "save": frozenset(d["saving_lemmas"]),
+        "not": frozenset(d["not_saving_lemmas"]),
+        "each": frozenset(d["each_words"]),
+        "preps": frozenset(d["over_years_preps"]),
+        "numbers": d["number_words"],
+    }
+
+
+@cache
+def _per_year() -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(p) for p in load("money")["per_year"])
+
+
+def _lemma(t: Token) -> str:
+    return (t.lemma_ or t.text).lower()
+
+
+def _tokens_of(sent: Span, a: Amount) -> Span | None:
+    return sent.doc.char_span(sent.start_char + a.start, sent.start_char + a.end, alignment_mode="expand")
+
+
+def _is_saving(sent: Span, span: Span) -> tuple[bool, Token | None]:
+    """Is the amount at ``span`` money saved? Returns the saving word it hangs on."""
+    words = _words()
+    for anc in span.root.ancestors:
+        lemma = _lemma(anc)
+        if lemma in words["save"] or anc.lower_ in words["save"]:
+            return True, anc
+        if lemma in words["not"] and anc.pos_ in ("NOUN", "VERB"):
+            break
+        if anc.pos_ == "VERB" and anc.dep_ in ("ROOT", "ccomp", "conj"):
+            break
+    for child in span.root.subtree:
+        if (_lemma(child) in words["save"]) and child.i >= span.end:
+            return True, child
+    lo, hi = max(sent.start, span.start - _WINDOW), min(sent.end, span.end + 3)
+    before = sent.doc[lo : span.start]
+    after = sent.doc[span.end : hi]
+    for tok in reversed(before):
+        if _lemma(tok) in words["not"]:
+            return False, None
+        if _lemma(tok) in words["save"] or tok.lower_ in words["save"]:
+            return True, tok
+    for tok in after:
+        if tok.lower_ in ("savings", "saving", "saved"):
+            return True, tok
+    return False, None
+
+
+def _period(sent: Span, span: Span) -> str:
+    words = _words()
+    lo = max(sent.start, span.start - 3)
+    window = [t.lower_ for t in sent.doc[lo : min(sent.end, span.end + 10)]]
+    text = " ".join(window)
+    for phrase in _per_year():
+        if re.search(rf"(?<![\w]){re.escape(' '.join(phrase))}(?![\w])", text):
+            return "P1Y"
+    after = [t for t in sent.doc[span.end : min(sent.end, span.end + 12)]]
+    for i, tok in enumerate(after):
+        if tok.lower_ in words["preps"]:
+            rest = [t.lower_ for t in after[i + 1 : i + 6]]
+            for j, w in enumerate(rest):
+                if w in ("year", "years") and j >= 1:
+                    n = rest[j - 1]
+                    if n.isdigit():
+                        return f"P{int(n)}Y"
+                    if n in words["numbers"] and isinstance(words["numbers"][n], int):
+                        return f"P{words['numbers'][n]}Y"
+                if w == "decade":
+                    return "P10Y"
+                if w in ("month", "months") and j >= 1 and rest[j - 1].isdigit():
+                    return f"P{int(rest[j - 1])}M"
+    return ""
+
+
+def _who(sent: Span, cue: Token | None, span: Span, mentions: list[Mention], members: list[Body], speaker_org: Body | None) -> list[Body | None]:
+    words = _words()
+    lowers = [t.lower_ for t in sent]
+    window = sent.doc[max(sent.start, span.start - 12) : min(sent.end, span.end + 12)]
+    for i, tok in enumerate(window):
+        if tok.lower_ in ("each", "every") and i + 1 < len(window):
+            nxt = window[i + 1].lower_
+            if nxt in ("council", "authority", "borough", "partner", "of", "organisation", "district"):
+                group = [m.body for m in mentions if m.body.is_council]
+                group = list(dict.fromkeys(group)) if len(set(group)) >= 2 else members
+                if group:
+                    return list(group)
+    del lowers, words
+    if cue is not None:
+        for child in cue.children:
+            if child.dep_ in ("dative", "dobj", "iobj") and child.i < span.start:
+                named = [m for m in mentions if m.start <= child.i < m.end and m.kind in ("name", "abbreviation")]
+                if named:
+                    return [named[0].body]
+        subj = [c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")]
+        for s in subj:
+            if s.lower_ in ("we", "i") and speaker_org is not None:
+                return [speaker_org]
+            named = [m for m in mentions if any(m.start <= t.i < m.end for t in s.subtree)]
+            if len({m.body for m in named}) == 1 and named[0].kind in ("name", "abbreviation"):
+                return [named[0].body]
+    return [None]
+
+
+def sentence_savings(
+    sent: Span,
+    mentions: list[Mention],
+    *,
+    members: list[Body],
+    speaker: str | None,
+    speaker_org: Body | None,
+    partnership: str | None,
+    evidence: Evidence,
+) -> list[Saving]:
+    """Savings stated in one sentence."""
+    out: list[Saving] = []
+    for amount in find_amounts(sent.text):
+        span = _tokens_of(sent, amount)
+        if span is None or amount.amount <= 0:
+            continue
+        ok, cue = _is_saving(sent, span)
+        if not ok:
+            continue
+        period = _period(sent, span)
+        for who in _who(sent, cue, span, mentions, members, speaker_org):
+            out.append(
+                Saving(
+                    who=who,
+                    amount=amount.amount,
+                    currency=amount.currency,
+                    period=period,
+                    partnership=partnership,
+                    speaker=speaker,
+                    evidence=evidence,
+                    confidence=0.8 if cue is not None else 0.6,
+                    rule="saving.amount",
+                )
+            )
+    return out

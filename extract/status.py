@@ -1,0 +1,97 @@
+"""An event's status as of publication: ``proposed``, ``agreed`` or ``done``.
+
+Read from the modality and tense around the trigger word and from the
+event's date against the publication date (SPEC.md, "Status").
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from spacy.tokens import Span, Token
+
+from lgkg.extract.dates import compare
+from lgkg.extract.lexicon import load
+
+PROPOSED, AGREED, DONE = "proposed", "agreed", "done"
+
+
+@cache
+def _cues() -> dict[str, frozenset]:
+    d = load("status")
+    return {
+        "strong": frozenset(d["proposed_lemmas"]),
+        "weak": frozenset(d["proposed_weak_lemmas"]),
+        "agreed": frozenset(d["agreed_lemmas"]),
+        "strong_phrases": frozenset(tuple(p) for p in d["proposed_phrases"]),
+        "agreed_phrases": frozenset(tuple(p) for p in d["agreed_phrases"]),
+        "done_phrases": frozenset(tuple(p) for p in d["done_phrases"]),
+    }
+
+
+def _has_phrase(lemmas: list[str], phrases: frozenset) -> bool:
+    for p in phrases:
+        n = len(p)
+        for i in range(len(lemmas) - n + 1):
+            if tuple(lemmas[i : i + n]) == p:
+                return True
+    return False
+
+
+def _lemmas(tokens) -> list[str]:
+    return [t.lemma_.lower() if t.lemma_ else t.lower_ for t in tokens]
+
+
+def _is_future(trigger: Token) -> bool:
+    for tok in (trigger, trigger.head):
+        for child in tok.children:
+            if child.dep_ == "aux" and child.lower_ in ("will", "shall", "'ll", "wo"):
+                return True
+        if tok.dep_ == "xcomp" and tok.head.lemma_ in ("be", "set", "due", "go", "plan", "expect"):
+            return True
+    return False
+
+
+def _is_past(trigger: Token) -> bool:
+    if trigger.tag_ == "VBD":
+        return True
+    if trigger.tag_ == "VBN" and any(c.dep_ == "aux" and c.lemma_ == "have" for c in trigger.children):
+        return True
+    return trigger.tag_ in ("VBN",) and trigger.dep_ in ("ROOT", "conj")
+
+
+def status_of(
+    sent: Span, trigger: Token, date: str | None = None, published: str | None = None
+) -> tuple[str, float]:
+    """The status of the event that ``trigger`` names in ``sent``, and a confidence.
+
+    >>> import spacy
+    >>> nlp = spacy.blank("en")
+    >>> doc = nlp("The councils will be asked to approve the plan.")
+    >>> status_of(doc[:], doc[7])[0]
+    'proposed'
+    """
+    cues = _cues()
+    lemmas = _lemmas(sent)
+    words = [t.lower_ for t in sent]
+    strong = any(lem in cues["strong"] for lem in lemmas) or _has_phrase(lemmas, cues["strong_phrases"]) or _has_phrase(words, cues["strong_phrases"])
+    weak = any(lem in cues["weak"] for lem in lemmas)
+    agreed_tokens = [t for t in sent if (t.lemma_ or t.lower_).lower() in cues["agreed"]]
+    agreed_past = any(t.tag_ in ("VBD", "VBN") for t in agreed_tokens) or any(
+        t.pos_ == "NOUN" for t in agreed_tokens
+    )
+    agreed = bool(agreed_tokens) or _has_phrase(lemmas, cues["agreed_phrases"])
+    future = _is_future(trigger)
+    if strong:
+        status, conf = PROPOSED, 0.75
+    elif weak and not agreed_past:
+        status, conf = PROPOSED, 0.65
+    elif agreed or future:
+        status, conf = AGREED, 0.65
+    else:
+        status, conf = DONE, 0.7 if _is_past(trigger) else 0.6
+    if date and published and compare(date, published) > 0 and status == DONE:
+        status, conf = AGREED, 0.7
+    if status == AGREED and date and published and compare(date, published) < 0 and not future:
+        status, conf = DONE, 0.6
+    return status, conf

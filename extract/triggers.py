@@ -1,0 +1,110 @@
+"""Words that name a partnership action, found on the parse (SPEC.md "Actions").
+
+A :class:`Trigger` is a token with the action it signals: a verb ("join",
+"pull out", "wound up"), a noun ("merger", "withdrawal", "a shared legal
+service") or a fixed phrase ("serve notice", "stop sharing"). The word lists
+are ``extract/patterns/actions.json``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from spacy.tokens import Span, Token
+
+from lgkg.extract.lexicon import load
+
+
+@dataclass(frozen=True)
+class Trigger:
+    token: Token
+    action: str
+    kind: str  # "verb", "particle", "noun", "phrase"
+
+    @property
+    def rule(self) -> str:
+        return f"event.{self.action}.{self.kind}"
+
+
+@cache
+def _table() -> dict[str, Any]:
+    return load("actions")
+
+
+def _lemma(tok: Token) -> str:
+    return (tok.lemma_ or tok.text).lower()
+
+
+def _particles(tok: Token) -> set[str]:
+    out = {c.lower_ for c in tok.children if c.dep_ in ("prt", "advmod", "prep", "dobj", "npadvmod")}
+    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    if nxt is not None:
+        out.add(nxt.lower_)
+    return out
+
+
+def _phrase_at(sent: Span, i: int, phrase: tuple[str, ...]) -> bool:
+    toks = sent.doc[i : i + len(phrase)]
+    if len(toks) != len(phrase) or toks[-1].i >= sent.end:
+        return False
+    return all(_lemma(t) == p or t.lower_ == p for t, p in zip(toks, phrase, strict=True))
+
+
+def _noun_object_ok(tok: Token) -> bool:
+    """For ambiguous nouns ("end", "split"): is it the end *of a partnership*?"""
+    share_words = {"partnership", "arrangement", "service", "services", "sharing", "agreement", "committee", "executive", "chief", "joint", "shared", "deal", "contract", "relationship", "collaboration", "company"}
+    for child in tok.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            words = {t.lower_ for t in child.subtree}
+            if words & share_words and not any(t.ent_type_ == "DATE" for t in child.subtree):
+                return True
+    return False
+
+
+def _match(tok: Token, sent: Span, action: str, stage: str) -> Trigger | None:
+    spec = _table()[action]
+    lemma = _lemma(tok)
+    is_verb = tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")
+    if stage == "particle" and is_verb:
+        particles = spec.get("verb_particles", {}).get(lemma)
+        if particles and _particles(tok) & set(particles):
+            return Trigger(tok, action, "particle")
+    elif stage == "phrase":
+        for phrase in spec.get("phrases", ()):
+            if _phrase_at(sent, tok.i, tuple(phrase)):
+                return Trigger(tok, action, "phrase")
+    elif stage == "word" and is_verb:
+        if lemma in spec.get("verbs", ()):
+            return Trigger(tok, action, "verb")
+    elif stage == "word" and tok.pos_ in ("NOUN", "PROPN"):
+        if lemma in spec.get("nouns", ()) or tok.lower_ in spec.get("nouns", ()):
+            if lemma in spec.get("noun_needs_object", ()) and not _noun_object_ok(tok):
+                return None
+            return Trigger(tok, action, "noun")
+        if lemma in spec.get("weak_nouns", ()) or tok.lower_ in spec.get("weak_nouns", ()):
+            mods = {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound", "nmod")}
+            if tok.i > sent.start:
+                mods.add(tok.nbor(-1).lower_)
+            if mods & set(spec.get("weak_noun_modifiers", ())):
+                return Trigger(tok, action, "noun")
+    return None
+
+
+def find_triggers(sent: Span) -> list[Trigger]:
+    """Every action trigger in ``sent``, at most one action per token.
+
+    Particle verbs and fixed phrases win over bare words ("join together" is
+    ``formed``, not ``joined``); among actions, ``precedence`` in the data
+    file decides.
+    """
+    precedence: list[str] = _table()["precedence"]
+    found: list[Trigger] = []
+    for tok in sent:
+        for stage in ("particle", "phrase", "word"):
+            trig = next((t for a in precedence if (t := _match(tok, sent, a, stage))), None)
+            if trig is not None:
+                found.append(trig)
+                break
+    return found
