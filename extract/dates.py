@@ -53,12 +53,16 @@ _NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)\d\d)\b")
 _ISO = re.compile(r"\b((?:19|20)\d\d)-(\d\d)(?:-(\d\d))?\b")
 _Y = re.compile(rf"(?<![/\d£$€.,]){_YEAR}")
 _FIN_YEAR = re.compile(r"\b(?:19|20)\d\d\s*/\s*\d{2,4}\b")
-_REL_MONTH = re.compile(rf"\b(next|last|this|from|in|by|until)?\s*{_MONTH}\s+(next|last|this)\s+year\b", re.I)
+_REL_MONTH = re.compile(
+    rf"\b(next|last|this|from|in|by|until)?\s*{_MONTH}\s+(next|last|this)\s+year\b", re.I
+)
 _NEXT_MONTH = re.compile(rf"\b(next|last|this)\s+{_MONTH}\b", re.I)
 _REL_YEAR = re.compile(r"\b(next|last|this|the\s+following|the\s+previous)\s+year\b", re.I)
 _DAY_MONTH = re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\b(?!,?\s+(?:19|20)\d\d)", re.I)
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!,?\s+(?:19|20)\d\d)", re.I)
-_BARE_MONTH = re.compile(rf"\b(?:in|from|on|by|until|since|during)\s+{_MONTH}\b(?!\s+(?:19|20)\d\d)", re.I)
+_BARE_MONTH = re.compile(
+    rf"\b(?:in|from|on|by|until|since|during)\s+{_MONTH}\b(?!\s+(?:19|20)\d\d)", re.I
+)
 
 
 def _pub_parts(published: str | None) -> tuple[int, int | None, int | None] | None:
@@ -147,7 +151,10 @@ def find_dates(text: str, published: str | None = None) -> list[tuple[int, int, 
     for m in _REL_YEAR.finditer(text):
         if pub:
             rel = m.group(1).lower().split()[-1]
-            add(*m.span(), str(pub[0] + {"next": 1, "following": 1, "last": -1, "previous": -1}.get(rel, 0)))
+            add(
+                *m.span(),
+                str(pub[0] + {"next": 1, "following": 1, "last": -1, "previous": -1}.get(rel, 0)),
+            )
         else:
             taken.append(m.span())
     for pattern in (_DAY_MONTH, _MONTH_DAY, _BARE_MONTH):

@@ -13,16 +13,36 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from spacy.tokens import Doc, Span, Token
-
 from lgkg.extract.dates import find_dates
-from lgkg.extract.mentions import Mention
+from lgkg.extract.mentions import Mention, can_be_member
+from lgkg.extract.partnerships import is_partnership_reference
 from lgkg.extract.records import Body, Event, Evidence
 from lgkg.extract.service import service_area_of_text
 from lgkg.extract.status import status_of
 from lgkg.extract.triggers import Trigger, find_triggers
+from spacy.tokens import Span, Token
 
-_UP_DEPS = {"xcomp", "ccomp", "advcl", "conj", "acl", "relcl", "pcomp", "prep", "pobj", "dobj", "attr", "amod", "compound", "nsubj", "appos", "oprd", "nmod", "npadvmod", "dep"}
+_UP_DEPS = {
+    "xcomp",
+    "ccomp",
+    "advcl",
+    "conj",
+    "acl",
+    "relcl",
+    "pcomp",
+    "prep",
+    "pobj",
+    "dobj",
+    "attr",
+    "amod",
+    "compound",
+    "nsubj",
+    "appos",
+    "oprd",
+    "nmod",
+    "npadvmod",
+    "dep",
+}
 _DATE_PREPS = {"in", "from", "on", "since", "at", "during", "of", "effective", "with", "after"}
 _NOT_EVENT_DATE_PREPS = {"by", "until", "till", "before", "to", "through"}
 
@@ -47,7 +67,13 @@ def _subject_mentions(trigger: Token, mentions: list[Mention]) -> list[Mention]:
     cur = trigger
     for _ in range(6):
         subj = [c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass", "poss")]
-        agents = [g for c in cur.children if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by") for g in c.children if g.dep_ == "pobj"]
+        agents = [
+            g
+            for c in cur.children
+            if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by")
+            for g in c.children
+            if g.dep_ == "pobj"
+        ]
         found = _mentions_in([t for s in subj + agents for t in s.subtree], mentions)
         if found:
             return found
@@ -87,7 +113,9 @@ def _agents(trig: Trigger, sent: Span, mentions: list[Mention]) -> tuple[list[Me
         return (before[-1:], 0.55) if before else ([], 0.0)
     inside = [m for m in _mentions_in(tok.subtree, mentions) if m not in subject]
     if trig.kind == "noun":
-        inside = [m for m in inside if m.start not in _object_tokens(tok) or trig.action != "joined"]
+        inside = [
+            m for m in inside if m.start not in _object_tokens(tok) or trig.action != "joined"
+        ]
     found = subject + inside
     if found:
         return found, 0.8 if subject else 0.7
@@ -116,17 +144,28 @@ def _event_date(sent: Span, trigger: Token, published: str | None) -> str:
     return best[1] if best else ""
 
 
-def _client(trigger: Token, sent: Span, mentions: list[Mention], providers: list[Mention]) -> Body | None:
+def _client(
+    trigger: Token, sent: Span, mentions: list[Mention], providers: list[Mention]
+) -> Body | None:
     """The body a service is provided to ("provide IT services to the LGA"), or None."""
     objects = [t for c in trigger.children if c.dep_ == "dobj" for t in c.subtree]
-    if not objects or not service_area_of_text(" ".join(t.text for t in objects)) and not any(t.lemma_ in ("service", "support") for t in objects):
+    if not objects or (
+        not service_area_of_text(" ".join(t.text for t in objects))
+        and not any(t.lemma_ in ("service", "support") for t in objects)
+    ):
         return None
     for c in trigger.children:
         if c.dep_ in ("dative", "prep") and c.lower_ in ("to", "for"):
             for m in _mentions_in(c.subtree, mentions):
                 if m not in providers and m.kind != "reference":
                     return m.body
-            ents = [e for e in sent.ents if e.label_ in ("ORG", "GPE", "NORP") and e.start >= c.i and e.end <= c.right_edge.i + 1]
+            ents = [
+                e
+                for e in sent.ents
+                if e.label_ in ("ORG", "GPE", "NORP")
+                and e.start >= c.i
+                and e.end <= c.right_edge.i + 1
+            ]
             if ents:
                 name = ents[0].text
                 return Body(name[4:] if name.lower().startswith("the ") else name)
@@ -147,11 +186,39 @@ def sentence_events(
     area = service_area_of_text(sent.text) or context_area
     triggers = find_triggers(sent)
     provided = {t.i for tr in triggers if tr.action == "provides" for t in tr.token.subtree}
-    joined_objects = {i for tr in triggers if tr.action in ("joined", "left") for i in _object_tokens(tr.token)}
+    joined_objects = {
+        i for tr in triggers if tr.action in ("joined", "left") for i in _object_tokens(tr.token)
+    }
     for trig in triggers:
         agents, conf = _agents(trig, sent, mentions)
+        if trig.action == "ended" and not any(m.body.is_council for m in agents):
+            if is_partnership_reference(trig.token):
+                date = _event_date(sent, trig.token, published)
+                status, sconf = status_of(sent, trig.token, date or None, published)
+                out.append(
+                    Candidate(
+                        Event(
+                            ALL_MEMBERS,
+                            "ended",
+                            partnership,
+                            area,
+                            date,
+                            status,
+                            None,
+                            evidence,
+                            round(sconf, 3),
+                            trig.rule,
+                        ),
+                        sent.start,
+                    )
+                )
+            continue
         if trig.action == "formed":
             agents = [m for m in agents if m.start not in provided]
+        if trig.action != "provides":
+            agents = [m for m in agents if can_be_member(m.body)]
+        if trig.action == "joined" and len({m.body for m in agents if m.body.is_council}) >= 2:
+            trig = Trigger(trig.token, "formed", trig.kind)  # founders signing up together
         if not agents:
             continue
         existing = trig.action == "formed" and trig.token.i in joined_objects
@@ -186,6 +253,10 @@ def sentence_events(
     return out
 
 
+ALL_MEMBERS = Body("*every member*")  # an "ended" whose agent is the partnership itself
+
+_STATUS_ORDER = {"proposed": 0, "agreed": 1, "done": 2}
+
 _KIND_RANK = {"verb": 3, "particle": 3, "phrase": 2, "noun": 1}
 
 
@@ -193,7 +264,7 @@ def _rank(e: Event) -> tuple[float, int]:
     return (e.confidence, _KIND_RANK.get(e.rule.rsplit(".", 1)[-1], 0))
 
 
-def merge(candidates: list[Candidate], min_confidence: float = 0.3) -> list[Event]:
+def merge(candidates: list[Candidate], min_confidence: float = 0.45) -> list[Event]:
     """One event per (body, action): the most confident, with a date where any candidate has one.
 
     ``formed`` is dropped for a body that the same document says joined or
@@ -201,6 +272,7 @@ def merge(candidates: list[Candidate], min_confidence: float = 0.3) -> list[Even
     """
     best: dict[tuple[Body, str], Event] = {}
     dated: dict[tuple[Body, str], str] = {}
+    advanced: dict[tuple[Body, str], str] = {}
     for cand in candidates:
         e = cand.event
         if e.confidence < min_confidence:
@@ -208,8 +280,22 @@ def merge(candidates: list[Candidate], min_confidence: float = 0.3) -> list[Even
         key = (e.body, e.action)
         if e.date and key not in dated:
             dated[key] = e.date
+        if (
+            _STATUS_ORDER[e.status] > _STATUS_ORDER[advanced.get(key, "proposed")]
+            or key not in advanced
+        ):
+            advanced[key] = e.status
         if key not in best or _rank(e) > _rank(best[key]):
             best[key] = e
+    members = [b for (b, a) in best if a in ("formed", "joined") and b.is_council]
+    spread = best.pop((ALL_MEMBERS, "ended"), None)
+    if spread is not None:
+        for body in dict.fromkeys(members):
+            key = (body, "ended")
+            if key not in best:
+                best[key] = replace(spread, body=body)
+            elif not best[key].date and spread.date:
+                dated.setdefault(key, spread.date)
     actions_of: dict[Body, set[str]] = {}
     for body, action in best:
         actions_of.setdefault(body, set()).add(action)
@@ -219,5 +305,7 @@ def merge(candidates: list[Candidate], min_confidence: float = 0.3) -> list[Even
             continue
         if not e.date and (body, action) in dated:
             e = replace(e, date=dated[(body, action)])
+        if (body, action) in advanced and advanced[(body, action)] != e.status:
+            e = replace(e, status=advanced[(body, action)])
         out.append(e)
     return out

@@ -16,15 +16,25 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span
-
 from lgkg.extract.gazetteer import Gazetteer
 from lgkg.extract.lexicon import load
 from lgkg.extract.records import Body
+from spacy.tokens import Doc, Span
 
 COUNCIL_LABEL = "COUNCIL"
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z&]{1,7}$")
-_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "both": 2}
+_NUMBERS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "both": 2,
+}
 
 
 @dataclass(frozen=True)
@@ -56,7 +66,7 @@ def _council_from_span(span: Span, gazetteer: Gazetteer, published: str | None) 
 def _org_body(span: Span) -> Body | None:
     """A non-council public body named by an ORG entity, or None."""
     words = {t.lower_ for t in span}
-    if not words & _public_body_words():
+    if not words & _public_body_words() or words <= set(load("bodies")["generic_words"]):
         return None
     text = span.text
     if span[0].lower_ == "the":
@@ -77,8 +87,14 @@ def name_mentions(doc: Doc, gazetteer: Gazetteer, published: str | None) -> list
             continue
         found.append(Mention(ent.start, ent.end, body, "name"))
         nxt = doc[ent.end : ent.end + 3]
-        if len(nxt) == 3 and nxt[0].text == "(" and nxt[2].text == ")" and _ACRONYM.match(nxt[1].text):
+        if (
+            len(nxt) == 3
+            and nxt[0].text == "("
+            and nxt[2].text == ")"
+            and _ACRONYM.match(nxt[1].text)
+        ):
             aliases[nxt[1].text] = body
+    aliases.update(_initialisms(doc, found, gazetteer, aliases))
     if aliases:
         taken = {i for m in found for i in range(m.start, m.end)}
         for tok in doc:
@@ -88,11 +104,74 @@ def name_mentions(doc: Doc, gazetteer: Gazetteer, published: str | None) -> list
     return sorted(found, key=lambda m: m.start)
 
 
-def org_mentions(doc: Doc, taken: set[int]) -> list[Mention]:
-    """Public bodies other than UK councils (ORG entities with a public-body word)."""
+def _council_by_suffix(span: Span, gazetteer: Gazetteer, published: str | None) -> Body | None:
+    """ "Kingston Council", "Basildon Council": a known name plus a council suffix."""
+    text = re.sub(r"^the\s+|'s$", "", span.text, flags=re.I).strip()
+    for suffix in sorted(load("bodies")["council_suffixes"], key=len, reverse=True):
+        if text.endswith(" " + suffix):
+            council = gazetteer.lookup(text[: -len(suffix)].strip(), on_date=published)
+            if council is not None:
+                return Body(council.short_name, council.code)
+    return None
+
+
+def initialisms(name: str) -> set[str]:
+    """Abbreviations papers make of a council's name, lower-case.
+
+    >>> sorted(initialisms("Cheshire West and Chester Council"))
+    ['cwac', 'cwacc', 'cwc', 'cwcc']
+    """
+    words = re.findall(r"[A-Za-z]+", name)
+    out = set()
+    for keep_small in (True, False):
+        ws = [w for w in words if keep_small or w.lower() not in ("and", "of", "the", "upon", "on")]
+        full = "".join(w[0] for w in ws).lower()
+        out.add(full)
+        if ws and ws[-1].lower() == "council":
+            out.add(full[:-1])
+    return {i for i in out if len(i) >= 2}
+
+
+def _initialisms(
+    doc: Doc, found: list[Mention], gazetteer: Gazetteer, known: dict[str, Body]
+) -> dict[str, Body]:
+    """Upper-case tokens ("ELDC", "CWaC") that abbreviate exactly one council the document names."""
+    councils = {m.body for m in found if m.body.is_council}
+    forms: dict[str, set[Body]] = {}
+    for body in councils:
+        council = gazetteer.by_code(body.code or "")
+        if council is None:
+            continue
+        for name in {council.official_name, *council.names}:
+            for form in initialisms(name):
+                forms.setdefault(form, set()).add(body)
+    out: dict[str, Body] = {}
+    for tok in doc:
+        text = tok.text
+        if (
+            text in known
+            or not (2 <= len(text) <= 6)
+            or not text[0].isupper()
+            or sum(c.isupper() for c in text) < 2
+        ):
+            continue
+        bodies = forms.get(text.lower())
+        if bodies is not None and len(bodies) == 1:
+            out[text] = next(iter(bodies))
+    return out
+
+
+def org_mentions(
+    doc: Doc, taken: set[int], gazetteer: Gazetteer, published: str | None
+) -> list[Mention]:
+    """Councils the ruler missed ("Kingston Council") and other public bodies (ORG entities)."""
     out = []
     for ent in doc.ents:
         if ent.label_ != "ORG" or any(i in taken for i in range(ent.start, ent.end)):
+            continue
+        council = _council_by_suffix(ent, gazetteer, published)
+        if council is not None:
+            out.append(Mention(ent.start, ent.end, council, "name"))
             continue
         body = _org_body(ent)
         if body is not None:
@@ -114,7 +193,15 @@ def _reference_spans(doc: Doc) -> Iterator[tuple[int, int, bool, int | None]]:
     for tok in doc:
         if tok.lower_ not in nouns or tok.ent_type_ in (COUNCIL_LABEL, "ORG", "PERSON"):
             continue
-        if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in ("tax", "leader", "meeting", "officers", "staff", "members", "'s"):
+        if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in (
+            "tax",
+            "leader",
+            "meeting",
+            "officers",
+            "staff",
+            "members",
+            "'s",
+        ):
             if doc[tok.i + 1].lower_ != "'s":
                 continue
         left = [t for t in tok.lefts]
@@ -174,10 +261,17 @@ def _last_group(doc: Doc, before: list[Mention], number: int | None) -> list[Bod
     return groups[-1] if groups else []
 
 
+def can_be_member(body: Body) -> bool:
+    """Councils, and other bodies with a police, fire, NHS or council word in their name."""
+    return body.is_council or bool(
+        set(body.name.lower().split()) & set(load("bodies")["member_body_words"])
+    )
+
+
 def all_mentions(doc: Doc, gazetteer: Gazetteer, published: str | None) -> list[Mention]:
     """Every council, body and resolved reference in ``doc``, in text order."""
     named = name_mentions(doc, gazetteer, published)
     taken = {i for m in named for i in range(m.start, m.end)}
-    orgs = org_mentions(doc, taken)
-    refs = reference_mentions(doc, named)
+    orgs = org_mentions(doc, taken, gazetteer, published)
+    refs = reference_mentions(doc, named + [m for m in orgs if m.body.is_council])
     return sorted(named + orgs + refs, key=lambda m: (m.start, m.end))

@@ -27,7 +27,9 @@ class Amount:
 
 
 @cache
-def _regexes() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str], dict[str, str], dict[str, int]]:
+def _regexes() -> tuple[
+    re.Pattern[str], re.Pattern[str], dict[str, str], dict[str, str], dict[str, int]
+]:
     data = load("money")
     symbols: dict[str, str] = data["currency_symbols"]
     words: dict[str, str] = data["currency_words"]
@@ -41,7 +43,9 @@ def _regexes() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str], dict[s
         re.I,
     )
     word = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
-    word_form = re.compile(rf"(?<![{sym}\d.,])(?P<num>{num})\s?(?:(?P<mag>{mag})\s)?(?P<word>{word})\b", re.I)
+    word_form = re.compile(
+        rf"(?<![{sym}\d.,])(?P<num>{num})\s?(?:(?P<mag>{mag})\s)?(?P<word>{word})\b", re.I
+    )
     return symbol_form, word_form, symbols, words, mags
 
 
@@ -65,5 +69,12 @@ def find_amounts(text: str) -> list[Amount]:
     for m in word_form.finditer(text):
         if any(a.start <= m.start() < a.end for a in out):
             continue
-        out.append(Amount(m.start(), m.end(), _value(m.group("num"), m.group("mag"), mags), words[m.group("word").lower()]))
+        out.append(
+            Amount(
+                m.start(),
+                m.end(),
+                _value(m.group("num"), m.group("mag"), mags),
+                words[m.group("word").lower()],
+            )
+        )
     return sorted(out, key=lambda a: a.start)

@@ -8,17 +8,28 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Doc
-
 from lgkg.extract.lexicon import load
 from lgkg.extract.mentions import Mention
 from lgkg.extract.records import Body, Event
+from spacy.tokens import Doc
 
 _HEAD_WORDS_KEY = "partnership_heads"
 
 
 def _heads() -> frozenset[str]:
     return frozenset(load("bodies")[_HEAD_WORDS_KEY])
+
+
+def is_partnership_reference(trigger) -> bool:
+    """Does the trigger's phrase speak of a partnership ("the closure of LGSS", "the partnership was dissolved")?"""
+    heads = _heads()
+    near = list(trigger.subtree) + [
+        c for t in (trigger, trigger.head) for c in t.children if c.dep_ in ("nsubj", "nsubjpass")
+    ]
+    near += [t for c in near if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree]
+    return any(
+        t.lower_ in heads or (t.ent_type_ == "ORG" and t.is_upper and len(t) >= 3) for t in near
+    )
 
 
 def name_partnerships(doc: Doc, mentions: list[Mention]) -> list[str]:
@@ -33,7 +44,9 @@ def name_partnerships(doc: Doc, mentions: list[Mention]) -> list[str]:
     counts: dict[str, int] = {}
     heads = _heads()
     for ent in doc.ents:
-        if ent.label_ not in ("ORG", "PRODUCT", "WORK_OF_ART", "FAC") or any(i in taken for i in range(ent.start, ent.end)):
+        if ent.label_ not in ("ORG", "PRODUCT", "WORK_OF_ART", "FAC") or any(
+            i in taken for i in range(ent.start, ent.end)
+        ):
             continue
         words = [t.lower_ for t in ent]
         if not (set(words) & heads):

@@ -15,10 +15,6 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
-from spacy.language import Language
-from spacy.tokens import Doc, Span
-
-from lgkg import __version__
 from lgkg.extract.clean import CleanText, clean, document_meta
 from lgkg.extract.events import Candidate, merge, sentence_events
 from lgkg.extract.gazetteer import Gazetteer
@@ -30,6 +26,10 @@ from lgkg.extract.records import Body, Evidence, Extraction, Partnership, Quote,
 from lgkg.extract.savings import sentence_savings
 from lgkg.extract.service import area_counts, decide, service_area_of_text
 from lgkg.extract.sources import SourceDoc
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from lgkg import __version__
 
 
 @Language.component("line_sentences")
@@ -47,7 +47,10 @@ def build_nlp(gazetteer: Gazetteer) -> Language:
     nlp = load_model()
     nlp.add_pipe("line_sentences", before="parser")
     ruler = nlp.add_pipe(
-        "entity_ruler", name="council_ruler", before="ner", config={"phrase_matcher_attr": "ORTH", "validate": True}
+        "entity_ruler",
+        name="council_ruler",
+        before="ner",
+        config={"phrase_matcher_attr": "ORTH", "validate": True},
     )
     with nlp.select_pipes(enable=[]):  # phrase patterns need only the tokenizer
         ruler.add_patterns(gazetteer.ruler_patterns())
@@ -76,7 +79,9 @@ class Extractor:
     ) -> Iterator[Extraction]:
         """Extract a stream of documents with ``nlp.pipe`` (in order)."""
         cleaned = ((ct.text, ct) for ct in (clean(s) for s in sources))
-        for doc, ct in self.nlp.pipe(cleaned, as_tuples=True, batch_size=batch_size, n_process=n_process):
+        for doc, ct in self.nlp.pipe(
+            cleaned, as_tuples=True, batch_size=batch_size, n_process=n_process
+        ):
             yield self.from_doc(doc, ct)
 
     def from_doc(self, doc: Doc, ct: CleanText) -> Extraction:
@@ -87,7 +92,9 @@ class Extractor:
         by_sent: dict[int, list[Mention]] = {}
         for m in mentions:
             by_sent.setdefault(doc[m.start].sent.start, []).append(m)
-        doc_area = decide(area_counts(source.title or "")) or decide(area_counts(doc.text)) or "other"
+        doc_area = (
+            decide(area_counts(source.title or "")) or decide(area_counts(doc.text)) or "other"
+        )
         named = name_partnerships(doc, mentions)
         default_label = named[0] if named else ""
 
@@ -103,6 +110,7 @@ class Extractor:
             sent_mentions = by_sent.get(sent.start, [])
             ev = evidence(sent)
             found, speaker = finder.sentence(sent, ev)
+            finder.remember(sent)
             quotes.extend(found)
             if speaker is not None:
                 speakers[sent.start] = (speaker.name, speaker.organisation)
@@ -118,7 +126,11 @@ class Extractor:
                     )
                 )
         events = merge(candidates)
-        members = list(dict.fromkeys(e.body for e in events if e.action in ("formed", "joined") and e.body.is_council))
+        members = list(
+            dict.fromkeys(
+                e.body for e in events if e.action in ("formed", "joined") and e.body.is_council
+            )
+        )
         label = default_label or partnership_label(members, events, doc_area)
         events = [e if e.partnership else _with_label(e, label) for e in events]
         savings: list[Saving] = []

@@ -14,11 +14,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from spacy.tokens import Doc, Span, Token
-
 from lgkg.extract.lexicon import load
 from lgkg.extract.mentions import Mention
 from lgkg.extract.records import Body, Evidence, Quote
+from spacy.tokens import Doc, Span, Token
 
 
 @dataclass
@@ -77,16 +76,22 @@ def _person_spans(tokens: Span | list[Token]) -> list[Span]:
     for i, tok in enumerate(toks):
         if tok.lower_.rstrip(".") in t and i + 1 < len(toks) and toks[i + 1].is_title:
             j = i + 1
-            while j < len(toks) and toks[j].is_title and toks[j].ent_type_ not in ("ORG", "COUNCIL"):
+            while (
+                j < len(toks) and toks[j].is_title and toks[j].ent_type_ not in ("ORG", "COUNCIL")
+            ):
                 j += 1
             return [doc[tok.i : toks[j - 1].i + 1]]
     return []
 
 
-def _role_and_org(subject: list[Token], person: Span, mentions: list[Mention]) -> tuple[str, Body | None]:
+def _role_and_org(
+    subject: list[Token], person: Span, mentions: list[Mention]
+) -> tuple[str, Body | None]:
     idx = {t.i for t in subject} - set(range(person.start, person.end))
     t = titles()
-    role_idx = sorted(i for i in idx if not (doc_tok := person.doc[i]).is_punct or doc_tok.text in ",&")
+    role_idx = sorted(
+        i for i in idx if not (doc_tok := person.doc[i]).is_punct or doc_tok.text in ",&"
+    )
     role_idx = [i for i in role_idx if person.doc[i].lower_.rstrip(".") not in t]
     runs: list[list[int]] = []
     for i in role_idx:
@@ -102,6 +107,8 @@ def _role_and_org(subject: list[Token], person: Span, mentions: list[Mention]) -
     org = bodies[0] if len(bodies) == 1 else None
     if org is None and not bodies:
         ents = [e for e in person.doc.ents if e.label_ == "ORG" and e.start in idx]
+        generic = set(load("bodies")["generic_words"])
+        ents = [e for e in ents if not {t.lower_ for t in e} <= generic]
         if ents:
             name = ents[0].text
             org = Body(name[4:] if name.lower().startswith("the ") else name)
@@ -111,9 +118,18 @@ def _role_and_org(subject: list[Token], person: Span, mentions: list[Mention]) -
 def _subject_tokens(verb: Token) -> list[Token]:
     subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     if subj:
-        return [t for s in subj for t in s.subtree]
+        # "Leader of X Council, Cllr Jane Smith said": the role may hang off the verb, left of the subject
+        lead = [
+            c
+            for c in verb.lefts
+            if c.dep_ in ("advcl", "npadvmod", "dep", "nmod", "prep") and c.i < subj[0].i
+        ]
+        lead = [c for c in lead if not any(t.text == '"' for t in c.subtree)]
+        return sorted({t for s in lead + subj for t in s.subtree}, key=lambda t: t.i)
     # "..., said Cllr Jane Smith, leader of X Council."
-    after = [c for c in verb.rights if c.dep_ in ("nsubj", "dobj", "attr", "npadvmod", "appos", "dep")]
+    after = [
+        c for c in verb.rights if c.dep_ in ("nsubj", "dobj", "attr", "npadvmod", "appos", "dep")
+    ]
     return [t for s in after for t in s.subtree]
 
 
@@ -145,53 +161,91 @@ class QuoteFinder:
         quotes: list[Quote] = []
         speaker: Speaker | None = None
         for tok in sent:
-            if (tok.lemma_ or tok.text).lower() not in verbs or not tok.pos_ in ("VERB", "AUX"):
+            if (tok.lemma_ or tok.text).lower() not in verbs or tok.pos_ not in ("VERB", "AUX"):
                 continue
             subject = _subject_tokens(tok)
             if not subject or _is_anonymous(subject):
                 continue
             persons = _person_spans(subject)
-            sp: Speaker | None = None
-            conf = 0.85
-            if persons:
-                person = persons[0]
-                name = strip_titles(person.text)
-                if not name:
-                    continue
-                role, org = _role_and_org(subject, person, self.mentions)
-                prior = self._resolve(name)
-                if len(name.split()) == 1 or (prior is not None and not role):
-                    if prior is None:
-                        if len(name.split()) == 1:
-                            continue
-                    else:
-                        sp, conf = prior, 0.75
-                if sp is None:
-                    sp = Speaker(name, role, org)
-                    if prior is not None and not org:
-                        sp.organisation = prior.organisation
-                        sp.role = sp.role or prior.role
-                    self.known[name] = sp
-            elif any(t.lower_ in pronouns and t.dep_ in ("nsubj",) for t in subject) and self.last:
-                sp, conf = self.last, 0.7
-            if sp is None:
-                continue
-            self.last = sp
-            speaker = sp
-            quotes.append(
-                Quote(
-                    speaker=sp.name,
-                    role=sp.role,
-                    organisation=sp.organisation,
-                    text=_said_text(sent, tok),
-                    evidence=evidence,
-                    confidence=conf,
-                    rule="quote.speech-verb",
-                )
-            )
-        if speaker is None and '"' in sent.text and self.last is not None and _continues_quote(sent):
+            if (
+                not persons
+                and any(t.lower_ in pronouns and t.dep_ == "nsubj" for t in subject)
+                and self.last
+            ):
+                persons = [None]
+            for k, person in enumerate(persons):
+                own = subject
+                if person is not None and len(persons) > 1:
+                    nxt = persons[k + 1].start if k + 1 < len(persons) else tok.i
+                    own = [t for t in subject if person.start <= t.i < nxt]
+                q = self._quote(tok, sent, own, person, evidence)
+                if q is not None:
+                    quotes.append(q)
+                    speaker = self.last
+        if (
+            speaker is None
+            and '"' in sent.text
+            and self.last is not None
+            and _continues_quote(sent)
+        ):
             speaker = self.last
         return quotes, speaker
+
+    def remember(self, sent: Span) -> None:
+        """Note every full name in ``sent``, so a later "Mr Smith said" finds Jane Smith."""
+        for ent in sent.ents:
+            if ent.label_ == "PERSON":
+                name = strip_titles(ent.text)
+                if len(name.split()) >= 2 and name not in self.known:
+                    self.known[name] = Speaker(name, "", None)
+
+    def _quote(
+        self, tok: Token, sent: Span, subject: list[Token], person: Span | None, evidence: Evidence
+    ) -> Quote | None:
+        sp: Speaker | None = None
+        conf = 0.85
+        if person is None:
+            sp, conf = self.last, 0.7
+        if person is not None:
+            name = strip_titles(person.text)
+            if not name:
+                return None
+            role, org = _role_and_org(subject, person, self.mentions)
+            if org is None and _generic_council_role(role):
+                org = self._current_council(person.start)
+            prior = self._resolve(name)
+            if len(name.split()) == 1 or (prior is not None and not role):
+                if prior is None:
+                    return None
+                sp, conf = prior, 0.75
+            if sp is None:
+                sp = Speaker(name, role, org)
+                if prior is not None and not org:
+                    sp.organisation = prior.organisation
+                    sp.role = sp.role or prior.role
+                self.known[name] = sp
+        if sp is None:
+            return None
+        self.last = sp
+        return Quote(
+            speaker=sp.name,
+            role=sp.role,
+            organisation=sp.organisation,
+            text=_said_text(sent, tok),
+            evidence=evidence,
+            confidence=conf,
+            rule="quote.speech-verb",
+        )
+
+    def _current_council(self, before: int) -> Body | None:
+        """The council named last before token ``before`` ("Council leader Jane Smith")."""
+        named = [m for m in self.mentions if m.body.is_council and m.end <= before]
+        return named[-1].body if named else None
+
+
+def _generic_council_role(role: str) -> bool:
+    words = set(role.lower().split())
+    return bool(words & {"council", "council's", "authority", "borough", "county"})
 
 
 def _continues_quote(sent: Span) -> bool:

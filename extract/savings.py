@@ -11,12 +11,11 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from spacy.tokens import Span, Token
-
 from lgkg.extract.lexicon import load
 from lgkg.extract.mentions import Mention
 from lgkg.extract.money import Amount, find_amounts
 from lgkg.extract.records import Body, Evidence, Saving
+from spacy.tokens import Span, Token
 
 _WINDOW = 8  # tokens between a saving word and its amount
 
@@ -43,7 +42,9 @@ def _lemma(t: Token) -> str:
 
 
 def _tokens_of(sent: Span, a: Amount) -> Span | None:
-    return sent.doc.char_span(sent.start_char + a.start, sent.start_char + a.end, alignment_mode="expand")
+    return sent.doc.char_span(
+        sent.start_char + a.start, sent.start_char + a.end, alignment_mode="expand"
+    )
 
 
 def _is_saving(sent: Span, span: Span) -> tuple[bool, Token | None]:
@@ -100,14 +101,29 @@ def _period(sent: Span, span: Span) -> str:
     return ""
 
 
-def _who(sent: Span, cue: Token | None, span: Span, mentions: list[Mention], members: list[Body], speaker_org: Body | None) -> list[Body | None]:
+def _who(
+    sent: Span,
+    cue: Token | None,
+    span: Span,
+    mentions: list[Mention],
+    members: list[Body],
+    speaker_org: Body | None,
+) -> list[Body | None]:
     words = _words()
     lowers = [t.lower_ for t in sent]
     window = sent.doc[max(sent.start, span.start - 12) : min(sent.end, span.end + 12)]
     for i, tok in enumerate(window):
         if tok.lower_ in ("each", "every") and i + 1 < len(window):
             nxt = window[i + 1].lower_
-            if nxt in ("council", "authority", "borough", "partner", "of", "organisation", "district"):
+            if nxt in (
+                "council",
+                "authority",
+                "borough",
+                "partner",
+                "of",
+                "organisation",
+                "district",
+            ):
                 group = [m.body for m in mentions if m.body.is_council]
                 group = list(dict.fromkeys(group)) if len(set(group)) >= 2 else members
                 if group:
@@ -116,7 +132,11 @@ def _who(sent: Span, cue: Token | None, span: Span, mentions: list[Mention], mem
     if cue is not None:
         for child in cue.children:
             if child.dep_ in ("dative", "dobj", "iobj") and child.i < span.start:
-                named = [m for m in mentions if m.start <= child.i < m.end and m.kind in ("name", "abbreviation")]
+                named = [
+                    m
+                    for m in mentions
+                    if m.start <= child.i < m.end and m.kind in ("name", "abbreviation")
+                ]
                 if named:
                     return [named[0].body]
         subj = [c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")]

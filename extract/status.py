@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from spacy.tokens import Span, Token
-
 from lgkg.extract.dates import compare
 from lgkg.extract.lexicon import load
+from spacy.tokens import Span, Token
 
 PROPOSED, AGREED, DONE = "proposed", "agreed", "done"
 
@@ -55,9 +54,21 @@ def _is_future(trigger: Token) -> bool:
 def _is_past(trigger: Token) -> bool:
     if trigger.tag_ == "VBD":
         return True
-    if trigger.tag_ == "VBN" and any(c.dep_ == "aux" and c.lemma_ == "have" for c in trigger.children):
+    if trigger.tag_ == "VBN" and any(
+        c.dep_ == "aux" and c.lemma_ == "have" for c in trigger.children
+    ):
         return True
     return trigger.tag_ in ("VBN",) and trigger.dep_ in ("ROOT", "conj")
+
+
+def _clause(trigger: Token) -> list[Token]:
+    """The trigger, the words it hangs from up to the root, and their direct dependents."""
+    chain = [trigger, *trigger.ancestors]
+    out = {t.i: t for t in chain}
+    for t in chain:
+        for c in t.children:
+            out.setdefault(c.i, c)
+    return [out[i] for i in sorted(out)]
 
 
 def status_of(
@@ -74,9 +85,15 @@ def status_of(
     cues = _cues()
     lemmas = _lemmas(sent)
     words = [t.lower_ for t in sent]
-    strong = any(lem in cues["strong"] for lem in lemmas) or _has_phrase(lemmas, cues["strong_phrases"]) or _has_phrase(words, cues["strong_phrases"])
-    weak = any(lem in cues["weak"] for lem in lemmas)
-    agreed_tokens = [t for t in sent if (t.lemma_ or t.lower_).lower() in cues["agreed"]]
+    clause = _clause(trigger)
+    clause_lemmas = _lemmas(clause)
+    strong = (
+        any(lem in cues["strong"] for lem in clause_lemmas)
+        or _has_phrase(lemmas, cues["strong_phrases"])
+        or _has_phrase(words, cues["strong_phrases"])
+    )
+    weak = any(lem in cues["weak"] for lem in clause_lemmas)
+    agreed_tokens = [t for t in clause if (t.lemma_ or t.lower_).lower() in cues["agreed"]]
     agreed_past = any(t.tag_ in ("VBD", "VBN") for t in agreed_tokens) or any(
         t.pos_ == "NOUN" for t in agreed_tokens
     )

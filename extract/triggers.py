@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from spacy.tokens import Span, Token
-
 from lgkg.extract.lexicon import load
+from spacy.tokens import Span, Token
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,9 @@ def _lemma(tok: Token) -> str:
 
 
 def _particles(tok: Token) -> set[str]:
-    out = {c.lower_ for c in tok.children if c.dep_ in ("prt", "advmod", "prep", "dobj", "npadvmod")}
+    out = {
+        c.lower_ for c in tok.children if c.dep_ in ("prt", "advmod", "prep", "dobj", "npadvmod")
+    }
     nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
     if nxt is not None:
         out.add(nxt.lower_)
@@ -54,7 +55,24 @@ def _phrase_at(sent: Span, i: int, phrase: tuple[str, ...]) -> bool:
 
 def _noun_object_ok(tok: Token) -> bool:
     """For ambiguous nouns ("end", "split"): is it the end *of a partnership*?"""
-    share_words = {"partnership", "arrangement", "service", "services", "sharing", "agreement", "committee", "executive", "chief", "joint", "shared", "deal", "contract", "relationship", "collaboration", "company"}
+    share_words = {
+        "partnership",
+        "arrangement",
+        "service",
+        "services",
+        "sharing",
+        "agreement",
+        "committee",
+        "executive",
+        "chief",
+        "joint",
+        "shared",
+        "deal",
+        "contract",
+        "relationship",
+        "collaboration",
+        "company",
+    }
     for child in tok.children:
         if child.dep_ == "prep" and child.lower_ == "of":
             words = {t.lower_ for t in child.subtree}

@@ -1,0 +1,590 @@
+"""Reading documents: files, folders and URLs, as plain text or HTML.
+
+A document becomes a :class:`SourceDoc`: its body as decoded text (``raw``;
+every evidence offset downstream points into it) and what is known about it
+(URL, title, publication date). Anything that is not a readable text
+document raises :class:`~lgkg.extract.errors.BadInput` with the reason, and
+:func:`iter_sources` yields those errors instead of raising, so a batch goes
+on.
+
+A text may open with a front-matter block, as the corpus files do::
+
+    ---
+    url: https://example.org/news/1
+    title: Two councils share a legal team
+    published: 2016-04
+    ---
+
+An HTML page (by extension, by content type or by its look) is reduced to its
+main text with trafilatura; its own metadata (title, date, canonical URL) is
+used where it has it. Keyword arguments override both.
+
+>>> doc = source_from_text("---\\ntitle: T\\npublished: 1 April 2016\\n---\\nBody.\\n", name="a.txt")
+>>> doc.title, doc.published, doc.raw
+('T', '2016-04-01', 'Body.\\n')
+"""
+
+from __future__ import annotations
+
+import calendar
+import codecs
+import json
+import os
+import re
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+from lgkg.extract.errors import BadInput
+
+TEXT_SUFFIXES = (".txt", ".text", ".md")
+HTML_SUFFIXES = (".html", ".htm")
+SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
+MAX_REDIRECTS = 5
+ACCEPTED_CONTENT_TYPES = (
+    "text/html",
+    "application/xhtml+xml",
+    "text/plain",
+    "text/markdown",
+    "text/x-markdown",
+)
+_USER_AGENT = "lgkg/0.1 (document reader; +https://w3id.org/lgkg)"
+_BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+@dataclass(frozen=True)
+class SourceDoc:
+    """One document as read: its body text and what is known about it."""
+
+    name: str  # the path or URL as given, for messages
+    raw: str  # the body as decoded: text after the front matter, or an HTML page's main text
+    url: str | None = None
+    title: str | None = None
+    published: str | None = None  # "YYYY", "YYYY-MM" or "YYYY-MM-DD"; None when unknown
+    file_name: str | None = None  # basename when read from a file
+
+
+# --------------------------------------------------------------------------- dates
+
+_ISO_DATE = re.compile(r"(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?(?:[T ][\d:.+\-Z ]*)?")
+_DAY_FIRST_NUMERIC = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
+_ORDINAL = re.compile(r"(\d{1,2})(?:st|nd|rd|th)\b", re.IGNORECASE)
+_UNKNOWN_DATES = frozenset({"", "unknown", "none", "null", "n/a", "na", "undated", "-"})
+
+
+@cache
+def _month_numbers() -> dict[str, int]:
+    """English month names and abbreviations (the C locale's) to numbers."""
+    months: dict[str, int] = {}
+    for number in range(1, 13):
+        months[calendar.month_name[number].lower()] = number
+        months[calendar.month_abbr[number].lower()] = number
+    months["sept"] = 9
+    return months
+
+
+def _ymd(year: int, month: int | None = None, day: int | None = None) -> str | None:
+    """Format a date at its precision, or None when it is not a real date."""
+    try:
+        date(year, month or 1, day or 1)
+    except ValueError:
+        return None
+    if month is None:
+        return f"{year:04d}"
+    if day is None:
+        return f"{year:04d}-{month:02d}"
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _words_date(text: str) -> str | None:
+    """ "1 April 2016", "April 1, 2016", "Friday 1st April 2016", "April 2016"."""
+    months = _month_numbers()
+    words = re.findall(r"[a-z]+|\d+", _ORDINAL.sub(r"\1", text.lower()))
+    month = [months[w] for w in words if w in months]
+    numbers = [int(w) for w in words if w.isdigit()]
+    years = [n for n in numbers if n >= 1000]
+    days = [n for n in numbers if n < 1000]
+    unknown = [w for w in words if not w.isdigit() and w not in months]
+    weekdays = {d.lower() for d in calendar.day_name} | {d.lower() for d in calendar.day_abbr}
+    if len(month) != 1 or len(years) != 1 or len(days) > 1:
+        return None
+    if any(w not in weekdays and w != "of" for w in unknown):
+        return None
+    return _ymd(years[0], month[0], days[0] if days else None)
+
+
+def normalise_date(value: object) -> str | None:
+    """A publication date as ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, or None.
+
+    Numeric dates with the day first (``01/04/2016``) are read the British way.
+
+    >>> [normalise_date(v) for v in ("2016-04-01", "2016-4", "2016", "unknown", "1 April 2016",
+    ...                              "April 2016", "April 1, 2016", "2016-04-01T09:30:00Z", "2016-13")]
+    ['2016-04-01', '2016-04', '2016', None, '2016-04-01', '2016-04', '2016-04-01', '2016-04-01', None]
+    """
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _ymd(value) if 1000 <= value <= 9999 else None
+    if isinstance(value, date):
+        return value.isoformat()[:10]
+    text = str(value).strip().strip("\"'").strip()
+    if text.lower() in _UNKNOWN_DATES:
+        return None
+    if m := _ISO_DATE.fullmatch(text):
+        year, month, day = (int(g) if g else None for g in m.groups())
+        return _ymd(year, month, day) if year else None
+    if m := _DAY_FIRST_NUMERIC.fullmatch(text):
+        return _ymd(int(m[3]), int(m[2]), int(m[1]))
+    return _words_date(text)
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+@cache
+def _signatures() -> tuple[tuple[bytes, str], ...]:
+    data = json.loads(
+        (files("lgkg.extract") / "data" / "file_signatures.json").read_text(encoding="utf-8")
+    )
+    return tuple((bytes.fromhex(s["magic"]), s["name"]) for s in data["signatures"])
+
+
+@cache
+def _sloppy_cp1252() -> dict[int, int]:
+    """A translation table from latin-1 decoded text to cp1252, keeping its undefined bytes."""
+    table = {}
+    for byte in range(0x80, 0xA0):
+        try:
+            table[byte] = ord(bytes([byte]).decode("cp1252"))
+        except UnicodeDecodeError:
+            continue
+    return table
+
+
+def _binary_kind(data: bytes) -> str | None:
+    for magic, name in _signatures():
+        if data.startswith(magic):
+            return name
+    return None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text without a byte-order mark: NUL bytes at every other position."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even, odd = data[0::2], data[1::2]
+    for zeros, encoding in ((odd, "utf-16-le"), (even, "utf-16-be")):
+        if zeros.count(0) >= 0.9 * len(zeros):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def decode_bytes(data: bytes, name: str, charset: str | None = None) -> str:
+    """Bytes to text: byte-order mark, the declared charset, UTF-8, then cp1252.
+
+    Raises :class:`BadInput` for binary data and for empty input.
+
+    >>> decode_bytes(b"caf\\xe9 \\xa3100", "a.txt")
+    'café £100'
+    >>> decode_bytes(b"\\xff\\xfeh\\x00i\\x00", "a.txt")
+    'hi'
+    """
+    if not data.strip():
+        raise BadInput(name, "empty document")
+    if kind := _binary_kind(data):
+        raise BadInput(name, f"binary file ({kind}), not text")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError as err:
+                raise BadInput(name, f"invalid {encoding} text: {err.reason}") from err
+    if b"\x00" in data:
+        text = _utf16_without_bom(data)
+        if text is None:
+            raise BadInput(name, "binary file (contains NUL bytes), not text")
+        return text
+    if charset:
+        try:
+            return data.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong declaration is common: fall back to what the bytes say
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1").translate(_sloppy_cp1252())
+
+
+def _check_text(text: str, name: str) -> None:
+    """Reject text that is mostly control characters (binary data that decoded)."""
+    sample = text[:1_000_000]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    controls += sum(1 for ch in sample if 0x7F <= ord(ch) < 0xA0)
+    if controls > max(8, 0.02 * len(sample)):
+        share = 100 * controls / len(sample)
+        raise BadInput(name, f"binary data ({share:.0f}% control characters), not text")
+
+
+# --------------------------------------------------------------------------- front matter and HTML
+
+_FRONT_OPEN = re.compile(r"\A\ufeff?[ \t]*---[ \t]*\r?\n")
+_FRONT_LINE = re.compile(r"[ \t]*([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*")
+_FRONT_CLOSE = re.compile(r"[ \t]*(?:---|\.\.\.)[ \t]*")
+_FRONT_KEYS = {"url": "url", "title": "title", "published": "published", "date": "published"}
+_MAX_FRONT_LINES = 100
+
+
+def parse_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """Split ``text`` into its front-matter fields and the body after the block.
+
+    Without a well-formed block (``---``, ``key: value`` lines, ``---``) the
+    whole text is the body.
+
+    >>> parse_front_matter("---\\nurl: https://x.org/a\\n---\\nHello")
+    ({'url': 'https://x.org/a'}, 'Hello')
+    >>> parse_front_matter("--- not front matter\\nHello")
+    ({}, '--- not front matter\\nHello')
+    """
+    opening = _FRONT_OPEN.match(text)
+    if not opening:
+        return {}, text
+    fields: dict[str, str] = {}
+    pos = opening.end()
+    for _ in range(_MAX_FRONT_LINES):
+        newline = text.find("\n", pos)
+        end = len(text) if newline < 0 else newline + 1
+        line = text[pos:end].rstrip("\r\n")
+        if _FRONT_CLOSE.fullmatch(line):
+            return fields, text[end:]
+        if m := _FRONT_LINE.fullmatch(line):
+            key = _FRONT_KEYS.get(m[1].lower())
+            value = m[2]
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+                value = value[1:-1]
+            if key and key not in fields:
+                fields[key] = value
+        elif line.strip():
+            return {}, text
+        if newline < 0:
+            break
+        pos = end
+    return {}, text
+
+
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_HTML_START = re.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|\?xml)", re.I | re.S)
+
+
+def looks_like_html(text: str) -> bool:
+    """True for an HTML page: a doctype or ``<html>`` start, or text that is mostly tags.
+
+    >>> looks_like_html("<!DOCTYPE html><html><body><p>Hi</p></body></html>")
+    True
+    >>> looks_like_html("Council agrees budget <b>today</b>.")
+    False
+    """
+    if _HTML_START.match(text[:5000]):
+        return True
+    sample = text[:20000]
+    tags = [m.end() - m.start() for m in _TAG.finditer(sample)]
+    return len(tags) >= 10 and sum(tags) >= 0.15 * len(sample)
+
+
+def _block_text(element) -> str:
+    """The text of one trafilatura XML block; ``<lb/>`` becomes a line break."""
+    parts: list[str] = []
+
+    def walk(node) -> None:
+        if node.tag == "lb":
+            parts.append("\n")
+        elif node.tag == "item":
+            parts.append("\n- " if parts else "- ")
+        if node.text and node.tag != "lb":
+            parts.append(node.text)
+        for child in node:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(element)
+    return "".join(parts).strip()
+
+
+def html_main_text(html: str, url: str | None = None) -> str:
+    """The main text of an HTML page, one paragraph per block, blank lines between.
+
+    Navigation, footers, scripts, comments and tables are left out. Returns
+    "" when no main text is found.
+    """
+    import trafilatura
+    from lxml import etree
+
+    options = {"include_comments": False, "include_tables": False, "output_format": "xml"}
+    xml = trafilatura.extract(html, url=url, favor_precision=True, **options)
+    if not xml:  # short pages: precision mode can drop everything
+        xml = trafilatura.extract(html, url=url, **options)
+    if not xml:
+        return ""
+    root = etree.fromstring(xml.encode("utf-8"))
+    main = root.find("main")
+    blocks = [_block_text(child) for child in (main if main is not None else root)]
+    return "\n\n".join(block for block in blocks if block) + "\n"
+
+
+def html_metadata(html: str, url: str | None = None) -> dict[str, str]:
+    """Title, publication date and canonical URL of an HTML page, where it has them."""
+    import trafilatura
+
+    try:
+        meta = trafilatura.extract_metadata(html, default_url=url, extensive=False)
+    except Exception:  # metadata is optional: a page trafilatura cannot parse has none
+        return {}
+    found = {"title": meta.title, "published": meta.date, "url": meta.url}
+    return {key: value for key, value in found.items() if value}
+
+
+# --------------------------------------------------------------------------- building SourceDoc
+
+
+def _pick(*values: str | None) -> str | None:
+    for value in values:
+        if value is not None and str(value).strip():
+            return str(value).strip()
+    return None
+
+
+def _build(
+    text: str,
+    *,
+    name: str,
+    html: bool | None,
+    url: str | None,
+    title: str | None,
+    published: str | None,
+    file_name: str | None = None,
+    fetched_url: str | None = None,
+) -> SourceDoc:
+    _check_text(text, name)
+    fields, body = parse_front_matter(text)
+    if html is None:
+        html = looks_like_html(body)
+    if html:
+        meta = html_metadata(body, fetched_url)
+        raw = html_main_text(body, fetched_url)
+        if not raw.strip():
+            raise BadInput(name, "no main text found in the HTML page")
+        fields = {**meta, **fields}
+    else:
+        raw = body
+    if not raw.strip():
+        raise BadInput(name, "empty document")
+    published_value = published if published is not None else fields.get("published")
+    return SourceDoc(
+        name=name,
+        raw=raw,
+        url=_pick(url, fetched_url, fields.get("url")),
+        title=_pick(title, fields.get("title")),
+        published=normalise_date(published_value),
+        file_name=file_name,
+    )
+
+
+def source_from_text(
+    text: str,
+    *,
+    name: str,
+    url: str | None = None,
+    title: str | None = None,
+    published: str | None = None,
+) -> SourceDoc:
+    """A :class:`SourceDoc` from a string (HTML is detected by its content).
+
+    >>> source_from_text("Two councils agreed.", name="note").raw
+    'Two councils agreed.'
+    """
+    if not text.strip():
+        raise BadInput(name, "empty document")
+    return _build(text, name=name, html=None, url=url, title=title, published=published)
+
+
+# --------------------------------------------------------------------------- files and URLs
+
+_URL = re.compile(r"https?://", re.I)
+_OTHER_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*)://", re.I)
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
+
+
+def is_url(path_or_url: str) -> bool:
+    """True for an http or https URL."""
+    return bool(_URL.match(path_or_url))
+
+
+def _read_file(path: str, max_bytes: int) -> bytes:
+    try:
+        size = os.stat(path).st_size
+        if os.path.isdir(path):
+            raise BadInput(path, "is a folder; pass it to iter_sources")
+        if size > max_bytes:
+            raise BadInput(path, f"larger than {max_bytes} bytes")
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except FileNotFoundError as err:
+        raise BadInput(path, "no such file") from err
+    except PermissionError as err:
+        raise BadInput(path, "permission denied") from err
+    except OSError as err:
+        raise BadInput(path, f"cannot read: {err.strerror or err}") from err
+    if len(data) > max_bytes:  # the file grew while we read it
+        raise BadInput(path, f"larger than {max_bytes} bytes")
+    return data
+
+
+class _LimitedRedirects(urllib.request.HTTPRedirectHandler):
+    max_redirections = MAX_REDIRECTS
+    max_repeats = 2
+
+
+def _fetch(url: str, timeout: float, max_bytes: int) -> tuple[bytes, str, str | None]:
+    """GET ``url``: the body, its content type and declared charset."""
+    opener = urllib.request.build_opener(_LimitedRedirects)
+    request = urllib.request.Request(
+        url,
+        headers={
+            "User-Agent": _USER_AGENT,
+            "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1",
+            "Accept-Encoding": "identity",
+        },
+    )
+    deadline = time.monotonic() + timeout
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            content_type = response.headers.get_content_type()
+            if content_type not in ACCEPTED_CONTENT_TYPES:
+                raise BadInput(url, f"unsupported content type {content_type}, not text or HTML")
+            length = response.headers.get("Content-Length", "")
+            if length.isdigit() and int(length) > max_bytes:
+                raise BadInput(url, f"larger than {max_bytes} bytes")
+            chunks: list[bytes] = []
+            total = 0
+            while chunk := response.read(65536):
+                chunks.append(chunk)
+                total += len(chunk)
+                if total > max_bytes:
+                    raise BadInput(url, f"larger than {max_bytes} bytes")
+                if time.monotonic() > deadline:
+                    raise BadInput(url, f"timed out after {timeout:g} s")
+            return b"".join(chunks), content_type, response.headers.get_content_charset()
+    except urllib.error.HTTPError as err:
+        if 300 <= err.code < 400:
+            reason = f"too many redirects (more than {MAX_REDIRECTS}) or a redirect loop"
+            raise BadInput(url, reason) from err
+        raise BadInput(url, f"HTTP error {err.code} {err.reason}") from err
+    except urllib.error.URLError as err:
+        if isinstance(err.reason, TimeoutError):
+            raise BadInput(url, f"timed out after {timeout:g} s") from err
+        raise BadInput(url, f"cannot fetch: {err.reason}") from err
+    except TimeoutError as err:
+        raise BadInput(url, f"timed out after {timeout:g} s") from err
+    except (OSError, ValueError) as err:  # connection reset, bad status line, malformed URL
+        raise BadInput(url, f"cannot fetch: {err}") from err
+
+
+def read_source(
+    path_or_url: str,
+    *,
+    url: str | None = None,
+    title: str | None = None,
+    published: str | None = None,
+    timeout: float = 20.0,
+    max_bytes: int = 20_000_000,
+) -> SourceDoc:
+    """Read one document from a file or an http(s) URL.
+
+    ``url``, ``title`` and ``published`` override what the document says
+    (front matter or HTML metadata). A fetched document's URL is the one
+    given (not the page's canonical URL), so re-reading it names it the same.
+    Raises :class:`BadInput` with the reason when it cannot be read.
+    """
+    name = str(path_or_url)
+    if is_url(name):
+        data, content_type, charset = _fetch(name, timeout, max_bytes)
+        html = content_type in ("text/html", "application/xhtml+xml")
+        if html and not charset and (m := _META_CHARSET.search(data[:4096])):
+            charset = m[1].decode("ascii")
+        text = decode_bytes(data, name, charset)
+        return _build(
+            text,
+            name=name,
+            html=html or None,
+            url=url,
+            title=title,
+            published=published,
+            fetched_url=name,
+        )
+    if m := _OTHER_SCHEME.match(name):
+        raise BadInput(name, f"unsupported URL scheme {m[1]!r}; use http or https")
+    data = _read_file(name, max_bytes)
+    suffix = Path(name).suffix.lower()
+    charset = None
+    if suffix in HTML_SUFFIXES and (m := _META_CHARSET.search(data[:4096])):
+        charset = m[1].decode("ascii")
+    text = decode_bytes(data, name, charset)
+    return _build(
+        text,
+        name=name,
+        html=True if suffix in HTML_SUFFIXES else None,
+        url=url,
+        title=title,
+        published=published,
+        file_name=Path(name).name,
+    )
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def expand_paths(paths: Iterable[str]) -> Iterator[str]:
+    """Folders become their documents (sorted, recursive, hidden files skipped); others pass."""
+    for item in paths:
+        item = str(item)
+        root = Path(item)
+        if is_url(item) or not root.is_dir():
+            yield item
+            continue
+        found = (
+            p
+            for p in root.rglob("*")
+            if p.is_file() and p.suffix.lower() in SUFFIXES and not _hidden(p, root)
+        )
+        for path in sorted(found):
+            yield str(path)
+
+
+def iter_sources(paths: Iterable[str], **kw) -> Iterator[SourceDoc | BadInput]:
+    """Read many documents; a failed one is yielded as its :class:`BadInput`.
+
+    Folders are expanded to their ``*.txt``, ``*.text``, ``*.md``, ``*.html``
+    and ``*.htm`` files; ``kw`` goes to :func:`read_source`.
+    """
+    for item in expand_paths(paths):
+        try:
+            yield read_source(item, **kw)
+        except BadInput as err:
+            yield err
