@@ -42,7 +42,10 @@ MONTHS = {
     )
     for m in names
 }
-_MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+_MONTH = (
+    r"(january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+)
 _YEAR = r"((?:19|20)\d\d)(?!\s*/\s*\d)(?!\d)"
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 

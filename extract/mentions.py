@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from lgkg.extract.gazetteer import Gazetteer
 from lgkg.extract.lexicon import load
 from lgkg.extract.records import Body
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 COUNCIL_LABEL = "COUNCIL"
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z&]{1,7}$")
@@ -75,12 +75,34 @@ def _org_body(span: Span) -> Body | None:
     return Body(text) if text else None
 
 
+def _non_council_body(doc: Doc, ent: Span) -> Mention | None:
+    """A place name that starts another body's name ("Devon and Cornwall Police")."""
+    heads = set(load("bodies")["non_council_heads"])
+    j = ent.end
+    while j < len(doc) and j - ent.end < 6 and (doc[j].is_title or doc[j].lower_ in ("and", "&")):
+        if doc[j].lower_ in heads:
+            end = j + 1
+            while (
+                end < len(doc)
+                and doc[end].is_title
+                and doc[end].lower_ in heads | {"service", "services"}
+            ):
+                end += 1
+            return Mention(ent.start, end, Body(doc[ent.start : end].text), "org")
+        j += 1
+    return None
+
+
 def name_mentions(doc: Doc, gazetteer: Gazetteer, published: str | None) -> list[Mention]:
     """Councils named in ``doc`` (ruler entities) and abbreviations the text defines for them."""
     found: list[Mention] = []
     aliases: dict[str, Body] = {}
     for ent in doc.ents:
         if ent.label_ != COUNCIL_LABEL:
+            continue
+        other = _non_council_body(doc, ent)
+        if other is not None:
+            found.append(other)
             continue
         body = _council_from_span(ent, gazetteer, published)
         if body is None:
@@ -179,6 +201,12 @@ def org_mentions(
     return out
 
 
+def _generic_ent(tok: Token) -> bool:
+    """Is the entity around ``tok`` only generic words ("the Council", "the County Council")?"""
+    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    return ent is None or {t.lower_ for t in ent} <= set(load("bodies")["generic_words"])
+
+
 def _reference_spans(doc: Doc) -> Iterator[tuple[int, int, bool, int | None]]:
     """Token spans like "the council", "both authorities", "the three boroughs".
 
@@ -190,20 +218,14 @@ def _reference_spans(doc: Doc) -> Iterator[tuple[int, int, bool, int | None]]:
     plural_dets = set(refs["plural_determiners"])
     singular_dets = set(refs["singular_determiners"])
     exclude = set(refs["exclude_modifiers"])
+    not_before = set(refs["not_before"])
     for tok in doc:
-        if tok.lower_ not in nouns or tok.ent_type_ in (COUNCIL_LABEL, "ORG", "PERSON"):
+        if tok.lower_ not in nouns or tok.ent_type_ in (COUNCIL_LABEL, "PERSON"):
             continue
-        if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in (
-            "tax",
-            "leader",
-            "meeting",
-            "officers",
-            "staff",
-            "members",
-            "'s",
-        ):
-            if doc[tok.i + 1].lower_ != "'s":
-                continue
+        if tok.ent_type_ == "ORG" and not _generic_ent(tok):
+            continue
+        if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in not_before:
+            continue
         left = [t for t in tok.lefts]
         left_words = [t.lower_ for t in left]
         if any(w in exclude for w in left_words):

@@ -21,7 +21,10 @@ def _heads() -> frozenset[str]:
 
 
 def is_partnership_reference(trigger) -> bool:
-    """Does the trigger's phrase speak of a partnership ("the closure of LGSS", "the partnership was dissolved")?"""
+    """Does the trigger's phrase speak of a partnership?
+
+    As in "the closure of LGSS" or "the partnership was dissolved".
+    """
     heads = _heads()
     near = list(trigger.subtree) + [
         c for t in (trigger, trigger.head) for c in t.children if c.dep_ in ("nsubj", "nsubjpass")

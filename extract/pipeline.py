@@ -114,17 +114,16 @@ class Extractor:
             quotes.extend(found)
             if speaker is not None:
                 speakers[sent.start] = (speaker.name, speaker.organisation)
-            if sent_mentions:
-                candidates.extend(
-                    sentence_events(
-                        sent,
-                        sent_mentions,
-                        published=published,
-                        context_area=doc_area,
-                        partnership=default_label,
-                        evidence=ev,
-                    )
+            candidates.extend(
+                sentence_events(
+                    sent,
+                    sent_mentions,
+                    published=published,
+                    context_area=doc_area,
+                    partnership=default_label,
+                    evidence=ev,
                 )
+            )
         events = merge(candidates)
         members = list(
             dict.fromkeys(

@@ -118,7 +118,8 @@ def _role_and_org(
 def _subject_tokens(verb: Token) -> list[Token]:
     subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     if subj:
-        # "Leader of X Council, Cllr Jane Smith said": the role may hang off the verb, left of the subject
+        # "Leader of X Council, Cllr Jane Smith said": the role may hang off the verb,
+        # left of the subject
         lead = [
             c
             for c in verb.lefts
@@ -155,7 +156,7 @@ class QuoteFinder:
         return None
 
     def sentence(self, sent: Span, evidence: Evidence) -> tuple[list[Quote], Speaker | None]:
-        """Quotes attributed in ``sent``, and the speaker of the sentence's quoted words if known."""
+        """Quotes attributed in ``sent``, and the speaker of its quoted words if known."""
         verbs = set(_speech()["verbs"])
         pronouns = set(_speech()["pronouns"])
         quotes: list[Quote] = []

@@ -55,24 +55,7 @@ def _phrase_at(sent: Span, i: int, phrase: tuple[str, ...]) -> bool:
 
 def _noun_object_ok(tok: Token) -> bool:
     """For ambiguous nouns ("end", "split"): is it the end *of a partnership*?"""
-    share_words = {
-        "partnership",
-        "arrangement",
-        "service",
-        "services",
-        "sharing",
-        "agreement",
-        "committee",
-        "executive",
-        "chief",
-        "joint",
-        "shared",
-        "deal",
-        "contract",
-        "relationship",
-        "collaboration",
-        "company",
-    }
+    share_words = set(_table()["ended"]["object_words"])
     for child in tok.children:
         if child.dep_ == "prep" and child.lower_ == "of":
             words = {t.lower_ for t in child.subtree}

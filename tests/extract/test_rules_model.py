@@ -1,0 +1,142 @@
+"""Extraction rules on short sentences written for these tests (they load the spaCy model)."""
+
+from decimal import Decimal
+
+import pytest
+
+from lgkg.extract.sources import source_from_text
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    from lgkg.extract.pipeline import Extractor
+
+    return Extractor()
+
+
+def run(extractor, text, published=None):
+    return extractor.extract(source_from_text(text, name="test.txt", published=published))
+
+
+def events(x):
+    return {(e.body.code or e.body.name, e.action): e for e in x.events}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Wealden District Council and Rother District Council formed a shared waste service in May 2019.",
+            {("E07000065", "formed"), ("E07000064", "formed")},
+        ),
+        (
+            "Rutland County Council has joined the shared legal service run by two neighbouring councils.",
+            {("E06000017", "joined")},
+        ),
+        (
+            "Melton Borough Council pulled out of the revenues partnership last month.",
+            {("E07000133", "left")},
+        ),
+        (
+            "Stroud District Council agreed to share its building control team with Cotswold District Council.",
+            {("E07000082", "formed"), ("E07000079", "formed")},
+        ),
+    ],
+)
+def test_events_actions_and_agents(extractor, text, expected):
+    assert set(events(run(extractor, text))) == expected
+
+
+def test_events_date_and_status_done(extractor):
+    x = run(
+        extractor,
+        "Wealden District Council and Rother District Council formed a shared waste service in May 2019.",
+    )
+    e = events(x)[("E07000065", "formed")]
+    assert (e.date, e.status, e.service_area) == ("2019-05", "done", "waste")
+    assert e.evidence.sentence.startswith("Wealden District Council")
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        (
+            "Rutland County Council is considering plans to join the shared legal service.",
+            "proposed",
+        ),
+        (
+            "Rutland County Council will join the shared legal service, subject to approval by its cabinet.",
+            "proposed",
+        ),
+        (
+            "Rutland County Council's cabinet has approved plans to join the shared legal service next year.",
+            "agreed",
+        ),
+        ("Rutland County Council joined the shared legal service in 2015.", "done"),
+    ],
+)
+def test_status_from_modality_and_tense(extractor, text, status):
+    e = events(run(extractor, text, published="2016-01-10"))[("E06000017", "joined")]
+    assert e.status == status
+
+
+def test_events_ended_spreads_to_members(extractor):
+    text = (
+        "Mendip District Council and Sedgemoor District Council set up a joint audit partnership in 2012.\n\n"
+        "The partnership was dissolved in March 2020."
+    )
+    got = events(run(extractor, text))
+    assert {k for k in got if k[1] == "ended"} == {("E07000187", "ended"), ("E07000188", "ended")}
+    assert got[("E07000187", "ended")].date == "2020-03"
+
+
+def test_events_provides_names_client(extractor):
+    x = run(
+        extractor,
+        "Torbay Council provides payroll services to the Devon and Cornwall Police under a contract.",
+    )
+    provides = [e for e in x.events if e.action == "provides"]
+    assert provides and provides[0].body.code == "E06000027"
+    assert "Police" in provides[0].client.name
+
+
+def test_savings_each_council_gives_one_per_council(extractor):
+    text = "Wealden District Council and Rother District Council formed a shared waste service. Each council will save £250,000 a year."
+    x = run(extractor, text)
+    got = {(s.who.code if s.who else "", s.amount, s.period) for s in x.savings}
+    assert got == {("E07000065", Decimal(250000), "P1Y"), ("E07000064", Decimal(250000), "P1Y")}
+
+
+def test_savings_partnership_total_and_costs_ignored(extractor):
+    text = (
+        "The shared service between Wealden District Council and Rother District Council will save £3m over five years. "
+        "Setting it up will cost £400,000."
+    )
+    x = run(extractor, text)
+    assert {(s.who, s.amount, s.period) for s in x.savings} == {(None, Decimal(3000000), "P5Y")}
+
+
+def test_quotes_speaker_role_and_organisation(extractor):
+    text = (
+        'Cllr Jane Doe, cabinet member for resources at Wealden District Council, said: "This is good news."\n\n'
+        '"We will keep improving," she added.'
+    )
+    x = run(extractor, text)
+    assert len(x.quotes) == 1
+    q = x.quotes[0]
+    assert (q.speaker, q.organisation.code) == ("Jane Doe", "E07000065")
+    assert "cabinet member for resources" in q.role
+
+
+def test_quotes_speaker_after_verb_and_surname_resolution(extractor):
+    text = 'John Roe is leader of Rother District Council.\n\n"We are delighted," said Mr Roe.'
+    x = run(extractor, text)
+    assert [q.speaker for q in x.quotes] == ["John Roe"]
+
+
+def test_noise_footer_yields_nothing(extractor):
+    text = "Event Diary\n\nThe biggest trade show of the year returns to Birmingham in June. Book your tickets now."
+    x = run(extractor, text)
+    assert (x.events, x.savings, x.quotes) == ((), (), ())

@@ -1,0 +1,82 @@
+"""Unit tests for the extraction rules that need no model: dates, money, service areas."""
+
+from decimal import Decimal
+
+import pytest
+
+from lgkg.extract.dates import compare, find_dates, parse_date
+from lgkg.extract.mentions import initialisms
+from lgkg.extract.money import find_amounts
+from lgkg.extract.service import service_area_of_text
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("The service went live on 1 December 2020.", None, "2020-12-01"),
+        ("It began on March 3, 2019.", None, "2019-03-03"),
+        ("The councils teamed up in April 2016.", None, "2016-04"),
+        ("The partnership was formed in 2010.", None, "2010"),
+        ("It will start next April.", "2015-11-20", "2016-04"),
+        ("It will start next April.", None, None),
+        ("The deal was signed last year.", "2019-06", "2018"),
+        ("Savings by 2015/16 are expected.", None, None),
+        ("It starts in June this year.", "2014-02-01", "2014-06"),
+        ("Budgets were cut by 30 per cent.", None, None),
+    ],
+)
+def test_dates_parse_date(text, published, expected):
+    assert parse_date(text, published) == expected
+
+
+def test_dates_find_dates_in_order_without_overlap():
+    found = find_dates("formed in October 2016, reviewed on 1 May 2018 and again in 2019")
+    assert [iso for _, _, iso in found] == ["2016-10", "2018-05-01", "2019"]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"), [("2016-04", "2016", 0), ("2017", "2016-12-31", 1)]
+)
+def test_dates_compare_at_coarser_precision(a, b, expected):
+    assert compare(a, b) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "currency"),
+    [
+        ("We will save £1m a year.", "1000000", "GBP"),
+        ("savings of £1.5 million", "1500000", "GBP"),
+        ("a saving of £579,000", "579000", "GBP"),
+        ("an estimated £2.5bn nationally", "2500000000", "GBP"),
+        ("about 1 million pounds", "1000000", "GBP"),
+        ("save $560,000 over three years", "560000", "USD"),
+        ("between £8m-£10m", "10000000", "GBP"),
+        ("up to £2million", "2000000", "GBP"),
+        ("cut costs by \ufffd400,000", "400000", "GBP"),
+    ],
+)
+def test_money_find_amounts(text, amount, currency):
+    found = find_amounts(text)
+    assert [(a.amount, a.currency) for a in found] == [(Decimal(amount), currency)]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("a shared legal service", "legal"),
+        ("their revenues and benefits teams", "revenues-benefits"),
+        ("joint waste collection", "waste"),
+        ("sharing HR, finance, procurement and IT", "back-office"),
+        ("a shared chief executive", "management"),
+        ("a joint internal audit partnership", "audit"),
+        ("It was agreed that it would go ahead.", None),
+        ("trading standards officers", "regulatory"),
+    ],
+)
+def test_service_area_of_text(text, code):
+    assert service_area_of_text(text) == code
+
+
+def test_mentions_initialisms_cover_lower_case_joining_words():
+    assert {"cwac", "cwc"} <= initialisms("Cheshire West and Chester Council")
+    assert "eldc" in initialisms("East Lindsey District Council")
