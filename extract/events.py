@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from spacy.tokens import Span, Token
+
 from lgkg.extract.dates import find_dates
 from lgkg.extract.mentions import Mention, can_be_member
 from lgkg.extract.partnerships import is_partnership_reference
@@ -20,7 +22,6 @@ from lgkg.extract.records import Body, Event, Evidence
 from lgkg.extract.service import service_area_of_text
 from lgkg.extract.status import status_of
 from lgkg.extract.triggers import Trigger, find_triggers
-from spacy.tokens import Span, Token
 
 _UP_DEPS = {
     "xcomp",

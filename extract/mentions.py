@@ -16,10 +16,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from spacy.tokens import Doc, Span, Token
+
 from lgkg.extract.gazetteer import Gazetteer
 from lgkg.extract.lexicon import load
 from lgkg.extract.records import Body
-from spacy.tokens import Doc, Span, Token
 
 COUNCIL_LABEL = "COUNCIL"
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z&]{1,7}$")

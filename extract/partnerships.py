@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 
+from spacy.tokens import Doc
+
 from lgkg.extract.lexicon import load
 from lgkg.extract.mentions import Mention
 from lgkg.extract.records import Body, Event
-from spacy.tokens import Doc
 
 _HEAD_WORDS_KEY = "partnership_heads"
 

@@ -15,6 +15,10 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from lgkg import __version__
 from lgkg.extract.clean import CleanText, clean, document_meta
 from lgkg.extract.events import Candidate, merge, sentence_events
 from lgkg.extract.gazetteer import Gazetteer
@@ -26,10 +30,6 @@ from lgkg.extract.records import Body, Evidence, Extraction, Partnership, Quote,
 from lgkg.extract.savings import sentence_savings
 from lgkg.extract.service import area_counts, decide, service_area_of_text
 from lgkg.extract.sources import SourceDoc
-from spacy.language import Language
-from spacy.tokens import Doc, Span
-
-from lgkg import __version__
 
 
 @Language.component("line_sentences")

@@ -14,10 +14,11 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from spacy.tokens import Doc, Span, Token
+
 from lgkg.extract.lexicon import load
 from lgkg.extract.mentions import Mention
 from lgkg.extract.records import Body, Evidence, Quote
-from spacy.tokens import Doc, Span, Token
 
 
 @dataclass

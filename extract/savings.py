@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from spacy.tokens import Span, Token
+
 from lgkg.extract.lexicon import load
 from lgkg.extract.mentions import Mention
 from lgkg.extract.money import Amount, find_amounts
 from lgkg.extract.records import Body, Evidence, Saving
-from spacy.tokens import Span, Token
 
 _WINDOW = 8  # tokens between a saving word and its amount
 

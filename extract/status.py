@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from functools import cache
 
+from spacy.tokens import Span, Token
+
 from lgkg.extract.dates import compare
 from lgkg.extract.lexicon import load
-from spacy.tokens import Span, Token
 
 PROPOSED, AGREED, DONE = "proposed", "agreed", "done"
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from lgkg.extract.lexicon import load
 from spacy.tokens import Span, Token
+
+from lgkg.extract.lexicon import load
 
 
 @dataclass(frozen=True)

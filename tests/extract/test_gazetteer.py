@@ -10,6 +10,7 @@ from importlib.resources import files
 from pathlib import Path
 
 import pytest
+
 from lgkg.extract import gazetteer as gazetteer_module
 from lgkg.extract.gazetteer import Gazetteer, normalise_name
 from lgkg.extract.gazetteer_build import COUNCIL_COLUMNS, NAME_COLUMNS, build_tables
