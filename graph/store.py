@@ -1,0 +1,563 @@
+"""Where the graph lives: one small interface over an embedded Oxigraph store or rdflib.
+
+Every document is one named graph (MODEL.md); writers replace or drop whole
+graphs, readers run SPARQL. Two backends implement :class:`Store`:
+
+- :class:`OxigraphStore`: pyoxigraph on disk, the default;
+- :class:`MemoryStore`: an rdflib ``Dataset`` in memory, for tests and small jobs.
+
+Results come back as rdflib terms whichever backend answers.
+
+>>> from rdflib import Graph, Literal, URIRef
+>>> g = Graph()
+>>> g.add((URIRef("https://example.org/a"), URIRef("https://example.org/p"), Literal("x")))
+<Graph identifier=... (<class 'rdflib.graph.Graph'>)>
+>>> with MemoryStore() as store:
+...     store.replace_graph("https://example.org/g", g)
+...     store.select("SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+(['o'], [[rdflib.term.Literal('x')]])
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Protocol, Self, runtime_checkable
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import OWL
+from rdflib.term import Node
+
+from lgkg.graph.terms import ntriples_body, to_ox, to_ox_quads, to_rdflib
+
+Rows = list[list[Node | None]]
+
+#: Prefixes every query may use without declaring them, and dumps use.
+PREFIXES: dict[str, str] = {
+    "lgkg": "https://w3id.org/lgkg/ns#",
+    "id": "https://w3id.org/lgkg/id/",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "time": "http://www.w3.org/2006/time#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "schema": "https://schema.org/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+#: Result formats of ``query_raw``: SPARQL results for SELECT/ASK, RDF for CONSTRUCT/DESCRIBE.
+RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "xml": ox.RdfFormat.RDF_XML,
+}
+DUMP_FORMATS = ("nquads", "trig", "turtle", "jsonld")
+
+#: The predicate on the reference graph's own IRI that records its version.
+REFERENCE_VERSION_PREDICATE = str(OWL.versionInfo)
+
+
+class StoreError(Exception):
+    """A store could not be opened, read or written."""
+
+
+class StoreLockedError(StoreError):
+    """Another process holds the store open for writing."""
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What lgkg needs from a quad store. Graph IRIs are plain strings."""
+
+    def replace_graph(self, graph_iri: str, triples: Graph) -> None:
+        """Drop ``graph_iri`` and insert ``triples`` into it, in one transaction."""
+
+    def replace_graphs(self, items: Iterable[tuple[str, Graph]]) -> None:
+        """Replace many graphs in one transaction (the last item wins for a repeated IRI)."""
+
+    def drop_graph(self, graph_iri: str) -> bool:
+        """Remove a graph; True if it held triples."""
+
+    def has_graph(self, graph_iri: str) -> bool:
+        """True if the graph holds at least one triple."""
+
+    def graph_value(self, graph_iri: str, predicate: str) -> str | None:
+        """The value of ``<graph_iri> <predicate> ?v`` inside that graph (the least if several)."""
+
+    def select(
+        self, query: str, bindings: Mapping[str, Node] | None = None
+    ) -> tuple[list[str], Rows]:
+        """Run a SELECT; columns in order, rows of rdflib terms (``None`` when unbound).
+
+        ``bindings`` fix variables to terms before evaluation (rdflib
+        ``initBindings``, Oxigraph ``substitutions``). Bind only variables that
+        occur in triple patterns and are projected (Oxigraph requires the latter).
+        """
+
+    def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool:
+        """Run an ASK."""
+
+    def construct(self, query: str, bindings: Mapping[str, Node] | None = None) -> Graph:
+        """Run a CONSTRUCT or DESCRIBE."""
+
+    def query_raw(self, query: str, result_format: str) -> bytes:
+        """Run any query and serialise its result (see ``RESULT_FORMATS``, ``GRAPH_FORMATS``)."""
+
+    def dump(self, fmt: str = "nquads") -> bytes:
+        """The whole store as nquads, trig, turtle (the union of all graphs) or jsonld."""
+
+    def count(self) -> int:
+        """The number of quads."""
+
+    def graphs(self) -> list[str]:
+        """The named graphs holding triples, sorted."""
+
+    def ensure_reference(self) -> None:
+        """Write the reference graph if it is missing or of another version."""
+
+    def close(self) -> None:
+        """Release the store."""
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
+class _BaseStore:
+    """Behaviour both backends share."""
+
+    read_only = False
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the store."""
+
+    def replace_graph(self, graph_iri: str, triples: Graph) -> None:
+        self.replace_graphs([(graph_iri, triples)])
+
+    def replace_graphs(self, items: Iterable[tuple[str, Graph]]) -> None:
+        raise NotImplementedError
+
+    def graph_value(self, graph_iri: str, predicate: str) -> str | None:
+        raise NotImplementedError
+
+    def ensure_reference(self) -> None:
+        """Write the reference graph when its stored version differs from ``REFERENCE_VERSION``."""
+        from lgkg.graph.reference import REFERENCE_VERSION, reference_graph
+        from lgkg.graph.vocab import REFERENCE_GRAPH
+
+        graph_iri = str(REFERENCE_GRAPH)
+        if self.graph_value(graph_iri, REFERENCE_VERSION_PREDICATE) == REFERENCE_VERSION:
+            return
+        if self.read_only:
+            return
+        self.replace_graph(graph_iri, reference_graph())
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise StoreError("the store is open read-only")
+
+
+def _dedupe(items: Iterable[tuple[str, Graph]]) -> dict[str, Graph]:
+    merged: dict[str, Graph] = {}
+    for graph_iri, triples in items:
+        merged[str(graph_iri)] = triples
+    return merged
+
+
+def _graph_format(fmt: str) -> ox.RdfFormat:
+    try:
+        return GRAPH_FORMATS[fmt]
+    except KeyError:
+        raise ValueError(
+            f"unknown RDF format {fmt!r}; use one of {', '.join(GRAPH_FORMATS)}"
+        ) from None
+
+
+def _sorted_lines(data: bytes) -> bytes:
+    lines = sorted(line for line in data.decode("utf-8").splitlines() if line.strip())
+    return "".join(line + "\n" for line in lines).encode("utf-8")
+
+
+def _ox_union(triples: Iterable[ox.Triple]) -> Graph:
+    graph = Graph()
+    for t in triples:
+        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    return graph
+
+
+def _tsv_term(term: Node | None) -> str:
+    return "" if term is None else term.n3()
+
+
+class OxigraphStore(_BaseStore):
+    """An embedded Oxigraph store on disk (or in memory when ``path`` is None).
+
+    ``read_only=True`` opens an existing store for reading only; per Oxigraph,
+    reading while another process writes is undefined, so serve a copy instead.
+    ``union_default_graph`` makes the default graph of ad-hoc queries the union
+    of all graphs (named queries do not need it: they use GRAPH patterns).
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        read_only: bool = False,
+        union_default_graph: bool = True,
+    ):
+        self.path = None if path is None else Path(path)
+        self.read_only = read_only
+        self.union_default_graph = union_default_graph
+        try:
+            if self.path is None:
+                self._store = ox.Store()
+            elif read_only:
+                if not self.path.exists():
+                    raise StoreError(f"no store at {self.path}")
+                self._store = ox.Store.read_only(str(self.path))
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+        except OSError as err:
+            if "lock" in str(err).lower():
+                raise StoreLockedError(
+                    f"store {self.path} is in use by another lgkg process"
+                ) from err
+            raise StoreError(f"cannot open store {self.path}: {err}") from err
+
+    def __repr__(self) -> str:
+        return f"OxigraphStore({str(self.path) if self.path else None!r})"
+
+    # -- writing ---------------------------------------------------------
+
+    def replace_graphs(self, items: Iterable[tuple[str, Graph]]) -> None:
+        """Replace the graphs with one SPARQL Update (applied atomically by Oxigraph)."""
+        self._check_writable()
+        merged = _dedupe(items)
+        if not merged:
+            return
+        drops = []
+        inserts = []
+        for graph_iri, triples in merged.items():
+            name = ox.NamedNode(graph_iri)
+            drops.append(f"DROP SILENT GRAPH {name}")
+            if len(triples):
+                body = ntriples_body(to_ox_quads(graph_iri, triples))
+                inserts.append(f"GRAPH {name} {{\n{body}\n}}")
+        update = " ;\n".join(drops)
+        if inserts:
+            update += " ;\nINSERT DATA {\n" + "\n".join(inserts) + "\n}"
+        try:
+            self._store.update(update)
+        except OSError as err:
+            raise StoreError(f"cannot write to store {self.path}: {err}") from err
+
+    def drop_graph(self, graph_iri: str) -> bool:
+        self._check_writable()
+        existed = self.has_graph(graph_iri)
+        name = ox.NamedNode(graph_iri)
+        if self._store.contains_named_graph(name):
+            self._store.remove_graph(name)
+        return existed
+
+    # -- reading ---------------------------------------------------------
+
+    def has_graph(self, graph_iri: str) -> bool:
+        name = ox.NamedNode(graph_iri)
+        return next(iter(self._store.quads_for_pattern(None, None, None, name)), None) is not None
+
+    def graph_value(self, graph_iri: str, predicate: str) -> str | None:
+        name = ox.NamedNode(graph_iri)
+        values = [
+            q.object.value
+            for q in self._store.quads_for_pattern(name, ox.NamedNode(predicate), None, name)
+        ]
+        return min(values) if values else None
+
+    def _query(self, query: str, bindings: Mapping[str, Node] | None):
+        substitutions = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
+        try:
+            return self._store.query(
+                query,
+                prefixes=PREFIXES,
+                use_default_graph_as_union=self.union_default_graph,
+                substitutions=substitutions or None,
+            )
+        except SyntaxError as err:
+            raise ValueError(f"invalid SPARQL: {err}") from err
+        except RuntimeError as err:  # e.g. a binding for a variable the query does not project
+            raise ValueError(f"cannot run the query: {err}") from err
+
+    def select(
+        self, query: str, bindings: Mapping[str, Node] | None = None
+    ) -> tuple[list[str], Rows]:
+        result = self._query(query, bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise ValueError("select() needs a SELECT query")
+        columns = [v.value for v in result.variables]
+        rows = [[to_rdflib(solution[c]) for c in columns] for solution in result]
+        return columns, rows
+
+    def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool:
+        result = self._query(query, bindings)
+        if not isinstance(result, ox.QueryBoolean):
+            raise ValueError("ask() needs an ASK query")
+        return bool(result)
+
+    def construct(self, query: str, bindings: Mapping[str, Node] | None = None) -> Graph:
+        result = self._query(query, bindings)
+        if not isinstance(result, ox.QueryTriples):
+            raise ValueError("construct() needs a CONSTRUCT or DESCRIBE query")
+        return _ox_union(result)
+
+    def query_raw(self, query: str, result_format: str) -> bytes:
+        result = self._query(query, None)
+        if isinstance(result, ox.QueryTriples):
+            return ox.serialize(result, format=_graph_format(result_format), prefixes=PREFIXES)
+        if result_format not in RESULT_FORMATS:
+            raise ValueError(
+                f"unknown result format {result_format!r}; use one of {', '.join(RESULT_FORMATS)}"
+            )
+        return result.serialize(format=RESULT_FORMATS[result_format])
+
+    def dump(self, fmt: str = "nquads") -> bytes:
+        if fmt == "nquads":
+            return _sorted_lines(self._store.dump(format=ox.RdfFormat.N_QUADS))
+        if fmt == "trig":
+            return self._store.dump(format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+        if fmt == "jsonld":
+            return self._store.dump(format=ox.RdfFormat.JSON_LD)
+        if fmt == "turtle":
+            triples = (
+                ox.Triple(q.subject, q.predicate, q.object)
+                for q in self._store.quads_for_pattern(None, None, None)
+            )
+            return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+        raise ValueError(f"unknown dump format {fmt!r}; use one of {', '.join(DUMP_FORMATS)}")
+
+    def count(self) -> int:
+        return len(self._store)
+
+    def graphs(self) -> list[str]:
+        return sorted(
+            g.value
+            for g in self._store.named_graphs()
+            if isinstance(g, ox.NamedNode) and self.has_graph(g.value)
+        )
+
+    def close(self) -> None:
+        """Flush writes and release the store's lock."""
+        store = getattr(self, "_store", None)
+        if store is None:
+            return
+        if not self.read_only and self.path is not None:
+            store.flush()
+        del self._store
+        self._store = None  # type: ignore[assignment]
+
+
+class MemoryStore(_BaseStore):
+    """An rdflib ``Dataset`` in memory (``default_union=True`` for ad-hoc queries)."""
+
+    def __init__(self) -> None:
+        self._ds = Dataset(default_union=True)
+        self._lock = threading.RLock()
+
+    def __repr__(self) -> str:
+        return "MemoryStore()"
+
+    def replace_graphs(self, items: Iterable[tuple[str, Graph]]) -> None:
+        merged = _dedupe(items)
+        with self._lock:
+            for graph_iri, triples in merged.items():
+                name = URIRef(graph_iri)
+                self._ds.remove_graph(name)
+                if len(triples):
+                    target = self._ds.graph(name)
+                    target.addN((s, p, o, target) for s, p, o in triples)
+
+    def drop_graph(self, graph_iri: str) -> bool:
+        with self._lock:
+            existed = self.has_graph(graph_iri)
+            self._ds.remove_graph(URIRef(graph_iri))
+            return existed
+
+    def has_graph(self, graph_iri: str) -> bool:
+        with self._lock:
+            graph = self._ds.graph(URIRef(graph_iri))
+            found = next(iter(graph.triples((None, None, None))), None) is not None
+            if not found:
+                self._ds.remove_graph(URIRef(graph_iri))
+            return found
+
+    def graph_value(self, graph_iri: str, predicate: str) -> str | None:
+        with self._lock:
+            if not self.has_graph(graph_iri):
+                return None
+            name = URIRef(graph_iri)
+            values = [str(v) for v in self._ds.graph(name).objects(name, URIRef(predicate))]
+            return min(values) if values else None
+
+    def _query(self, query: str, bindings: Mapping[str, Node] | None):
+        with self._lock:
+            try:
+                return self._ds.query(query, initNs=PREFIXES, initBindings=dict(bindings or {}))
+            except Exception as err:  # rdflib raises pyparsing errors for bad syntax
+                if type(err).__name__ in ("ParseException", "ParseSyntaxException"):
+                    raise ValueError(f"invalid SPARQL: {err}") from err
+                raise
+
+    def select(
+        self, query: str, bindings: Mapping[str, Node] | None = None
+    ) -> tuple[list[str], Rows]:
+        result = self._query(query, bindings)
+        if result.type != "SELECT":
+            raise ValueError("select() needs a SELECT query")
+        columns = [str(v) for v in result.vars or []]
+        rows = [[row[i] for i in range(len(columns))] for row in result]
+        return columns, rows
+
+    def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool:
+        result = self._query(query, bindings)
+        if result.type != "ASK":
+            raise ValueError("ask() needs an ASK query")
+        return bool(result.askAnswer)
+
+    def construct(self, query: str, bindings: Mapping[str, Node] | None = None) -> Graph:
+        result = self._query(query, bindings)
+        if result.type not in ("CONSTRUCT", "DESCRIBE"):
+            raise ValueError("construct() needs a CONSTRUCT or DESCRIBE query")
+        graph = Graph()
+        for triple in result.graph or ():
+            graph.add(triple)
+        return graph
+
+    def query_raw(self, query: str, result_format: str) -> bytes:
+        result = self._query(query, None)
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            graph = Graph()
+            for prefix, ns in PREFIXES.items():
+                graph.bind(prefix, ns)
+            for triple in result.graph or ():
+                graph.add(triple)
+            _graph_format(result_format)
+            rdflib_name = {"ntriples": "nt", "jsonld": "json-ld"}.get(result_format, result_format)
+            return graph.serialize(format=rdflib_name, encoding="utf-8")
+        if result_format not in RESULT_FORMATS:
+            raise ValueError(
+                f"unknown result format {result_format!r}; use one of {', '.join(RESULT_FORMATS)}"
+            )
+        if result_format == "tsv" and result.type == "SELECT":
+            out = io.StringIO()
+            out.write("\t".join(f"?{v}" for v in result.vars or []) + "\n")
+            for row in result:
+                out.write("\t".join(_tsv_term(t) for t in row) + "\n")
+            return out.getvalue().encode("utf-8")
+        if result_format == "tsv":  # ASK
+            return (b"true" if result.askAnswer else b"false") + b"\n"
+        return result.serialize(format=result_format) or b""
+
+    def dump(self, fmt: str = "nquads") -> bytes:
+        with self._lock:
+            if fmt == "nquads":
+                return _sorted_lines(self._ds.serialize(format="nquads", encoding="utf-8"))
+            if fmt == "trig":
+                return self._bound(self._ds).serialize(format="trig", encoding="utf-8")
+            if fmt == "jsonld":
+                return self._ds.serialize(format="json-ld", encoding="utf-8")
+            if fmt == "turtle":
+                union = self._bound(Graph())
+                for s, p, o, _g in self._ds.quads((None, None, None, None)):
+                    union.add((s, p, o))
+                return union.serialize(format="turtle", encoding="utf-8")
+        raise ValueError(f"unknown dump format {fmt!r}; use one of {', '.join(DUMP_FORMATS)}")
+
+    @staticmethod
+    def _bound(graph: Graph) -> Graph:
+        for prefix, ns in PREFIXES.items():
+            graph.bind(prefix, ns, override=True)
+        return graph
+
+    def count(self) -> int:
+        with self._lock:
+            return sum(1 for _ in self._ds.quads((None, None, None, None)))
+
+    def graphs(self) -> list[str]:
+        with self._lock:
+            names = [
+                str(g.identifier)
+                for g in self._ds.graphs()
+                if g.identifier != self._ds.default_graph.identifier and len(g)
+            ]
+            return sorted(names)
+
+
+def default_store_path() -> Path:
+    """``LGKG_STORE`` if set, else the user data directory's ``store`` folder."""
+    env = os.environ.get("LGKG_STORE")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("lgkg")) / "store"
+
+
+def open_store(path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> Store:
+    """Open the store at ``path`` (``--store``), ``LGKG_STORE`` or the default location.
+
+    ``":memory:"`` gives a fresh :class:`MemoryStore`.
+    """
+    chosen = str(path) if path is not None else str(default_store_path())
+    if chosen == ":memory:":
+        return MemoryStore()
+    return OxigraphStore(chosen, read_only=read_only)
+
+
+def load_dataset(store: Store, data: bytes | str, fmt: str = "trig") -> list[str]:
+    """Load the named graphs of an RDF dataset (TriG or N-Quads) into ``store``.
+
+    Each named graph replaces the store's graph of that name, all in one
+    transaction; triples in the default graph are ignored. Returns the graph IRIs.
+    """
+    ds = Dataset()
+    ds.parse(data=data, format=fmt)
+    items = [
+        (str(g.identifier), g)
+        for g in ds.graphs()
+        if g.identifier != ds.default_graph.identifier and len(g)
+    ]
+    store.replace_graphs(items)
+    return sorted(name for name, _ in items)

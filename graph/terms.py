@@ -1,0 +1,93 @@
+"""Convert RDF terms between rdflib and pyoxigraph.
+
+The store layer speaks rdflib to the rest of lgkg; only ``OxigraphStore``
+needs pyoxigraph terms. Blank nodes keep their labels both ways (callers that
+need fresh blank nodes relabel them, see :func:`to_ox_quads`).
+
+>>> from rdflib import Literal, URIRef
+>>> from rdflib.namespace import XSD
+>>> to_rdflib(to_ox(Literal("2016-04", datatype=XSD.gYearMonth)))
+rdflib.term.Literal('2016-04', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#gYearMonth'))
+>>> to_ox(URIRef("https://w3id.org/lgkg/id/council/E09000028")).value
+'https://w3id.org/lgkg/id/council/E09000028'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+def to_ox(term: Node) -> OxTerm:
+    """An rdflib term as a pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(_bnode_label(str(term)))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None and str(term.datatype) != XSD_STRING:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot convert {term!r} to a pyoxigraph term")
+
+
+def to_rdflib(term: OxTerm | ox.DefaultGraph | None) -> Node | None:
+    """A pyoxigraph term as an rdflib term (``None`` for unbound or the default graph)."""
+    if term is None or isinstance(term, ox.DefaultGraph):
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype in (XSD_STRING, RDF_LANG_STRING):
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise TypeError(f"cannot convert {term!r} to an rdflib term")
+
+
+def _bnode_label(label: str) -> str:
+    """A blank-node label pyoxigraph accepts (letters, digits, ``_``, ``-``, not leading ``-``)."""
+    cleaned = "".join(c if c.isalnum() or c in "_-" else "_" for c in label)
+    return cleaned if cleaned and cleaned[0] not in "-" else f"b{cleaned}"
+
+
+def to_ox_quads(graph_iri: str, triples: Graph) -> Iterator[ox.Quad]:
+    """The triples of ``triples`` as quads in graph ``graph_iri``, with fresh blank nodes.
+
+    Each blank node gets a new store-wide unique label, so blank nodes of
+    different documents never merge.
+    """
+    name = ox.NamedNode(graph_iri)
+    fresh: dict[BNode, ox.BlankNode] = {}
+
+    def conv(term: Node) -> OxTerm:
+        if isinstance(term, BNode):
+            if term not in fresh:
+                fresh[term] = ox.BlankNode()
+            return fresh[term]
+        return to_ox(term)
+
+    for s, p, o in triples:
+        yield ox.Quad(conv(s), conv(p), conv(o), name)
+
+
+def ntriples_body(quads: Iterable[ox.Quad]) -> str:
+    """The triples of ``quads`` as lines for a SPARQL ``INSERT DATA`` block.
+
+    pyoxigraph writes terms in N-Triples syntax, which SPARQL accepts as is.
+    """
+    return "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)

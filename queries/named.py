@@ -1,0 +1,353 @@
+"""Named SPARQL queries: the ``queries/*.rq`` files, their headers and typed parameters.
+
+Each ``.rq`` file opens with a comment header::
+
+    # name: partners
+    # title: Partners of a council
+    # description: One or more lines; a line starting "#" and two or more
+    #   spaces continues the field above it.
+    # param: council | council | what it is | Southwark
+    # columns: partner_code partner partnership service_area status
+    # cq: CQ3
+
+``param`` may repeat; its fields are ``name | kind | description | example``
+with an optional fifth field ``optional``. Parameter values are converted to
+typed RDF terms (:func:`bind_params`) and handed to the store as bindings
+(``initBindings`` / ``substitutions``), never pasted into the query text. Every
+parameter variable occurs in a triple pattern of its query and is projected
+after the header's columns (Oxigraph substitutes only projected variables);
+:func:`run_query` returns just the header's columns.
+
+>>> q = get_query("partners")
+>>> q.columns
+['partner_code', 'partner', 'partnership', 'service_area', 'status']
+>>> [p.kind for p in q.params]
+['council']
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from lgkg.graph.store import PREFIXES, Rows, Store
+
+HEADER_KEYS = ("name", "title", "description", "param", "columns", "cq")
+_GSS = re.compile(r"[EKNSW]\d{8}")
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
+_CURIE = re.compile(r"([A-Za-z][A-Za-z0-9_-]*):([^\s<>\"{}|\\^`]*)")
+_CODE = re.compile(r"[a-z][a-z-]*")
+_COUNCIL_BASE = "https://w3id.org/lgkg/id/council/"
+
+
+class QueryError(ValueError):
+    """A named query is unknown, malformed, or given bad parameters."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a named query."""
+
+    name: str
+    kind: str  # one of KINDS
+    description: str
+    example: str
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A ``.rq`` file: its header and its text."""
+
+    name: str
+    title: str
+    description: str
+    params: list[Param] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    cq: str | None = None
+    text: str = ""
+
+
+# -- loading ---------------------------------------------------------------
+
+
+def parse_header(text: str, source: str = "<query>") -> dict[str, list[str]]:
+    """The header fields of a query text, each as the list of its values.
+
+    >>> parse_header("# name: x\\n# description: a\\n#   b\\nSELECT * {}")["description"]
+    ['a b']
+    """
+    fields: dict[str, list[str]] = {}
+    last: str | None = None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#"):
+            break
+        body = stripped[1:]
+        match = re.match(r"\s?([a-z_]+):\s*(.*)$", body)
+        if match and match.group(1) in HEADER_KEYS:
+            last = match.group(1)
+            fields.setdefault(last, []).append(match.group(2).strip())
+        elif body.startswith("  ") and last is not None:
+            fields[last][-1] = f"{fields[last][-1]} {body.strip()}".strip()
+        elif body.strip():
+            raise QueryError(f"{source}: unexpected header line {line!r}")
+    return fields
+
+
+def _parse_param(spec: str, source: str) -> Param:
+    parts = [p.strip() for p in spec.split("|")]
+    if len(parts) not in (4, 5) or (len(parts) == 5 and parts[4] != "optional"):
+        raise QueryError(
+            f"{source}: param must be 'name | kind | description | example [| optional]'"
+        )
+    name, kind, description, example = parts[:4]
+    if kind not in KINDS:
+        raise QueryError(f"{source}: unknown param kind {kind!r}; use one of {', '.join(KINDS)}")
+    return Param(name, kind, description, example, required=len(parts) == 4)
+
+
+def parse_query(text: str, source: str = "<query>") -> NamedQuery:
+    """A :class:`NamedQuery` from the text of a ``.rq`` file."""
+    fields = parse_header(text, source)
+    for key in ("name", "title", "columns"):
+        if not fields.get(key):
+            raise QueryError(f"{source}: the header has no '{key}:' line")
+    return NamedQuery(
+        name=fields["name"][0],
+        title=fields["title"][0],
+        description=" ".join(fields.get("description", [])),
+        params=[_parse_param(p, source) for p in fields.get("param", [])],
+        columns=fields["columns"][0].split(),
+        cq=(fields.get("cq") or [None])[0],
+        text=text,
+    )
+
+
+@cache
+def _load_all() -> dict[str, NamedQuery]:
+    queries: dict[str, NamedQuery] = {}
+    for entry in sorted(files("lgkg.queries").iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".rq"):
+            continue
+        q = parse_query(entry.read_text(encoding="utf-8"), entry.name)
+        if q.name != entry.name[: -len(".rq")]:
+            raise QueryError(f"{entry.name}: header name {q.name!r} differs from the file name")
+        queries[q.name] = q
+    return queries
+
+
+def list_queries() -> list[NamedQuery]:
+    """Every named query, by name."""
+    return list(_load_all().values())
+
+
+def get_query(name: str) -> NamedQuery:
+    """The named query ``name``; KeyError listing the known names if there is none."""
+    try:
+        return _load_all()[name]
+    except KeyError:
+        raise KeyError(
+            f"no query named {name!r}; known queries: {', '.join(_load_all())}"
+        ) from None
+
+
+# -- parameters ------------------------------------------------------------
+
+
+def _strip_angles(value: str) -> str:
+    value = value.strip()
+    if value.startswith("<") and value.endswith(">"):
+        return value[1:-1].strip()
+    return value
+
+
+def _iri(value: str, _gazetteer: Any = None) -> URIRef:
+    """An absolute IRI, ``<IRI>``, or a CURIE with a known prefix (``id:event/x-1``)."""
+    raw = _strip_angles(value)
+    curie = _CURIE.fullmatch(raw)
+    if curie and curie.group(1) in PREFIXES:
+        raw = PREFIXES[curie.group(1)] + curie.group(2)
+    if not _IRI.fullmatch(raw):
+        raise QueryError(f"not an IRI: {value!r}")
+    return URIRef(raw)
+
+
+def _council(value: str, gazetteer: Any) -> URIRef:
+    """A council IRI from a GSS code (current or former), any known name, or the IRI itself."""
+    from lgkg.graph.vocab import council_iri
+
+    raw = _strip_angles(value)
+    if raw.startswith(_COUNCIL_BASE):
+        code = raw[len(_COUNCIL_BASE) :]
+        if not _GSS.fullmatch(code):
+            raise QueryError(f"not a council IRI: {value!r}")
+        raw = code
+    if _GSS.fullmatch(raw.upper()):
+        council = gazetteer.by_code(raw.upper())
+        if council is None:
+            raise QueryError(f"no council has the GSS code {raw!r}")
+        return URIRef(council_iri(council.code))
+    council = gazetteer.lookup(raw)
+    if council is None:
+        raise QueryError(_unknown_council_message(raw, gazetteer))
+    return URIRef(council_iri(council.code))
+
+
+def _unknown_council_message(name: str, gazetteer: Any) -> str:
+    names = sorted(
+        {n for c in gazetteer.councils() for n in (c.short_name, c.official_name, *c.names) if n}
+    )
+    close = difflib.get_close_matches(name, names, n=5, cutoff=0.6)
+    hint = f"; did you mean: {', '.join(close)}?" if close else ""
+    return f"unknown council {name!r} (give a GSS code or a council name){hint}"
+
+
+def _date(value: str, _gazetteer: Any = None) -> Literal:
+    from lgkg.graph.emit import date_literal
+
+    literal = date_literal(value.strip())
+    if literal is None:
+        raise QueryError(f"not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD): {value!r}")
+    return literal
+
+
+def _string(value: str, _gazetteer: Any = None) -> Literal:
+    return Literal(value)
+
+
+def _integer(value: str, _gazetteer: Any = None) -> Literal:
+    try:
+        return Literal(int(value.strip()))
+    except ValueError:
+        raise QueryError(f"not an integer: {value!r}") from None
+
+
+def _decimal(value: str, _gazetteer: Any = None) -> Literal:
+    try:
+        number = Decimal(value.strip())
+    except InvalidOperation:
+        raise QueryError(f"not a decimal: {value!r}") from None
+    if not number.is_finite():
+        raise QueryError(f"not a decimal: {value!r}")
+    return Literal(format(number, "f"), datatype=XSD.decimal)
+
+
+def _code(value: str, what: str) -> str:
+    code = value.strip().lower()
+    if not _CODE.fullmatch(code):
+        raise QueryError(f"not a {what} code: {value!r}")
+    return code
+
+
+def _service_area(value: str, _gazetteer: Any = None) -> URIRef:
+    from lgkg.graph.vocab import service_area_iri
+
+    if _strip_angles(value).startswith(("http://", "https://")):
+        return _iri(value)
+    return URIRef(service_area_iri(_code(value, "service-area")))
+
+
+def _partnership(value: str, _gazetteer: Any = None) -> URIRef:
+    from lgkg.graph.vocab import partnership_iri
+
+    raw = _strip_angles(value)
+    if raw.startswith(("http://", "https://")) or value.strip().startswith("<"):
+        return _iri(value)
+    if not raw:
+        raise QueryError("an empty partnership name")
+    return URIRef(partnership_iri(raw))
+
+
+def _concept(options: tuple[str, ...]) -> Callable[[str, Any], URIRef]:
+    def convert(value: str, _gazetteer: Any = None) -> URIRef:
+        from lgkg.graph.vocab import LGKG
+
+        code = _code(value, "/".join(options))
+        if code not in options:
+            raise QueryError(f"{value!r} is not one of {', '.join(options)}")
+        return URIRef(LGKG[code.capitalize()])
+
+    return convert
+
+
+#: Parameter kinds and how a command-line value becomes an RDF term.
+KINDS: dict[str, Callable[[str, Any], Node]] = {
+    "council": _council,
+    "iri": _iri,
+    "date": _date,
+    "string": _string,
+    "integer": _integer,
+    "decimal": _decimal,
+    "service_area": _service_area,
+    "partnership": _partnership,
+    "action": _concept(("formed", "joined", "left", "ended", "provides")),
+    "status": _concept(("proposed", "agreed", "done")),
+}
+
+
+def bind_params(q: NamedQuery, raw: Mapping[str, str], gazetteer: Any = None) -> dict[str, Node]:
+    """Typed bindings for the query's parameters from their text values.
+
+    ``gazetteer`` resolves council names and codes (loaded on first need when
+    None). Raises :class:`QueryError` for unknown, missing or malformed values.
+    """
+    known = {p.name: p for p in q.params}
+    unknown = sorted(set(raw) - set(known))
+    if unknown:
+        accepted = ", ".join(known) or "none"
+        raise QueryError(
+            f"query {q.name!r} has no parameter {', '.join(unknown)} (parameters: {accepted})"
+        )
+    bindings: dict[str, Node] = {}
+    for param in q.params:
+        if param.name not in raw:
+            if param.required:
+                raise QueryError(
+                    f"query {q.name!r} needs --param {param.name}=... ({param.description};"
+                    f" e.g. {param.example})"
+                )
+            continue
+        if param.kind == "council" and gazetteer is None:
+            from lgkg.extract.gazetteer import Gazetteer
+
+            gazetteer = Gazetteer.load()
+        bindings[param.name] = KINDS[param.kind](str(raw[param.name]), gazetteer)
+    return bindings
+
+
+def run_query(
+    store: Store,
+    name: str,
+    raw_params: Mapping[str, str] | None = None,
+    gazetteer: Any = None,
+) -> tuple[list[str], Rows]:
+    """Run a named query; its columns (in header order) and rows of rdflib terms."""
+    q = get_query(name)
+    bindings = bind_params(q, raw_params or {}, gazetteer)
+    columns, rows = store.select(q.text, bindings)
+    if columns[: len(q.columns)] != q.columns:
+        raise QueryError(f"query {name!r} returned columns {columns}, its header says {q.columns}")
+    width = len(q.columns)
+    return list(q.columns), [row[:width] for row in rows]
+
+
+def cell_text(term: Node | None) -> str:
+    """A result cell as plain text: the lexical form, the IRI, or "" when unbound.
+
+    >>> cell_text(Literal("2016-04", datatype=XSD.gYearMonth)), cell_text(None)
+    ('2016-04', '')
+    """
+    return "" if term is None else str(term)
