@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Set up a development environment and run every check: ruff, then all tests (slow ones included).
+#   bash scripts/test.sh
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  echo "== creating .venv" >&2
+  "$PYTHON" -m venv .venv
+fi
+echo "== installing lgkg[dev] (editable) into .venv" >&2
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e '.[dev]'
+
+echo "== ruff check ." >&2
+.venv/bin/ruff check .
+
+echo "== pytest" >&2
+.venv/bin/python -m pytest -q
