@@ -131,7 +131,8 @@ class Extractor:
             )
         )
         founders = [e.body for e in events if e.action == "formed" and e.body.is_council]
-        label = default_label or partnership_label(list(dict.fromkeys(founders)) or members, events, doc_area)
+        founders = list(dict.fromkeys(founders)) or members
+        label = default_label or partnership_label(founders, events, doc_area)
         events = [e if e.partnership else _with_label(e, label) for e in events]
         savings: list[Saving] = []
         for sent in doc.sents:
