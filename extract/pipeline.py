@@ -149,6 +149,8 @@ class Extractor:
                 )
             )
         partnerships = _partnerships(events, named)
+        if label and savings and all(p.label != label for p in partnerships):
+            partnerships.append(Partnership(label, doc_area, (), ()))
         return Extraction(
             doc=document_meta(ct),
             text=source.raw,
