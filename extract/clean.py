@@ -36,6 +36,7 @@ from importlib.resources import files
 from typing import overload
 
 import ftfy
+
 from lgkg.extract.records import DocumentMeta
 from lgkg.extract.sources import SourceDoc
 
@@ -233,7 +234,9 @@ def _codepage_pattern(codepage: str) -> re.Pattern[str]:
 
     cont = chars(0x80, 0xBF)
     return re.compile(
-        f"(?:{chars(0xC2, 0xDF)}{cont}|{chars(0xE0, 0xEF)}{cont}{{2}}|{chars(0xF0, 0xF4)}{cont}{{3}})+"
+        f"(?:{chars(0xC2, 0xDF)}{cont}"
+        f"|{chars(0xE0, 0xEF)}{cont}{{2}}"
+        f"|{chars(0xF0, 0xF4)}{cont}{{3}})+"
     )
 
 
@@ -293,33 +296,59 @@ def _chunks(text: str) -> Iterator[tuple[int, int]]:
         start = end
 
 
-def _align(mapping: _Map, src: int, old: str, new: str) -> None:
-    """Map ``new`` (a repaired ``old`` at ``src``) character by character where they agree."""
-    prefix = 0
-    limit = min(len(old), len(new))
-    while prefix < limit and old[prefix] == new[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < limit - prefix and old[-1 - suffix] == new[-1 - suffix]:
-        suffix += 1
-    mapping.add(prefix, src, src + prefix, 1)
-    a, b = old[prefix : len(old) - suffix], new[prefix : len(new) - suffix]
-    base = src + prefix
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+_TOKEN = re.compile(r"[ \t\n]+|[^ \t\n]+")
+_SHORT = 200  # longest replaced stretch aligned character by character
+
+
+def _align_chars(mapping: _Map, src: int, old: str, new: str) -> None:
+    """Map a short replaced stretch: matching characters one to one, the rest as edits."""
+    if old == new:
+        mapping.add(len(new), src, src + len(new), 1)
+        return
+    if len(old) > _SHORT or len(new) > _SHORT:
+        mapping.add_edit(src, old, new)
+        return
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
         if tag == "equal":
-            mapping.add(i2 - i1, base + i1, base + i2, 1)
+            mapping.add(i2 - i1, src + i1, src + i2, 1)
         else:
-            mapping.add_edit(base + i1, a[i1:i2], b[j1:j2])
-    mapping.add(suffix, src + len(old) - suffix, src + len(old), 1)
+            mapping.add_edit(src + i1, old[i1:i2], new[j1:j2])
+
+
+def _align(mapping: _Map, src: int, old: str, new: str) -> None:
+    """Map ``new`` (a repaired ``old`` at ``src``) back onto ``old``.
+
+    The two are matched word by word first (fast: repairs are local), then
+    character by character inside the words that changed.
+    """
+    old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
+    matcher = SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
+    pos = src
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
+            for old_token, new_token in zip(old_tokens[i1:i2], new_tokens[j1:j2], strict=True):
+                _align_chars(mapping, pos, old_token, new_token)
+                pos += len(old_token)
+            continue
+        a, b = "".join(old_tokens[i1:i2]), "".join(new_tokens[j1:j2])
+        _align_chars(mapping, pos, a, b)
+        pos += len(a)
+
+
+# Characters that ftfy may change: HTML entities, escapes, C1 controls, Latin-1 and other
+# letters that UTF-8 damage is made of, combining marks, ligatures, full-width forms.
+_SUSPECT = re.compile(
+    "[&\x1b\x80-\x9f\u00c0-\u052f\ufb00-\ufb06\uff00-\uffef\ud800-\udfff]"
+)
 
 
 def _repair_encoding(text: str) -> tuple[str, _Map]:
-    """ftfy and code-page repair, chunk by chunk; unchanged chunks are copied."""
+    """ftfy and code-page repair, chunk by chunk; chunks without suspect characters are copied."""
     mapping = _Map(len(text))
     parts: list[str] = []
     for start, end in _chunks(text):
         chunk = text[start:end]
-        fixed = chunk if chunk.isascii() and "&" not in chunk else _fix_chunk(chunk)
+        fixed = _fix_chunk(chunk) if _SUSPECT.search(chunk) else chunk
         parts.append(fixed)
         if fixed == chunk:
             mapping.add(len(chunk), start, end, 1)
