@@ -133,7 +133,7 @@ def normalise_date(value: object) -> str | None:
 
     >>> [normalise_date(v) for v in ("2016-04-01", "2016-4", "2016", "unknown", "1 April 2016")]
     ['2016-04-01', '2016-04', '2016', None, '2016-04-01']
-    >>> [normalise_date(v) for v in ("April 2016", "April 1, 2016", "2016-04-01T09:30:00Z", "2016-13")]
+    >>> [normalise_date(v) for v in ("April 2016", "April 1, 2016", "2016-04-01T09:30Z", "2016-13")]
     ['2016-04', '2016-04-01', '2016-04-01', None]
     """
     if value is None:
