@@ -149,6 +149,8 @@ def ingest(
 
     _single_document_only(paths, url=url, title=title, published=published)
     total = len(plan(paths))
+    if not total:
+        raise _fail(f"no documents (.txt, .md, .html) found in {' '.join(paths)}")
     bar = None
     if total > PROGRESS_THRESHOLD:
         from tqdm import tqdm

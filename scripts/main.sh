@@ -11,8 +11,13 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 echo "== installing lgkg into .venv" >&2
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e .
+# pip's output goes to .venv/pip.log and is shown only when the install fails
+if ! { .venv/bin/python -m pip install --upgrade pip && .venv/bin/python -m pip install -e .; } \
+    >.venv/pip.log 2>&1; then
+  cat .venv/pip.log >&2
+  echo "pip install failed (log: .venv/pip.log)" >&2
+  exit 1
+fi
 
 LGKG=.venv/bin/lgkg
 STORE=.lgkg-demo-store

@@ -10,8 +10,13 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 echo "== installing lgkg[dev] (editable) into .venv" >&2
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e '.[dev]'
+# pip's output goes to .venv/pip.log and is shown only when the install fails
+if ! { .venv/bin/python -m pip install --upgrade pip && .venv/bin/python -m pip install -e '.[dev]'; } \
+    >.venv/pip.log 2>&1; then
+  cat .venv/pip.log >&2
+  echo "pip install failed (log: .venv/pip.log)" >&2
+  exit 1
+fi
 
 echo "== ruff check ." >&2
 .venv/bin/ruff check .

@@ -308,3 +308,17 @@ def test_emit_undated_end_is_a_bare_instant() -> None:
     assert set(g.predicate_objects(instant)) == {
         (URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), TIME.Instant)
     }
+
+
+def test_emit_undated_end_reads_as_unknown(empty_store) -> None:
+    """Through the store and the partnership_members query, on both backends."""
+    from lgkg.queries.named import run_query
+
+    x = kent_extraction()
+    events = (event(DOVER, "joined", "2020"), event(DOVER, "left", "", "done"))
+    doc = Extraction(x.doc, x.text, events=events)
+    empty_store.replace_graph(str(doc_graph_iri(doc)), extraction_graph(doc))
+    _, rows = run_query(empty_store, "partnership_members", {"partnership": LABEL})
+    assert [[str(c) for c in row] for row in rows] == [
+        ["E07000108", "E07000108", "done", "2020", "unknown", "kent-legal.txt"]
+    ]
