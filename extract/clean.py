@@ -308,24 +308,25 @@ def _align_chars(mapping: _Map, src: int, old: str, new: str) -> None:
     if len(old) > _SHORT or len(new) > _SHORT:
         mapping.add_edit(src, old, new)
         return
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+    # Anchor on ASCII only: a repaired character never stands for an unrelated raw one.
+    matcher = SequenceMatcher(lambda ch: not ch.isascii(), old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             mapping.add(i2 - i1, src + i1, src + i2, 1)
         else:
             mapping.add_edit(src + i1, old[i1:i2], new[j1:j2])
 
 
-def _align(mapping: _Map, src: int, old: str, new: str) -> None:
-    """Map ``new`` (a repaired ``old`` at ``src``) back onto ``old``.
-
-    The two are matched word by word first (fast: repairs are local), then
-    character by character inside the words that changed.
-    """
+def _align_tokens(mapping: _Map, src: int, old: str, new: str) -> int:
+    """Map ``new`` onto ``old`` word by word; returns the source position after ``old``."""
     old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
-    matcher = SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
+    if len(old_tokens) == len(new_tokens):
+        opcodes = [("replace", 0, len(old_tokens), 0, len(new_tokens))]
+    else:
+        opcodes = SequenceMatcher(None, old_tokens, new_tokens, autojunk=False).get_opcodes()
     pos = src
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
+    for tag, i1, i2, j1, j2 in opcodes:
+        if tag == "equal" or i2 - i1 == j2 - j1:
             for old_token, new_token in zip(old_tokens[i1:i2], new_tokens[j1:j2], strict=True):
                 _align_chars(mapping, pos, old_token, new_token)
                 pos += len(old_token)
@@ -333,13 +334,32 @@ def _align(mapping: _Map, src: int, old: str, new: str) -> None:
         a, b = "".join(old_tokens[i1:i2]), "".join(new_tokens[j1:j2])
         _align_chars(mapping, pos, a, b)
         pos += len(a)
+    return pos
+
+
+def _align(mapping: _Map, src: int, old: str, new: str) -> None:
+    """Map ``new`` (a repaired ``old`` at ``src``) back onto ``old``.
+
+    Repairs are local and keep line breaks, so the two are matched line by
+    line, then word by word, then character by character inside the words
+    that changed.
+    """
+    old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    if len(old_lines) != len(new_lines):
+        _align_tokens(mapping, src, old, new)
+        return
+    pos = src
+    for old_line, new_line in zip(old_lines, new_lines, strict=True):
+        if old_line == new_line:
+            mapping.add(len(old_line), pos, pos + len(old_line), 1)
+            pos += len(old_line)
+        else:
+            pos = _align_tokens(mapping, pos, old_line, new_line)
 
 
 # Characters that ftfy may change: HTML entities, escapes, C1 controls, Latin-1 and other
 # letters that UTF-8 damage is made of, combining marks, ligatures, full-width forms.
-_SUSPECT = re.compile(
-    "[&\x1b\x80-\x9f\u00c0-\u052f\ufb00-\ufb06\uff00-\uffef\ud800-\udfff]"
-)
+_SUSPECT = re.compile("[&\x1b\x80-\x9f\u00c0-\u052f\ufb00-\ufb06\uff00-\uffef\ud800-\udfff]")
 
 
 def _repair_encoding(text: str) -> tuple[str, _Map]:
@@ -362,18 +382,13 @@ def _substitute(
 ) -> tuple[str, _Map]:
     """``pattern.sub(replace, text)``, recording where each output character came from."""
     mapping = _Map(len(text))
-    parts: list[str] = []
     pos = 0
     for m in pattern.finditer(text):
-        new = replace(m)
         mapping.add(m.start() - pos, pos, m.start(), 1)
-        parts.append(text[pos : m.start()])
-        mapping.add_edit(m.start(), m[0], new)
-        parts.append(new)
+        mapping.add_edit(m.start(), m[0], replace(m))
         pos = m.end()
     mapping.add(len(text) - pos, pos, len(text), 1)
-    parts.append(text[pos:])
-    return "".join(parts), mapping
+    return pattern.sub(replace, text), mapping
 
 
 @cache
