@@ -1,59 +1,244 @@
-"""Scoring extraction against gold annotations (SPEC.md, "Scoring").
+"""Scoring extractions against gold annotations (SPEC.md, "Scoring").
 
-Micro-averaged precision, recall and F1 over sets of tuples, per document,
-summed over the corpus, for each kind:
+Each kind of fact becomes a set of tuples per document, from the gold file
+and from the :class:`~lgkg.extract.records.Extraction`; true positives,
+false positives and false negatives are summed over the corpus
+(micro-averaging) and give precision, recall and F1 per kind.
 
-- ``councils``: council codes that take part in any event;
-- ``members``: ``(council, service_area)`` for actions ``formed`` and ``joined``;
-- ``events``: ``(council, action)``; a body with no GSS code is compared by lower-case name;
-- ``events_dated``: ``(council, action, date)`` for gold events with a date;
-- ``status``: ``(council, action, status)``;
-- ``savings``: ``(who, amount, currency, period)``;
-- ``quotes``: ``(speaker, organisation)``, names without titles, case-insensitive.
-
->>> c = Counts(tp=3, fp=1, fn=1)
->>> (c.precision, c.recall, round(c.f1, 2))
-(0.75, 0.75, 0.75)
+>>> gold = Gold("a.txt", None, [{"council": "E09000005", "action": "joined",
+...     "service_area": "ict", "date": "2016-04", "status": "done"}], [], [])
+>>> sorted(tuples("members", gold.events, gold.savings, gold.quotes))
+[('E09000005', 'ict')]
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
 
-from lgkg.extract.quotes import strip_titles
+from lgkg.extract.names import name_key, speaker_key
 from lgkg.extract.records import Body, Extraction
+from lgkg.extract.sources import SUFFIXES, normalise_date
 
 KINDS = ("councils", "members", "events", "events_dated", "status", "savings", "quotes")
-_GSS = re.compile(r"^[ENSW]\d{8}$")
+MEMBER_ACTIONS = ("formed", "joined")
+_GSS_CODE = re.compile(r"[A-Z]\d{8}")
+
+
+def _body_key(value: str | Body | None) -> str:
+    """A GSS code as it is; any other body by its lower-case name; "" for none."""
+    if value is None:
+        return ""
+    if isinstance(value, Body):
+        return value.code.strip().upper() if value.code else name_key(value.name)
+    value = str(value).strip()
+    return value.upper() if _GSS_CODE.fullmatch(value.upper()) else name_key(value)
+
+
+def is_gss_code(value: str) -> bool:
+    """True for a GSS code such as ``E09000028``."""
+    return bool(_GSS_CODE.fullmatch(value.strip().upper()))
+
+
+def _amount(value: object) -> Decimal | None:
+    """An amount as a normalised Decimal (1000000, 1E+6 and 1000000.0 compare equal)."""
+    try:
+        amount = Decimal(str(value).strip().replace(",", ""))
+    except (InvalidOperation, ValueError):
+        return None
+    if not amount.is_finite():
+        return None
+    amount = amount.normalize()
+    return amount.quantize(Decimal(1)) if amount == amount.to_integral_value() else amount
+
+
+def _date(value: object) -> str:
+    return normalise_date(value) or ""
+
+
+# --------------------------------------------------------------------------- gold
 
 
 @dataclass(frozen=True)
 class Gold:
-    """One ``*.gold.json`` file."""
+    """One gold file: the annotated facts of one document."""
 
     doc: str
     published: str | None
-    events: list[dict[str, Any]]
-    savings: list[dict[str, Any]]
-    quotes: list[dict[str, Any]]
+    events: list[dict] = field(default_factory=list)
+    savings: list[dict] = field(default_factory=list)
+    quotes: list[dict] = field(default_factory=list)
+
+
+def load_gold(path: Path) -> Gold:
+    """Read a ``*.gold.json`` file (SPEC.md, "Gold annotation")."""
+    path = Path(path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    doc = data.get("doc") or path.name.removesuffix(".gold.json") + ".txt"
+    return Gold(
+        doc=doc,
+        published=normalise_date(data.get("published")),
+        events=list(data.get("events", [])),
+        savings=list(data.get("savings", [])),
+        quotes=list(data.get("quotes", [])),
+    )
+
+
+def _text_for(gold_path: Path) -> Path | None:
+    try:
+        doc = json.loads(gold_path.read_text(encoding="utf-8")).get("doc")
+    except (OSError, ValueError):
+        doc = None
+    if doc and (gold_path.parent / doc).is_file():
+        return gold_path.parent / doc
+    stem = gold_path.name.removesuffix(".gold.json")
+    for suffix in SUFFIXES:
+        candidate = gold_path.parent / (stem + suffix)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def gold_files(gold_dir: Path) -> list[tuple[Path, Path]]:
+    """``(text, gold)`` path pairs of a folder, sorted; a gold file without its text is skipped.
+
+    The text is the file the gold's ``doc`` names, else the one with the same stem.
+    """
+    pairs = []
+    for gold_path in sorted(Path(gold_dir).rglob("*.gold.json")):
+        if any(part.startswith(".") for part in gold_path.relative_to(gold_dir).parts):
+            continue
+        text = _text_for(gold_path)
+        if text is not None:
+            pairs.append((text, gold_path))
+    return pairs
+
+
+# --------------------------------------------------------------------------- tuples
+
+
+def tuples(
+    kind: str, events: Iterable[Mapping], savings: Iterable[Mapping], quotes: Iterable[Mapping]
+) -> set[tuple]:
+    """The gold tuples of one kind (see :data:`KINDS`) from gold-file dicts."""
+    if kind == "councils":
+        return {(_body_key(e["council"]),) for e in events if is_gss_code(e["council"])}
+    if kind == "members":
+        return {
+            (_body_key(e["council"]), e.get("service_area", ""))
+            for e in events
+            if e["action"] in MEMBER_ACTIONS
+        }
+    if kind == "events":
+        return {(_body_key(e["council"]), e["action"]) for e in events}
+    if kind == "events_dated":
+        return {
+            (_body_key(e["council"]), e["action"], _date(e.get("date")))
+            for e in events
+            if _date(e.get("date"))
+        }
+    if kind == "status":
+        return {(_body_key(e["council"]), e["action"], e.get("status", "")) for e in events}
+    if kind == "savings":
+        return {
+            (
+                _body_key(s.get("who") or None),
+                _amount(s["amount"]),
+                str(s.get("currency", "")).strip().upper(),
+                str(s.get("period") or "").strip().upper(),
+            )
+            for s in savings
+        }
+    if kind == "quotes":
+        return {
+            (speaker_key(q["speaker"]), _body_key(q.get("organisation") or None)) for q in quotes
+        }
+    raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+
+
+def _event_dicts(extraction: Extraction, gold: Gold) -> list[dict]:
+    """Predicted events as gold-style dicts; a body without a GSS code is kept only
+    where the gold names it (SPEC.md)."""
+    gold_names = {_body_key(e["council"]) for e in gold.events if not is_gss_code(e["council"])}
+    dicts = []
+    for event in extraction.events:
+        key = _body_key(event.body)
+        if not event.body.is_council and key not in gold_names:
+            continue
+        dicts.append(
+            {
+                "council": event.body.code or event.body.name,
+                "action": event.action,
+                "service_area": event.service_area,
+                "date": event.date,
+                "status": event.status,
+            }
+        )
+    return dicts
+
+
+def predicted_tuples(kind: str, extraction: Extraction, gold: Gold) -> set[tuple]:
+    """The tuples of one kind predicted by ``extraction`` for the document of ``gold``.
+
+    Events of bodies without a GSS code count only where the gold names the
+    body; ``events_dated`` counts dated predictions of the (body, action)
+    pairs the gold dates, so a date is judged only where the text gives one.
+    """
+    savings = [
+        {
+            "who": s.who.code or s.who.name if s.who else "",
+            "amount": s.amount,
+            "currency": s.currency,
+            "period": s.period,
+        }
+        for s in extraction.savings
+    ]
+    quotes = [
+        {
+            "speaker": q.speaker,
+            "organisation": (q.organisation.code or q.organisation.name) if q.organisation else "",
+        }
+        for q in extraction.quotes
+    ]
+    found = tuples(kind, _event_dicts(extraction, gold), savings, quotes)
+    if kind == "events_dated":  # scored over the gold's dated events only
+        dated = {(body, action) for body, action, _ in gold_tuples(kind, gold)}
+        found = {t for t in found if t[:2] in dated}
+    return found
+
+
+def gold_tuples(kind: str, gold: Gold) -> set[tuple]:
+    """The tuples of one kind in a gold annotation."""
+    return tuples(kind, gold.events, gold.savings, gold.quotes)
+
+
+# --------------------------------------------------------------------------- scores
 
 
 @dataclass
 class Counts:
+    """True positives, false positives and false negatives; 0/0 counts as 0."""
+
     tp: int = 0
     fp: int = 0
     fn: int = 0
 
-    def add(self, gold: set, predicted: set) -> None:
-        self.tp += len(gold & predicted)
-        self.fp += len(predicted - gold)
-        self.fn += len(gold - predicted)
+    @classmethod
+    def compare(cls, gold: set, predicted: set) -> Counts:
+        """Counts of ``predicted`` against ``gold``.
+
+        >>> Counts.compare({1, 2, 3}, {2, 3, 4, 5})
+        Counts(tp=2, fp=2, fn=1)
+        """
+        tp = len(gold & predicted)
+        return cls(tp, len(predicted) - tp, len(gold) - tp)
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
 
     @property
     def precision(self) -> float:
@@ -68,162 +253,87 @@ class Counts:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
+    def to_dict(self) -> dict[str, float | int]:
+        return {
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+        }
+
 
 @dataclass
 class Report:
+    """Micro-averaged counts per kind, and the counts of each document."""
+
     kinds: dict[str, Counts] = field(default_factory=lambda: {k: Counts() for k in KINDS})
     documents: dict[str, dict[str, Counts]] = field(default_factory=dict)
 
     @property
     def mean_f1(self) -> float:
-        return sum(c.f1 for c in self.kinds.values()) / len(self.kinds)
+        """The mean of the kinds' F1."""
+        return sum(c.f1 for c in self.kinds.values()) / len(self.kinds) if self.kinds else 0.0
 
-    def to_dict(self) -> dict[str, Any]:
-        def row(c: Counts) -> dict[str, Any]:
-            return {
-                "precision": c.precision,
-                "recall": c.recall,
-                "f1": c.f1,
-                "tp": c.tp,
-                "fp": c.fp,
-                "fn": c.fn,
-            }
-
+    def to_dict(self) -> dict[str, object]:
+        """Plain data for JSON: per kind and per document P, R, F1 and counts, and the mean F1."""
         return {
-            "kinds": {k: row(c) for k, c in self.kinds.items()},
+            "kinds": {kind: c.to_dict() for kind, c in self.kinds.items()},
             "mean_f1": self.mean_f1,
             "documents": {
-                d: {k: row(c) for k, c in ks.items()} for d, ks in self.documents.items()
+                doc: {kind: c.to_dict() for kind, c in counts.items()}
+                for doc, counts in self.documents.items()
             },
         }
 
 
-def load_gold(path: Path | str) -> Gold:
-    """Read a gold annotation file."""
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    published = data.get("published") or None
-    return Gold(
-        doc=data.get("doc") or Path(path).name,
-        published=None if published == "unknown" else published,
-        events=list(data.get("events", [])),
-        savings=list(data.get("savings", [])),
-        quotes=list(data.get("quotes", [])),
-    )
-
-
-def gold_files(gold_dir: Path | str) -> list[Path]:
-    """Every ``*.gold.json`` in a folder, sorted."""
-    return sorted(Path(gold_dir).glob("*.gold.json"))
-
-
-def _gold_body(value: str) -> str:
-    value = (value or "").strip()
-    return value if _GSS.match(value) else value.lower()
-
-
-def _body_key(body: Body | None) -> str:
-    if body is None:
-        return ""
-    return body.code or body.name.lower()
-
-
-def _speaker(name: str) -> str:
-    return strip_titles(name or "").lower()
-
-
-def _amount(value: Any) -> Decimal:
-    return Decimal(str(value)).normalize()
-
-
-def gold_tuples(kind: str, gold: Gold) -> set[tuple]:
-    """The gold annotation's tuples of one kind."""
-    ev = [
-        (
-            _gold_body(e["council"]),
-            e["action"],
-            e.get("service_area", ""),
-            e.get("date", ""),
-            e.get("status", ""),
-        )
-        for e in gold.events
-    ]
-    return _tuples(
-        kind,
-        ev,
-        [
-            (
-                _gold_body(s.get("who", "")),
-                _amount(s["amount"]),
-                s.get("currency", ""),
-                s.get("period", ""),
-            )
-            for s in gold.savings
-        ],
-        [(_speaker(q["speaker"]), _gold_body(q.get("organisation", ""))) for q in gold.quotes],
-        ev,
-    )
-
-
-def predicted_tuples(kind: str, x: Extraction, gold: Gold) -> set[tuple]:
-    """The extraction's tuples of one kind (events_dated only for gold events with a date)."""
-    ev = [(_body_key(e.body), e.action, e.service_area, e.date, e.status) for e in x.events]
-    gold_ev = [
-        (_gold_body(e["council"]), e["action"], "", e.get("date", ""), "") for e in gold.events
-    ]
-    sv = [(_body_key(s.who), _amount(s.amount), s.currency, s.period) for s in x.savings]
-    qs = [(_speaker(q.speaker), _body_key(q.organisation)) for q in x.quotes]
-    return _tuples(kind, ev, sv, qs, gold_ev)
-
-
-def _tuples(
-    kind: str, ev: list[tuple], sv: list[tuple], qs: list[tuple], gold_ev: list[tuple]
-) -> set[tuple]:
-    if kind == "councils":
-        return {b for b, *_ in ev if _GSS.match(b)}
-    if kind == "members":
-        return {(b, area) for b, action, area, _, _ in ev if action in ("formed", "joined")}
-    if kind == "events":
-        return {(b, action) for b, action, *_ in ev}
-    if kind == "events_dated":
-        dated = {(b, a) for b, a, _, date, _ in gold_ev if date}
-        return {(b, a, date) for b, a, _, date, _ in ev if (b, a) in dated}
-    if kind == "status":
-        return {(b, action, status) for b, action, _, _, status in ev}
-    if kind == "savings":
-        return set(sv)
-    if kind == "quotes":
-        return set(qs)
-    raise ValueError(f"unknown kind {kind!r}; kinds are {', '.join(KINDS)}")
+def score_document(gold: Gold, extraction: Extraction) -> dict[str, Counts]:
+    """Counts per kind for one document."""
+    return {
+        kind: Counts.compare(gold_tuples(kind, gold), predicted_tuples(kind, extraction, gold))
+        for kind in KINDS
+    }
 
 
 def score(pairs: Iterable[tuple[Gold, Extraction]]) -> Report:
-    """Score extractions against their gold annotations."""
+    """Score extractions against their gold annotations, summed over the documents."""
     report = Report()
-    for gold, x in pairs:
-        per_doc = report.documents.setdefault(gold.doc, {k: Counts() for k in KINDS})
-        for kind in KINDS:
-            g, p = gold_tuples(kind, gold), predicted_tuples(kind, x, gold)
-            report.kinds[kind].add(g, p)
-            per_doc[kind].add(g, p)
+    for gold, extraction in pairs:
+        counts = score_document(gold, extraction)
+        report.documents[gold.doc] = counts
+        for kind, c in counts.items():
+            report.kinds[kind] = report.kinds[kind] + c
     return report
 
 
-def format_report(report: Report, per_document: bool = False) -> str:
-    """An aligned table: kind, P, R, F1, tp, fp, fn, then the mean F1."""
-    lines = [f"{'kind':<14}{'P':>6}{'R':>6}{'F1':>6}{'tp':>6}{'fp':>6}{'fn':>6}"]
-    for kind, c in report.kinds.items():
+def _table(counts: Mapping[str, Counts], indent: str = "") -> list[str]:
+    width = max(len("kind"), *(len(k) for k in counts))
+    header = (
+        f"{indent}{'kind':<{width}}  {'P':>5}  {'R':>5}  {'F1':>5}  {'tp':>5}  {'fp':>5}  {'fn':>5}"
+    )
+    lines = [header]
+    for kind, c in counts.items():
         lines.append(
-            f"{kind:<14}{c.precision:6.2f}{c.recall:6.2f}{c.f1:6.2f}{c.tp:6d}{c.fp:6d}{c.fn:6d}"
+            f"{indent}{kind:<{width}}  {c.precision:5.3f}  {c.recall:5.3f}  {c.f1:5.3f}"
+            f"  {c.tp:5d}  {c.fp:5d}  {c.fn:5d}"
         )
-    lines.append(f"{'mean F1':<14}{'':>12}{report.mean_f1:6.2f}")
+    return lines
+
+
+def format_report(report: Report, per_document: bool = False) -> str:
+    """An aligned table (kind, P, R, F1, tp, fp, fn) and the mean F1 over the kinds.
+
+    >>> r = Report()
+    >>> r.kinds["quotes"] = Counts(3, 1, 2)
+    >>> print(format_report(r).splitlines()[7])
+    quotes        0.750  0.600  0.667      3      1      2
+    """
+    lines = _table(report.kinds)
+    lines.append(f"mean F1 {report.mean_f1:.3f} over {len(report.kinds)} kinds")
     if per_document:
-        lines.append("")
-        lines.append(f"{'document':<60}{'mean F1':>8}")
-        for doc, kinds in sorted(report.documents.items(), key=lambda kv: _doc_mean(kv[1])):
-            lines.append(f"{doc[:58]:<60}{_doc_mean(kinds):8.2f}")
+        for doc, counts in report.documents.items():
+            lines.append("")
+            lines.append(doc)
+            lines.extend(_table(counts, indent="  "))
     return "\n".join(lines)
-
-
-def _doc_mean(kinds: dict[str, Counts]) -> float:
-    scored = [c for c in kinds.values() if c.tp + c.fp + c.fn]
-    return sum(c.f1 for c in scored) / len(scored) if scored else 1.0

@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span, Token
 
 from lgkg.extract.lexicon import load
 from lgkg.extract.mentions import Mention
+from lgkg.extract.names import load_titles, strip_titles
 from lgkg.extract.records import Body, Evidence, Quote
 
 
@@ -35,32 +36,27 @@ def _speech() -> dict:
 
 @cache
 def titles() -> frozenset[str]:
-    """Honorifics stripped from names ("Cllr", "Councillor", "Dr"), lower-case."""
-    return frozenset(w.lower() for w in load("people")["honorifics"])
+    """One-word honorifics ("cllr", "councillor", "dr"), lower case without full stops."""
+    return frozenset(p[0] for p in load_titles().prefixes if len(p) == 1)
 
 
 @cache
-def _name_prefixes() -> frozenset[str]:
-    people = load("people")
-    return frozenset(w.lower() for w in people["honorifics"] + people["role_titles"])
+def _role_titles() -> frozenset[str]:
+    return frozenset(w.lower() for w in load("people")["role_titles"])
 
 
-def strip_titles(name: str) -> str:
-    """A person's name without leading honorifics or trailing post-nominals.
+def speaker_name(name: str) -> str:
+    """A speaker's name without titles, post-nominals or role words before it.
 
-    >>> strip_titles("Cllr Fiona Colley")
+    >>> speaker_name("Cllr Fiona Colley")
     'Fiona Colley'
-    >>> strip_titles("Councillor Dr Jane Smith OBE")
+    >>> speaker_name("Leader Councillor Dr Jane Smith OBE")
     'Jane Smith'
     """
-    words = name.replace(",", " ").split()
-    t = _name_prefixes()
-    post = frozenset(w.lower() for w in load("people")["postnominals"])
-    while words and words[0].lower().rstrip(".") in t:
+    words = name.split()
+    while len(words) > 1 and words[0].lower().rstrip(".") in _role_titles():
         words.pop(0)
-    while words and (words[-1].lower().rstrip(".") in post or words[-1].lower() == "'s"):
-        words.pop()
-    return " ".join(words).strip(" '\"")
+    return strip_titles(" ".join(words)).strip(" '\"")
 
 
 def _person_spans(tokens: Span | list[Token]) -> list[Span]:
@@ -197,7 +193,7 @@ class QuoteFinder:
         """Note every full name in ``sent``, so a later "Mr Smith said" finds Jane Smith."""
         for ent in sent.ents:
             if ent.label_ == "PERSON":
-                name = strip_titles(ent.text)
+                name = speaker_name(ent.text)
                 if len(name.split()) >= 2 and name not in self.known:
                     self.known[name] = Speaker(name, "", None)
 
@@ -209,7 +205,7 @@ class QuoteFinder:
         if person is None:
             sp, conf = self.last, 0.7
         if person is not None:
-            name = strip_titles(person.text)
+            name = speaker_name(person.text)
             if not name:
                 return None
             role, org = _role_and_org(subject, person, self.mentions)

@@ -1,0 +1,277 @@
+"""Scoring against gold annotations, on hand-made gold and predictions."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from lgkg.extract.evaluate import (
+    KINDS,
+    Counts,
+    Gold,
+    format_report,
+    gold_files,
+    load_gold,
+    predicted_tuples,
+    score,
+    tuples,
+)
+from lgkg.extract.names import speaker_key, strip_titles
+from lgkg.extract.records import (
+    Body,
+    DocumentMeta,
+    Event,
+    Evidence,
+    Extraction,
+    Quote,
+    Saving,
+)
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "dev"
+EV = Evidence("A sentence.", 0, 11)
+NORTH, EAST, WEST = "E07000001", "E07000002", "E07000003"
+
+GOLD = Gold(
+    doc="a.txt",
+    published="2016-04",
+    events=[
+        {
+            "council": NORTH,
+            "action": "formed",
+            "service_area": "legal",
+            "partnership": "P",
+            "date": "2016-04",
+            "status": "done",
+        },
+        {
+            "council": EAST,
+            "action": "formed",
+            "service_area": "legal",
+            "partnership": "P",
+            "date": "2016-04",
+            "status": "done",
+        },
+        {
+            "council": WEST,
+            "action": "joined",
+            "service_area": "legal",
+            "partnership": "P",
+            "date": "",
+            "status": "proposed",
+        },
+        {
+            "council": "Northshire Fire and Rescue Service",
+            "action": "joined",
+            "service_area": "legal",
+            "partnership": "P",
+            "date": "",
+            "status": "agreed",
+        },
+    ],
+    savings=[
+        {"who": NORTH, "amount": 1000000, "currency": "GBP", "period": "P1Y", "speaker": "X"},
+        {"who": "", "amount": 2500000, "currency": "GBP", "period": "", "speaker": ""},
+    ],
+    quotes=[
+        {"speaker": "Jane Smith", "organisation": NORTH},
+        {"speaker": "Cllr Ahmed Khan", "organisation": "Northshire Fire and Rescue Service"},
+    ],
+)
+
+
+def event(body: Body, action: str, date: str = "", status: str = "done", area: str = "legal"):
+    return Event(body, action, "P", area, date, status, None, EV, 0.9, "test")
+
+
+def extraction(events=(), savings=(), quotes=()) -> Extraction:
+    meta = DocumentMeta("0" * 16, None, None, None, "a.txt", "0" * 64)
+    return Extraction(meta, "text", tuple(events), tuple(savings), tuple(quotes))
+
+
+PREDICTED = extraction(
+    events=[
+        event(Body("North", NORTH), "formed", "2016-04"),  # right
+        event(Body("East", EAST), "formed", "2016-05"),  # wrong date
+        event(Body("West", WEST), "formed", "2017", "agreed"),  # wrong action; date not in gold
+        event(Body("Capita Ltd"), "joined"),  # a body the gold does not name: ignored
+        event(Body("NORTHSHIRE FIRE AND RESCUE SERVICE"), "joined", status="agreed"),  # by name
+    ],
+    savings=[
+        Saving(Body("North", NORTH), Decimal("1E+6"), "GBP", "P1Y", None, None, EV, 0.9, "t"),
+        Saving(None, Decimal("2500000.00"), "GBP", "", None, None, EV, 0.9, "t"),
+        Saving(Body("East", EAST), Decimal("5000"), "GBP", "", None, None, EV, 0.9, "t"),
+    ],
+    quotes=[
+        Quote("Jane Smith", "leader", Body("North", NORTH), "We agree.", EV, 0.9, "t"),
+        Quote("ahmed  KHAN", "", None, "Good.", EV, 0.9, "t"),  # organisation missing
+    ],
+)
+
+# (tp, fp, fn) per kind for PREDICTED against GOLD, worked out by hand
+EXPECTED = {
+    "councils": (3, 0, 0),
+    "members": (4, 0, 0),  # a formed/joined mix-up still counts as membership
+    "events": (3, 1, 1),
+    "events_dated": (1, 1, 1),
+    "status": (3, 1, 1),
+    "savings": (2, 1, 0),
+    "quotes": (1, 1, 1),
+}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_evaluate_counts_per_kind(kind):
+    report = score([(GOLD, PREDICTED)])
+    c = report.kinds[kind]
+    assert (c.tp, c.fp, c.fn) == EXPECTED[kind]
+    assert report.documents["a.txt"][kind] == c
+
+
+@pytest.mark.parametrize(
+    ("counts", "p", "r", "f1"),
+    [
+        (Counts(3, 1, 2), 0.75, 0.6, 2 * 0.75 * 0.6 / 1.35),
+        (Counts(0, 0, 0), 0.0, 0.0, 0.0),
+        (Counts(0, 2, 0), 0.0, 0.0, 0.0),
+        (Counts(4, 0, 0), 1.0, 1.0, 1.0),
+    ],
+)
+def test_evaluate_precision_recall_f1(counts, p, r, f1):
+    assert counts.precision == pytest.approx(p)
+    assert counts.recall == pytest.approx(r)
+    assert counts.f1 == pytest.approx(f1)
+
+
+def test_evaluate_micro_average_sums_documents():
+    other = Gold("b.txt", None, [GOLD.events[0]], [], [])
+    report = score([(GOLD, PREDICTED), (other, extraction())])
+    assert report.kinds["events"] == Counts(3, 1, 2)
+    assert report.documents["b.txt"]["events"] == Counts(0, 0, 1)
+    f1s = [report.kinds[k].f1 for k in KINDS]
+    assert report.mean_f1 == pytest.approx(sum(f1s) / len(KINDS))
+
+
+def test_evaluate_perfect_prediction():
+    perfect = extraction(
+        events=[
+            event(Body("N", NORTH), "formed", "2016-04"),
+            event(Body("E", EAST), "formed", "2016-04"),
+            event(Body("W", WEST), "joined", status="proposed"),
+            event(Body("Northshire Fire and Rescue Service"), "joined", status="agreed"),
+        ],
+        savings=[
+            Saving(Body("N", NORTH), Decimal(1000000), "GBP", "P1Y", None, None, EV, 1, "t"),
+            Saving(None, Decimal(2500000), "GBP", "", None, None, EV, 1, "t"),
+        ],
+        quotes=[
+            Quote("Jane Smith", "", Body("N", NORTH), "", EV, 1, "t"),
+            Quote("Ahmed Khan", "", Body("Northshire Fire and Rescue Service"), "", EV, 1, "t"),
+        ],
+    )
+    report = score([(GOLD, perfect)])
+    assert all(c.f1 == 1.0 for c in report.kinds.values())
+    assert report.mean_f1 == 1.0
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Cllr Fiona Colley", "Fiona Colley"),
+        ("Councillor Dr Jane Smith OBE", "Jane Smith"),
+        ("The Rt Hon. Lord Smith of Anytown", "Smith of Anytown"),
+        ("Prof. Sir Alan Jones, CBE, FRSA", "Alan Jones"),
+        ("Baroness Mary Green", "Mary Green"),
+        ("Mr John Brown MP", "John Brown"),
+        ("Lord Mayor", "Lord Mayor"),
+        ("Ann Ma", "Ann Ma"),
+        ("Jane Smith", "Jane Smith"),
+    ],
+)
+def test_evaluate_strip_titles(name, expected):
+    assert strip_titles(name) == expected
+
+
+def test_evaluate_speaker_key_ignores_case_and_titles():
+    assert speaker_key("COUNCILLOR  Jane SMITH") == speaker_key("Cllr Jane Smith") == "jane smith"
+
+
+@pytest.mark.parametrize(
+    ("saving", "expected"),
+    [
+        (
+            {"who": "", "amount": 2000000, "currency": "gbp", "period": "p1y"},
+            ("", Decimal(2000000), "GBP", "P1Y"),
+        ),
+        (
+            {"who": None, "amount": "1.5e6", "currency": "GBP", "period": None},
+            ("", Decimal(1500000), "GBP", ""),
+        ),
+        (
+            {"who": "e09000005", "amount": 400000.0, "currency": "GBP", "period": ""},
+            ("E09000005", Decimal(400000), "GBP", ""),
+        ),
+        (
+            {"who": "Welland Partnership", "amount": 5, "currency": "GBP", "period": ""},
+            ("welland partnership", Decimal(5), "GBP", ""),
+        ),
+    ],
+)
+def test_evaluate_savings_tuples(saving, expected):
+    assert tuples("savings", [], [saving], []) == {expected}
+
+
+def test_evaluate_predicted_events_dated_only_where_gold_dates():
+    found = predicted_tuples("events_dated", PREDICTED, GOLD)
+    assert found == {(NORTH, "formed", "2016-04"), (EAST, "formed", "2016-05")}
+
+
+def test_evaluate_unknown_kind():
+    with pytest.raises(ValueError, match="unknown kind"):
+        tuples("partners", [], [], [])
+
+
+def test_evaluate_format_report():
+    report = score([(GOLD, PREDICTED)])
+    lines = format_report(report).splitlines()
+    assert lines[0].split() == ["kind", "P", "R", "F1", "tp", "fp", "fn"]
+    assert lines[1].split() == ["councils", "1.000", "1.000", "1.000", "3", "0", "0"]
+    assert lines[-1].startswith("mean F1 ")
+    assert len({len(line) for line in lines[:-1]}) == 1  # aligned columns
+    detailed = format_report(report, per_document=True)
+    assert "a.txt" in detailed and detailed.startswith(format_report(report))
+    assert json.loads(json.dumps(report.to_dict()))["kinds"]["councils"]["tp"] == 3
+
+
+def test_evaluate_load_gold_and_gold_files(tmp_path):
+    (tmp_path / "x.txt").write_text("Text.", encoding="utf-8")
+    (tmp_path / "x.gold.json").write_text(
+        json.dumps(
+            {"doc": "x.txt", "published": "unknown", "events": [], "savings": [], "quotes": []}
+        ),
+        encoding="utf-8",
+    )
+    (tmp_path / "y.gold.json").write_text("{}", encoding="utf-8")  # no text beside it
+    (tmp_path / "z.html").write_text("<html></html>", encoding="utf-8")
+    (tmp_path / "z.gold.json").write_text(json.dumps({"published": "2016-04"}), encoding="utf-8")
+    pairs = gold_files(tmp_path)
+    assert pairs == [
+        (tmp_path / "x.txt", tmp_path / "x.gold.json"),
+        (tmp_path / "z.html", tmp_path / "z.gold.json"),
+    ]
+    gold = load_gold(tmp_path / "x.gold.json")
+    assert (gold.doc, gold.published, gold.events) == ("x.txt", None, [])
+    assert load_gold(tmp_path / "z.gold.json").published == "2016-04"
+
+
+def test_evaluate_corpus_gold_files():
+    if not CORPUS.is_dir():
+        pytest.skip("corpus not present")
+    pairs = gold_files(CORPUS)
+    assert len(pairs) == 48
+    for text, gold_path in pairs:
+        gold = load_gold(gold_path)
+        assert text.name == gold.doc
+        assert tuples("events", gold.events, gold.savings, gold.quotes)
