@@ -60,6 +60,7 @@ _REL_MONTH = re.compile(
     rf"\b(next|last|this|from|in|by|until)?\s*{_MONTH}\s+(next|last|this)\s+year\b", re.I
 )
 _NEXT_MONTH = re.compile(rf"\b(next|last|this)\s+{_MONTH}\b", re.I)
+_REL_MONTH_WORD = re.compile(r"\b(next|last|this)\s+month\b", re.I)
 _REL_YEAR = re.compile(r"\b(next|last|this|the\s+following|the\s+previous)\s+year\b", re.I)
 _DAY_MONTH = re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\b(?!,?\s+(?:19|20)\d\d)", re.I)
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!,?\s+(?:19|20)\d\d)", re.I)
@@ -149,6 +150,13 @@ def find_dates(text: str, published: str | None = None) -> list[tuple[int, int, 
             elif rel == "last" and mon >= pub[1]:
                 year -= 1
             add(*m.span(), _ym(year, mon))
+        else:
+            taken.append(m.span())
+    for m in _REL_MONTH_WORD.finditer(text):
+        if pub and pub[1]:
+            shift = {"next": 1, "last": -1, "this": 0}[m.group(1).lower()]
+            months = pub[0] * 12 + pub[1] - 1 + shift
+            add(*m.span(), _ym(months // 12, months % 12 + 1))
         else:
             taken.append(m.span())
     for m in _REL_YEAR.finditer(text):

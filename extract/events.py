@@ -181,8 +181,13 @@ def sentence_events(
     context_area: str,
     partnership: str,
     evidence: Evidence,
+    weight: float = 1.0,
 ) -> list[Candidate]:
-    """Event candidates in one sentence (``mentions`` are this sentence's)."""
+    """Event candidates in one sentence (``mentions`` are this sentence's).
+
+    ``weight`` scales the confidence of sentences that are weaker evidence
+    (a headline, words inside a quotation).
+    """
     out: list[Candidate] = []
     area = service_area_of_text(sent.text) or context_area
     triggers = find_triggers(sent)
@@ -237,7 +242,7 @@ def sentence_events(
             if m.body in seen or (client is not None and m.body == client):
                 continue
             seen.add(m.body)
-            weight = 0.9 if m.kind == "name" else 0.75
+            body_weight = 0.9 if m.kind == "name" else 0.75
             event = Event(
                 body=m.body,
                 action=trig.action,
@@ -247,7 +252,7 @@ def sentence_events(
                 status=status,
                 client=client,
                 evidence=evidence,
-                confidence=round(min(conf, sconf + 0.2) * weight, 3),
+                confidence=round(min(conf, sconf + 0.2) * body_weight * weight, 3),
                 rule=trig.rule,
             )
             out.append(Candidate(event, sent.start))
@@ -265,6 +270,13 @@ def _rank(e: Event) -> tuple[float, int]:
     return (e.confidence, _KIND_RANK.get(e.rule.rsplit(".", 1)[-1], 0))
 
 
+def _vote(tally: dict[str, float], default: str) -> str:
+    """The status most of a fact's sentences support (weighted by confidence); ties go to the later stage."""
+    if not tally:
+        return default
+    return max(tally, key=lambda s: (_STATUS_ORDER[s], round(tally[s], 6)))
+
+
 def merge(candidates: list[Candidate], min_confidence: float = 0.45) -> list[Event]:
     """One event per (body, action): the most confident, with a date where any candidate has one.
 
@@ -273,7 +285,7 @@ def merge(candidates: list[Candidate], min_confidence: float = 0.45) -> list[Eve
     """
     best: dict[tuple[Body, str], Event] = {}
     dated: dict[tuple[Body, str], str] = {}
-    advanced: dict[tuple[Body, str], str] = {}
+    votes: dict[tuple[Body, str], dict[str, float]] = {}
     for cand in candidates:
         e = cand.event
         if e.confidence < min_confidence:
@@ -281,11 +293,8 @@ def merge(candidates: list[Candidate], min_confidence: float = 0.45) -> list[Eve
         key = (e.body, e.action)
         if e.date and key not in dated:
             dated[key] = e.date
-        if (
-            _STATUS_ORDER[e.status] > _STATUS_ORDER[advanced.get(key, "proposed")]
-            or key not in advanced
-        ):
-            advanced[key] = e.status
+        tally = votes.setdefault(key, {})
+        tally[e.status] = tally.get(e.status, 0.0) + e.confidence
         if key not in best or _rank(e) > _rank(best[key]):
             best[key] = e
     members = [b for (b, a) in best if a in ("formed", "joined") and b.is_council]
@@ -306,7 +315,8 @@ def merge(candidates: list[Candidate], min_confidence: float = 0.45) -> list[Eve
             continue
         if not e.date and (body, action) in dated:
             e = replace(e, date=dated[(body, action)])
-        if (body, action) in advanced and advanced[(body, action)] != e.status:
-            e = replace(e, status=advanced[(body, action)])
+        status = _vote(votes.get((body, action), {}), e.status)
+        if status != e.status:
+            e = replace(e, status=status)
         out.append(e)
     return out

@@ -208,6 +208,13 @@ def _generic_ent(tok: Token) -> bool:
     return ent is None or {t.lower_ for t in ent} <= set(load("bodies")["generic_words"])
 
 
+def _number(word: str) -> int | None:
+    """2 for "two" or "2", None for other words."""
+    if word.isdigit():
+        return int(word) if 1 < int(word) < 100 else None
+    return _NUMBERS.get(word)
+
+
 def _reference_spans(doc: Doc) -> Iterator[tuple[int, int, bool, int | None]]:
     """Token spans like "the council", "both authorities", "the three boroughs".
 
@@ -229,16 +236,16 @@ def _reference_spans(doc: Doc) -> Iterator[tuple[int, int, bool, int | None]]:
             continue
         left = [t for t in tok.lefts]
         left_words = [t.lower_ for t in left]
-        if any(w in exclude for w in left_words):
+        number = next((_number(w) for w in left_words if _number(w)), None)
+        if number is None and any(w in exclude for w in left_words):
             continue
         plural = tok.lower_ in plural_nouns
         if plural:
-            if not any(w in plural_dets for w in left_words):
+            if number is None and not any(w in plural_dets for w in left_words):
                 continue
         elif not any(w in singular_dets for w in left_words):
             continue
         start = min([t.i for t in left] + [tok.i])
-        number = next((_NUMBERS[w] for w in left_words if w in _NUMBERS), None)
         yield start, tok.i + 1, plural, number
 
 
@@ -253,6 +260,13 @@ def reference_mentions(doc: Doc, named: list[Mention]) -> list[Mention]:
         if any(m.start <= start < m.end for m in named):
             continue
         before = [m for m in councils_in_order if m.end <= start]
+        if plural:
+            listed = _list_after(doc, start, named)
+            if number and len(listed) != number:
+                listed = _group_after(doc, start, named, number)
+            if len(listed) >= 2 and (number is None or number == len(listed) or not before):
+                out.extend(Mention(start, end, body, "reference") for body in listed)
+                continue
         if not before:
             continue
         if not plural:
@@ -261,6 +275,42 @@ def reference_mentions(doc: Doc, named: list[Mention]) -> list[Mention]:
         group = _last_group(doc, before, number)
         out.extend(Mention(start, end, body, "reference") for body in group)
     return out
+
+
+def _list_after(doc: Doc, start: int, named: list[Mention], reach: int = 6) -> list[Body]:
+    """Councils listed one per line soon after token ``start`` ("The partners are:" then a list)."""
+    sents = list(doc.sents)
+    here = next(i for i, s in enumerate(sents) if s.start <= start < s.end)
+    listed: list[Body] = []
+    for sent in sents[here + 1 : here + 1 + reach + 20]:
+        if not any(t.is_alpha for t in sent):
+            continue  # a bullet or a blank line between list items
+        in_sent = [m for m in named if sent.start <= m.start < sent.end and m.body.is_council]
+        short = len([t for t in sent if not t.is_punct]) <= 14
+        if in_sent and short:
+            listed.extend(m.body for m in in_sent if m.body not in listed)
+            continue
+        if listed:
+            break
+        reach -= 1
+        if reach <= 0:
+            break
+    return listed
+
+
+def _group_after(doc: Doc, start: int, named: list[Mention], number: int) -> list[Body]:
+    """The next sentence (of the next two) that names exactly ``number`` councils ("Three councils ... . A, B and C ...")."""
+    sents = list(doc.sents)
+    here = next(i for i, s in enumerate(sents) if s.start <= start < s.end)
+    for sent in sents[here + 1 : here + 3]:
+        bodies = list(
+            dict.fromkeys(
+                m.body for m in named if sent.start <= m.start < sent.end and m.body.is_council
+            )
+        )
+        if len(bodies) == number:
+            return bodies
+    return []
 
 
 def _last_group(doc: Doc, before: list[Mention], number: int | None) -> list[Body]:

@@ -122,6 +122,7 @@ class Extractor:
                     context_area=doc_area,
                     partnership=default_label,
                     evidence=ev,
+                    weight=_sentence_weight(sent, source.title),
                 )
             )
         events = merge(candidates)
@@ -161,6 +162,20 @@ class Extractor:
             extractor_version=self.version,
             extracted_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         )
+
+
+_HEADLINE_WEIGHT = 0.7  # headlines use the present tense for anything
+_QUOTED_WEIGHT = 0.75  # people quoted speak loosely about what is done or planned
+
+
+def _sentence_weight(sent: Span, title: str | None) -> float:
+    """How much a sentence counts as evidence of an event's status."""
+    text = " ".join(sent.text.split())
+    if title and text.rstrip(".") == " ".join(title.split()).rstrip("."):
+        return _HEADLINE_WEIGHT
+    if '"' in text:
+        return _QUOTED_WEIGHT
+    return 1.0
 
 
 def _with_label(event, label: str):

@@ -98,7 +98,7 @@ def status_of(
     agreed_past = any(t.tag_ in ("VBD", "VBN") for t in agreed_tokens) or any(
         t.pos_ == "NOUN" for t in agreed_tokens
     )
-    agreed = bool(agreed_tokens) or _has_phrase(lemmas, cues["agreed_phrases"])
+    agreed = bool(agreed_tokens) or _has_phrase(clause_lemmas, cues["agreed_phrases"])
     future = _is_future(trigger)
     if strong:
         status, conf = PROPOSED, 0.75

@@ -101,12 +101,17 @@ def find_triggers(sent: Span) -> list[Trigger]:
     ``formed``, not ``joined``); among actions, ``precedence`` in the data
     file decides.
     """
-    precedence: list[str] = _table()["precedence"]
+    table = _table()
+    precedence: list[str] = table["precedence"]
+    weak_verbs = set(table["formed_needs_share_context"])
+    shared = any((t.lemma_ or t.text).lower() in table["share_context"] for t in sent)
     found: list[Trigger] = []
     for tok in sent:
         for stage in ("particle", "phrase", "word"):
             trig = next((t for a in precedence if (t := _match(tok, sent, a, stage))), None)
             if trig is not None:
-                found.append(trig)
+                weak = trig.kind == "verb" and trig.action == "formed" and _lemma(tok) in weak_verbs
+                if not weak or shared:
+                    found.append(trig)
                 break
     return found
