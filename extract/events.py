@@ -271,7 +271,11 @@ def _rank(e: Event) -> tuple[float, int]:
 
 
 def _vote(tally: dict[str, float], default: str) -> str:
-    """The status most of a fact's sentences support (weighted by confidence); ties go to the later stage."""
+    """The most advanced status any of a fact's sentences supports.
+
+    A press release mentions a done deal in many tenses; the plans and
+    approvals it recalls come before it.
+    """
     if not tally:
         return default
     return max(tally, key=lambda s: (_STATUS_ORDER[s], round(tally[s], 6)))

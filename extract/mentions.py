@@ -299,7 +299,10 @@ def _list_after(doc: Doc, start: int, named: list[Mention], reach: int = 6) -> l
 
 
 def _group_after(doc: Doc, start: int, named: list[Mention], number: int) -> list[Body]:
-    """The next sentence (of the next two) that names exactly ``number`` councils ("Three councils ... . A, B and C ...")."""
+    """The next sentence (of two) naming exactly ``number`` councils.
+
+    As in "Three councils are to ... . A, B and C will ...".
+    """
     sents = list(doc.sents)
     here = next(i for i, s in enumerate(sents) if s.start <= start < s.end)
     for sent in sents[here + 1 : here + 3]:
