@@ -173,23 +173,35 @@ def _client(
     return None
 
 
+def _local_area(trigger: Token) -> str | None:
+    """The service area named right at the trigger: "a shared *legal* service", "share *IT* services"."""
+    tokens = list(trigger.subtree) if trigger.pos_ in ("NOUN", "PROPN") else [
+        t for c in trigger.children if c.dep_ in ("dobj", "attr", "prep", "xcomp", "ccomp") for t in c.subtree
+    ]
+    if trigger.dep_ in ("dobj", "pobj", "compound") and trigger.pos_ in ("NOUN", "PROPN"):
+        tokens += [trigger.head]
+    return service_area_of_text(" ".join(t.text for t in tokens)) if tokens else None
+
+
 def sentence_events(
     sent: Span,
     mentions: list[Mention],
     *,
     published: str | None,
-    context_area: str,
+    context_area: str | None,
+    doc_area: str,
     partnership: str,
     evidence: Evidence,
     weight: float = 1.0,
 ) -> list[Candidate]:
     """Event candidates in one sentence (``mentions`` are this sentence's).
 
-    ``weight`` scales the confidence of sentences that are weaker evidence
+    The service area is the one named at the trigger, else ``context_area``
+    (the title's), else the sentence's, else ``doc_area``. ``weight`` scales the confidence of sentences that are weaker evidence
     (a headline, words inside a quotation).
     """
     out: list[Candidate] = []
-    area = service_area_of_text(sent.text) or context_area
+    sentence_area = service_area_of_text(sent.text)
     triggers = find_triggers(sent)
     provided = {t.i for tr in triggers if tr.action == "provides" for t in tr.token.subtree}
     joined_objects = {
@@ -197,6 +209,7 @@ def sentence_events(
     }
     for trig in triggers:
         agents, conf = _agents(trig, sent, mentions)
+        area = _local_area(trig.token) or context_area or sentence_area or doc_area
         if trig.action == "ended" and not any(m.body.is_council for m in agents):
             if is_partnership_reference(trig.token):
                 date = _event_date(sent, trig.token, published)

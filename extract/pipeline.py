@@ -92,9 +92,8 @@ class Extractor:
         by_sent: dict[int, list[Mention]] = {}
         for m in mentions:
             by_sent.setdefault(doc[m.start].sent.start, []).append(m)
-        doc_area = (
-            decide(area_counts(source.title or "")) or decide(area_counts(doc.text)) or "other"
-        )
+        title_area = decide(area_counts(source.title or ""))
+        doc_area = title_area or decide(area_counts(doc.text)) or "other"
         named = name_partnerships(doc, mentions)
         default_label = named[0] if named else ""
 
@@ -119,7 +118,8 @@ class Extractor:
                     sent,
                     sent_mentions,
                     published=published,
-                    context_area=doc_area,
+                    context_area=title_area,
+                    doc_area=doc_area,
                     partnership=default_label,
                     evidence=ev,
                     weight=_sentence_weight(sent, source.title),
