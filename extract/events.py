@@ -175,9 +175,16 @@ def _client(
 
 def _local_area(trigger: Token) -> str | None:
     """The service area named right at the trigger: "a shared *legal* service", "share *IT* services"."""
-    tokens = list(trigger.subtree) if trigger.pos_ in ("NOUN", "PROPN") else [
-        t for c in trigger.children if c.dep_ in ("dobj", "attr", "prep", "xcomp", "ccomp") for t in c.subtree
-    ]
+    tokens = (
+        list(trigger.subtree)
+        if trigger.pos_ in ("NOUN", "PROPN")
+        else [
+            t
+            for c in trigger.children
+            if c.dep_ in ("dobj", "attr", "prep", "xcomp", "ccomp")
+            for t in c.subtree
+        ]
+    )
     if trigger.dep_ in ("dobj", "pobj", "compound") and trigger.pos_ in ("NOUN", "PROPN"):
         tokens += [trigger.head]
     return service_area_of_text(" ".join(t.text for t in tokens)) if tokens else None

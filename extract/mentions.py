@@ -94,6 +94,53 @@ def _non_council_body(doc: Doc, ent: Span) -> Mention | None:
     return None
 
 
+def _elided(
+    doc: Doc, found: list[Mention], gazetteer: Gazetteer, published: str | None
+) -> list[Mention]:
+    """Councils whose shared words are left out: "North and North East Lincolnshire" names
+    North Lincolnshire too, "East and West Sussex" East Sussex."""
+    taken = {i for m in found for i in range(m.start, m.end)}
+    out = []
+    for m in found:
+        if m.start < 2 or doc[m.start - 1].lower_ not in ("and", "&", "or"):
+            continue
+        j = m.start - 1
+        i = j
+        while i > 0 and doc[i - 1].is_title and doc[i - 1].i not in taken and j - i < 3:
+            i -= 1
+        if i == j:
+            continue
+        head = doc[i:j].text
+        words = doc[m.start : m.end].text.split()
+        for k in range(1, len(words)):
+            council = gazetteer.lookup(f"{head} {' '.join(words[k:])}", on_date=published)
+            if council is not None and council.code != m.body.code:
+                out.append(Mention(i, j, Body(council.short_name, council.code), "name"))
+                break
+    return out
+
+
+def _place_modifier(doc: Doc, m: Mention, found: list[Mention]) -> bool:
+    """A place name describing other councils ("two Lincolnshire district councils"), not a council.
+
+    Kept when it is coordinated with another council ("Cambridgeshire and
+    Northamptonshire county councils").
+    """
+    plural = set(load("references")["plural_nouns"])
+    rest = doc[m.end : m.end + 2]
+    if not any(t.lower_ in plural for t in rest):
+        return False
+    if rest[0].lower_ not in plural and rest[0].lower_ not in (
+        "district",
+        "borough",
+        "county",
+        "city",
+    ):
+        return False
+    before = doc[max(0, m.start - 2) : m.start]
+    return not any(t.lower_ in ("and", ",", "&", "or") for t in before)
+
+
 def name_mentions(doc: Doc, gazetteer: Gazetteer, published: str | None) -> list[Mention]:
     """Councils named in ``doc`` (ruler entities) and abbreviations the text defines for them."""
     found: list[Mention] = []
@@ -117,6 +164,8 @@ def name_mentions(doc: Doc, gazetteer: Gazetteer, published: str | None) -> list
             and _ACRONYM.match(nxt[1].text)
         ):
             aliases[nxt[1].text] = body
+    found = [m for m in found if not _place_modifier(doc, m, found)]
+    found += _elided(doc, found, gazetteer, published)
     aliases.update(_initialisms(doc, found, gazetteer, aliases))
     if aliases:
         taken = {i for m in found for i in range(m.start, m.end)}

@@ -185,12 +185,17 @@ def _with_label(event, label: str):
 
 
 def _dedupe_savings(savings: list[Saving]) -> list[Saving]:
+    """One saving per (who, amount, currency, period); a figure stated once with its
+    period and once without (a headline) is the same saving."""
     seen: dict[tuple, Saving] = {}
     for s in savings:
         key = (s.who, s.amount, s.currency, s.period)
         if key not in seen or s.confidence > seen[key].confidence:
             seen[key] = s
-    return list(seen.values())
+    with_period = {(s.who, s.amount, s.currency) for s in seen.values() if s.period}
+    return [
+        s for s in seen.values() if s.period or (s.who, s.amount, s.currency) not in with_period
+    ]
 
 
 def _partnerships(events, named: list[str]) -> list[Partnership]:

@@ -78,7 +78,7 @@ def _is_saving(sent: Span, span: Span) -> tuple[bool, Token | None]:
 
 def _period(sent: Span, span: Span) -> str:
     words = _words()
-    lo = max(sent.start, span.start - 3)
+    lo = max(sent.start, span.start - 5)
     window = [t.lower_ for t in sent.doc[lo : min(sent.end, span.end + 10)]]
     text = " ".join(window)
     for phrase in _per_year():

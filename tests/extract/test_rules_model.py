@@ -140,3 +140,74 @@ def test_noise_footer_yields_nothing(extractor):
     text = "Event Diary\n\nThe biggest trade show of the year returns to Birmingham in June. Book your tickets now."
     x = run(extractor, text)
     assert (x.events, x.savings, x.quotes) == ((), (), ())
+
+
+def test_mentions_plural_reference_resolves_to_list_that_follows(extractor):
+    text = (
+        "Three councils have agreed to create a shared legal service.\n\n"
+        "The partner councils are:\n\n"
+        "• Wealden District Council\n"
+        "• Rother District Council\n"
+        "• Hastings Borough Council\n"
+    )
+    got = events(run(extractor, text))
+    assert {k for k in got if k[1] == "formed"} == {
+        ("E07000065", "formed"),
+        ("E07000064", "formed"),
+        ("E07000062", "formed"),
+    }
+
+
+def test_mentions_numbered_reference_resolves_to_next_sentence(extractor):
+    text = (
+        "Two councils are to set up a joint audit team. "
+        "Mendip District Council and Sedgemoor District Council will vote on the plan next week."
+    )
+    got = events(run(extractor, text))
+    assert {("E07000187", "formed"), ("E07000188", "formed")} <= set(got)
+
+
+def test_mentions_elided_council_names(extractor):
+    x = run(extractor, "East and West Sussex county councils formed a shared legal service.")
+    assert {e.body.name for e in x.events} == {"East Sussex", "West Sussex"}
+
+
+def test_mentions_place_name_before_plural_councils_is_no_council(extractor):
+    x = run(
+        extractor,
+        "Two Somerset district councils, Mendip and Sedgemoor, have merged their audit teams.",
+    )
+    assert "E10000027" not in {e.body.code for e in x.events}
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        ("The partnership will save £25,000 this year.", "P1Y"),
+        ("It brings a year on year saving of £140,000.", "P1Y"),
+        ("The merger has saved taxpayers £17 million in ten years.", "P10Y"),
+    ],
+)
+def test_savings_periods(extractor, text, period):
+    x = run(extractor, text)
+    assert [s.period for s in x.savings] == [period]
+
+
+def test_savings_headline_figure_without_period_is_the_same_saving(extractor):
+    text = "Councils save £3m\n\nThe shared service between the two councils will save £3m over five years."
+    x = run(extractor, text, published=None)
+    assert [(s.amount, s.period) for s in x.savings] == [(Decimal(3000000), "P5Y")]
+
+
+def test_events_service_area_named_at_trigger_wins_over_title(extractor):
+    text = "Wealden District Council and Rother District Council formed a shared legal service."
+    source = source_from_text(text, name="t.txt", title="Councils look again at their IT")
+    got = events(extractor.extract(source))
+    assert got[("E07000065", "formed")].service_area == "legal"
+
+
+def test_events_service_area_from_title_when_sentence_names_none(extractor):
+    text = "Wealden District Council and Rother District Council have agreed to share the service."
+    source = source_from_text(text, name="t.txt", title="Councils to share building control")
+    got = events(extractor.extract(source))
+    assert got[("E07000065", "formed")].service_area == "building-control"
