@@ -174,7 +174,7 @@ def _client(
 
 
 def _local_area(trigger: Token) -> str | None:
-    """The service area named right at the trigger: "a shared *legal* service", "share *IT* services"."""
+    """The service area named at the trigger: "a shared *legal* service", "share *IT*"."""
     tokens = (
         list(trigger.subtree)
         if trigger.pos_ in ("NOUN", "PROPN")
@@ -204,8 +204,9 @@ def sentence_events(
     """Event candidates in one sentence (``mentions`` are this sentence's).
 
     The service area is the one named at the trigger, else ``context_area``
-    (the title's), else the sentence's, else ``doc_area``. ``weight`` scales the confidence of sentences that are weaker evidence
-    (a headline, words inside a quotation).
+    (the title's), else the sentence's, else ``doc_area``. ``weight`` scales
+    the confidence of sentences that are weaker evidence (a headline, words
+    inside a quotation).
     """
     out: list[Candidate] = []
     sentence_area = service_area_of_text(sent.text)

@@ -185,8 +185,11 @@ def _with_label(event, label: str):
 
 
 def _dedupe_savings(savings: list[Saving]) -> list[Saving]:
-    """One saving per (who, amount, currency, period); a figure stated once with its
-    period and once without (a headline) is the same saving."""
+    """One saving per (who, amount, currency, period).
+
+    A figure stated once with its period and once without (a headline) is
+    the same saving.
+    """
     seen: dict[tuple, Saving] = {}
     for s in savings:
         key = (s.who, s.amount, s.currency, s.period)
