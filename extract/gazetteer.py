@@ -132,6 +132,7 @@ class Gazetteer:
         self._body_words = frozenset(rules["body_words"]["words"])
         self._lower_words = frozenset(rules["lower_tier_words"]["words"])
         self._lower_types = frozenset(rules["lower_tier_types"])
+        self._generic_stems = frozenset(rules["generic_stems"]["words"])
         self._index: dict[str, dict[str, int]] = defaultdict(dict)
         for code, forms in name_kinds.items():
             council = self._councils[code]
@@ -173,6 +174,20 @@ class Gazetteer:
         key, entries = self._entries(name)
         ranked = self._rank(key, entries, on_date)
         return self._councils[ranked[0]] if ranked else None
+
+    def starting_with(self, stem: str) -> list[Council]:
+        """Councils whose short name starts with the words of ``stem``, current first.
+
+        For shortened names: "Kingston" for Kingston upon Thames (or upon Hull),
+        "Merthyr" for Merthyr Tydfil.
+        """
+        key = normalise_name(stem)
+        if not key or key in self._generic_stems:
+            return []
+        hits = [
+            c for c in self._councils.values() if normalise_name(c.short_name).startswith(key + " ")
+        ]
+        return sorted(hits, key=lambda c: (not c.is_current, c.code))
 
     def ruler_patterns(self) -> list[dict]:
         """spaCy EntityRuler phrase patterns, one per distinct (surface form, GSS code).

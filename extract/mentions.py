@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from spacy.tokens import Doc, Span, Token
 
@@ -76,6 +77,14 @@ def _org_body(span: Span) -> Body | None:
     return Body(text) if text else None
 
 
+def _inside_longer_name(doc: Doc, ent: Span) -> bool:
+    """A one-word place name ending a longer proper name: "Cllr John Kent", "Mid Kent"."""
+    if len(ent) != 1 or ent.start == 0 or ent[0].is_sent_start:
+        return False
+    prev = doc[ent.start - 1]
+    return prev.is_title and prev.pos_ == "PROPN" and prev.whitespace_ != ""
+
+
 def _non_council_body(doc: Doc, ent: Span) -> Mention | None:
     """A place name that starts another body's name ("Devon and Cornwall Police")."""
     heads = set(load("bodies")["non_council_heads"])
@@ -120,6 +129,29 @@ def _elided(
     return out
 
 
+def _consistent(doc: Doc, found: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """Give a name that fits several councils the one the document names unambiguously.
+
+    "Buckinghamshire County Council ... Buckinghamshire's cabinet member" is the
+    county council both times, even when "Buckinghamshire" alone would be its
+    successor.
+    """
+    sure = {
+        m.body.code
+        for m in found
+        if m.body.is_council and len(gazetteer.candidates(doc[m.start : m.end].text)) == 1
+    }
+    out = []
+    for m in found:
+        cands = gazetteer.candidates(doc[m.start : m.end].text) if m.body.is_council else []
+        if len(cands) > 1 and m.body.code not in sure:
+            chosen = next((c for c in cands if c.code in sure), None)
+            if chosen is not None:
+                m = Mention(m.start, m.end, Body(chosen.short_name, chosen.code), m.kind)
+        out.append(m)
+    return out
+
+
 def _place_modifier(doc: Doc, m: Mention, found: list[Mention]) -> bool:
     """A place name describing other councils ("two Lincolnshire district councils"), not a council.
 
@@ -152,6 +184,8 @@ def name_mentions(doc: Doc, gazetteer: Gazetteer, published: str | None) -> list
         if other is not None:
             found.append(other)
             continue
+        if _inside_longer_name(doc, ent):
+            continue
         body = _council_from_span(ent, gazetteer, published)
         if body is None:
             continue
@@ -165,6 +199,7 @@ def name_mentions(doc: Doc, gazetteer: Gazetteer, published: str | None) -> list
         ):
             aliases[nxt[1].text] = body
     found = [m for m in found if not _place_modifier(doc, m, found)]
+    found = _consistent(doc, found, gazetteer)
     found += _elided(doc, found, gazetteer, published)
     aliases.update(_initialisms(doc, found, gazetteer, aliases))
     if aliases:
@@ -176,15 +211,33 @@ def name_mentions(doc: Doc, gazetteer: Gazetteer, published: str | None) -> list
     return sorted(found, key=lambda m: m.start)
 
 
-def _council_by_suffix(span: Span, gazetteer: Gazetteer, published: str | None) -> Body | None:
-    """ "Kingston Council", "Basildon Council": a known name plus a council suffix."""
+def _council_by_suffix(
+    span: Span, gazetteer: Gazetteer, published: str | None, regions: list[str]
+) -> Body | None:
+    """A council the ruler missed: "Basildon Council", "Merthyr council", "Harrow".
+
+    A shortened name ("Kingston") that starts several councils' names goes to
+    the one in the region of the other councils the document names.
+    """
     text = re.sub(r"^the\s+|'s$", "", span.text, flags=re.I).strip()
-    for suffix in sorted(load("bodies")["council_suffixes"], key=len, reverse=True):
-        if text.endswith(" " + suffix):
-            council = gazetteer.lookup(text[: -len(suffix)].strip(), on_date=published)
-            if council is not None:
-                return Body(council.short_name, council.code)
+    stems = [text[: -len(sfx)].strip() for sfx in _suffixes() if text.endswith(" " + sfx)]
+    if not stems and gazetteer.lookup(text, on_date=published) is not None:
+        stems = [text]
+    for stem in stems[:1]:
+        council = gazetteer.lookup(stem, on_date=published)
+        if council is None:
+            options = gazetteer.starting_with(stem)
+            local = [c for c in options if c.region in regions]
+            council = (local or options or [None])[0]
+        if council is not None:
+            return Body(council.short_name, council.code)
     return None
+
+
+@cache
+def _suffixes() -> tuple[str, ...]:
+    words = load("bodies")["council_suffixes"]
+    return tuple(sorted({*words, *(w.lower() for w in words)}, key=len, reverse=True))
 
 
 def initialisms(name: str) -> set[str]:
@@ -234,14 +287,14 @@ def _initialisms(
 
 
 def org_mentions(
-    doc: Doc, taken: set[int], gazetteer: Gazetteer, published: str | None
+    doc: Doc, taken: set[int], gazetteer: Gazetteer, published: str | None, regions: list[str]
 ) -> list[Mention]:
     """Councils the ruler missed ("Kingston Council") and other public bodies (ORG entities)."""
     out = []
     for ent in doc.ents:
         if ent.label_ != "ORG" or any(i in taken for i in range(ent.start, ent.end)):
             continue
-        council = _council_by_suffix(ent, gazetteer, published)
+        council = _council_by_suffix(ent, gazetteer, published, regions)
         if council is not None:
             out.append(Mention(ent.start, ent.end, council, "name"))
             continue
@@ -386,6 +439,25 @@ def _last_group(doc: Doc, before: list[Mention], number: int | None) -> list[Bod
     return groups[-1] if groups else []
 
 
+def _short_council_names(
+    doc: Doc, taken: set[int], gazetteer: Gazetteer, published: str | None, regions: list[str]
+) -> list[Mention]:
+    """Shortened names before "council" that no entity covers: "Merthyr council"."""
+    out = []
+    for tok in doc:
+        if tok.text != "council" or tok.i in taken or tok.i == 0:
+            continue
+        start = tok.i
+        while start > 0 and doc[start - 1].is_title and doc[start - 1].i not in taken:
+            start -= 1
+        if start == tok.i:
+            continue
+        body = _council_by_suffix(doc[start : tok.i + 1], gazetteer, published, regions)
+        if body is not None:
+            out.append(Mention(start, tok.i + 1, body, "name"))
+    return out
+
+
 def can_be_member(body: Body) -> bool:
     """Councils, and other bodies with a police, fire, NHS or council word in their name."""
     return body.is_council or bool(
@@ -397,6 +469,9 @@ def all_mentions(doc: Doc, gazetteer: Gazetteer, published: str | None) -> list[
     """Every council, body and resolved reference in ``doc``, in text order."""
     named = name_mentions(doc, gazetteer, published)
     taken = {i for m in named for i in range(m.start, m.end)}
-    orgs = org_mentions(doc, taken, gazetteer, published)
+    regions = [c.region for m in named if (c := gazetteer.by_code(m.body.code or ""))]
+    orgs = org_mentions(doc, taken, gazetteer, published, regions)
+    taken |= {i for m in orgs for i in range(m.start, m.end)}
+    orgs += _short_council_names(doc, taken, gazetteer, published, regions)
     refs = reference_mentions(doc, named + [m for m in orgs if m.body.is_council])
     return sorted(named + orgs + refs, key=lambda m: (m.start, m.end))

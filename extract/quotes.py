@@ -11,6 +11,7 @@ named in them the organisation.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
@@ -54,6 +55,8 @@ def speaker_name(name: str) -> str:
     'Jane Smith'
     """
     words = name.split()
+    if len(words) > 1 and words[0].lower() == "the":
+        words.pop(0)
     while len(words) > 1 and words[0].lower().rstrip(".") in _role_titles():
         words.pop(0)
     return strip_titles(" ".join(words)).strip(" '\"")
@@ -73,12 +76,18 @@ def _person_spans(tokens: Span | list[Token]) -> list[Span]:
     for i, tok in enumerate(toks):
         if tok.lower_.rstrip(".") in t and i + 1 < len(toks) and toks[i + 1].is_title:
             j = i + 1
-            while (
-                j < len(toks) and toks[j].is_title and toks[j].ent_type_ not in ("ORG", "COUNCIL")
-            ):
+            while j < len(toks) and toks[j].is_title and not _in_long_entity(toks[j]):
                 j += 1
             return [doc[tok.i : toks[j - 1].i + 1]]
     return []
+
+
+def _in_long_entity(tok: Token) -> bool:
+    """Is the token part of an ORG, or of a council name of two words or more?"""
+    if tok.ent_type_ == "ORG":
+        return True
+    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    return ent is not None and ent.label_ == "COUNCIL" and len(ent) > 1
 
 
 def _role_and_org(
@@ -105,11 +114,24 @@ def _role_and_org(
     if org is None and not bodies:
         ents = [e for e in person.doc.ents if e.label_ == "ORG" and e.start in idx]
         generic = set(load("bodies")["generic_words"])
-        ents = [e for e in ents if not {t.lower_ for t in e} <= generic]
+        ents = [e for e in ents if not {t.lower_ for t in e} <= generic and not _bracketed(e)]
         if ents:
             name = ents[0].text
             org = Body(name[4:] if name.lower().startswith("the ") else name)
     return role, org
+
+
+def _party_after(person: Span) -> bool:
+    """ "Jane Smith (Con, Southwater)": a party label in brackets marks a councillor."""
+    after = person.doc[person.end : person.end + 4]
+    parties = set(load("people")["party_abbreviations"])
+    return len(after) > 1 and after[0].text == "(" and after[1].text in parties
+
+
+def _bracketed(span: Span) -> bool:
+    """Is the span inside brackets ("(Con, Southwater)", a party and ward)?"""
+    before = [t.text for t in span.doc[max(0, span.start - 3) : span.start]]
+    return "(" in before and ")" not in before
 
 
 def _subject_tokens(verb: Token) -> list[Token]:
@@ -155,11 +177,16 @@ class QuoteFinder:
     def sentence(self, sent: Span, evidence: Evidence) -> tuple[list[Quote], Speaker | None]:
         """Quotes attributed in ``sent``, and the speaker of its quoted words if known."""
         verbs = set(_speech()["verbs"])
+        plain = set(_speech()["plain_verbs"])
+        quoted = '"' in sent.text
         pronouns = set(_speech()["pronouns"])
         quotes: list[Quote] = []
         speaker: Speaker | None = None
         for tok in sent:
-            if (tok.lemma_ or tok.text).lower() not in verbs or tok.pos_ not in ("VERB", "AUX"):
+            lemma = (tok.lemma_ or tok.text).lower()
+            if lemma not in verbs or tok.pos_ not in ("VERB", "AUX"):
+                continue
+            if lemma not in plain and not quoted:
                 continue
             subject = _subject_tokens(tok)
             if not subject or _is_anonymous(subject):
@@ -206,11 +233,11 @@ class QuoteFinder:
             sp, conf = self.last, 0.7
         if person is not None:
             name = speaker_name(person.text)
-            if not name:
+            if not name or (len(name.split()) > 1 and not is_name(name)):
                 return None
             role, org = _role_and_org(subject, person, self.mentions)
-            if org is None and _generic_council_role(role):
-                org = self._current_council(person.start)
+            if org is None and (_generic_council_role(role) or _party_after(person)):
+                org = self._main_council()
             prior = self._resolve(name)
             if len(name.split()) == 1 or (prior is not None and not role):
                 if prior is None:
@@ -235,15 +262,35 @@ class QuoteFinder:
             rule="quote.speech-verb",
         )
 
-    def _current_council(self, before: int) -> Body | None:
-        """The council named last before token ``before`` ("Council leader Jane Smith")."""
-        named = [m for m in self.mentions if m.body.is_council and m.end <= before]
-        return named[-1].body if named else None
+    def _main_council(self) -> Body | None:
+        """The council the document names most often (the first named on a tie)."""
+        named = [m.body for m in self.mentions if m.body.is_council and m.kind != "reference"]
+        if not named:
+            return None
+        counts = Counter(named)
+        return max(named, key=lambda b: counts[b])
 
 
 def _generic_council_role(role: str) -> bool:
-    words = set(role.lower().split())
-    return bool(words & {"council", "council's", "authority", "borough", "county"})
+    """Does the role speak for a council without naming it ("Council leader", "cabinet member")?"""
+    return bool(set(role.lower().split()) & set(_speech()["council_roles"]))
+
+
+def is_name(name: str) -> bool:
+    """A person's name: two or more capitalised words, not a party label.
+
+    >>> is_name("Jane Smith"), is_name("portfolio holder"), is_name("Lib Dem")
+    (True, False, False)
+    """
+    words = name.split()
+    people = load("people")
+    if len(words) < 2 or name.lower() in {n.lower() for n in people["not_names"]}:
+        return False
+    if {w.lower() for w in words} & set(people["role_words"]):
+        return False
+    return all(
+        w[0].isupper() or w.lower() in ("de", "van", "von", "der", "la", "le") for w in words
+    )
 
 
 def _continues_quote(sent: Span) -> bool:

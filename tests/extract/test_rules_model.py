@@ -211,3 +211,49 @@ def test_events_service_area_from_title_when_sentence_names_none(extractor):
     source = source_from_text(text, name="t.txt", title="Councils to share building control")
     got = events(extractor.extract(source))
     assert got[("E07000065", "formed")].service_area == "building-control"
+
+
+def test_quotes_council_name_inside_a_persons_name(extractor):
+    x = run(extractor, 'Cllr John Kent, Leader of Thurrock Council, said: "We are pleased."')
+    assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("John Kent", "E06000034")]
+
+
+def test_quotes_short_council_name_in_lower_case_role(extractor):
+    text = (
+        "Caerphilly County Borough Council and Merthyr Tydfil County Borough Council will buy goods together.\n\n"
+        'Cllr Jane Roe, cabinet member for finance of Merthyr council said: "It makes sense."'
+    )
+    x = run(extractor, text)
+    assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Jane Roe", "W06000024")]
+
+
+def test_quotes_party_label_marks_a_councillor_of_the_main_council(extractor):
+    text = (
+        "Horsham District Council is to leave the revenues partnership.\n\n"
+        'Jane Roe (Con, Southwater) said: "We were let down."'
+    )
+    x = run(extractor, text)
+    assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Jane Roe", "E07000227")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Cllr Jane Roe, Rother\'s Portfolio Holder for Finance, said: "Good news."',
+        'The Lib Dem group said: "This is bad news."',
+    ],
+)
+def test_quotes_roles_and_parties_are_no_speakers(extractor, text):
+    x = run(extractor, "Rother District Council formed a shared legal service.\n\n" + text)
+    assert {q.speaker for q in x.quotes} <= {"Jane Roe"}
+
+
+def test_quotes_believing_needs_a_quotation(extractor):
+    x = run(extractor, "Jane Roe will be explaining how councils can thrive on their own income.")
+    assert x.quotes == ()
+
+
+def test_mentions_shortened_name_resolved_by_region(extractor):
+    text = "Merton Council and Kingston Council formed a shared legal service."
+    got = events(run(extractor, text))
+    assert ("E09000021", "formed") in got  # Kingston upon Thames, a London borough like Merton
