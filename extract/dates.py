@@ -15,11 +15,15 @@ known (SPEC.md, "Dates").
 True
 >>> parse_date("2015/16") is None
 True
+>>> parse_date("the service opened today", published="2013-10-01")
+'2013-10-01'
+
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 MONTHS = {
     m: i
@@ -60,6 +64,7 @@ _REL_MONTH = re.compile(
     rf"\b(next|last|this|from|in|by|until)?\s*{_MONTH}\s+(next|last|this)\s+year\b", re.I
 )
 _NEXT_MONTH = re.compile(rf"\b(next|last|this)\s+{_MONTH}\b", re.I)
+_TODAY = re.compile(r"\b(today|yesterday)\b", re.I)
 _REL_MONTH_WORD = re.compile(r"\b(next|last|this)\s+month\b", re.I)
 _REL_YEAR = re.compile(r"\b(next|last|this|the\s+following|the\s+previous)\s+year\b", re.I)
 _DAY_MONTH = re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\b(?!,?\s+(?:19|20)\d\d)", re.I)
@@ -150,6 +155,14 @@ def find_dates(text: str, published: str | None = None) -> list[tuple[int, int, 
             elif rel == "last" and mon >= pub[1]:
                 year -= 1
             add(*m.span(), _ym(year, mon))
+        else:
+            taken.append(m.span())
+    for m in _TODAY.finditer(text):
+        if pub and pub[2]:
+            day = date(pub[0], pub[1] or 1, pub[2])
+            if m.group(1).lower() == "yesterday":
+                day -= timedelta(days=1)
+            add(*m.span(), day.isoformat())
         else:
             taken.append(m.span())
     for m in _REL_MONTH_WORD.finditer(text):

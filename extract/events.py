@@ -123,8 +123,11 @@ def _agents(trig: Trigger, sent: Span, mentions: list[Mention]) -> tuple[list[Me
     return list(mentions), 0.5
 
 
-def _event_date(sent: Span, trigger: Token, published: str | None) -> str:
-    """The date the sentence gives for the trigger's event, or ""."""
+def _event_date(sent: Span, trigger: Token, published: str | None, action: str = "") -> str:
+    """The date the sentence gives for the trigger's event, or "".
+
+    "since 2011" dates a beginning, so it is no date for leaving or ending.
+    """
     text = sent.text
     base = sent.start_char
     best: tuple[int, str] | None = None
@@ -134,7 +137,7 @@ def _event_date(sent: Span, trigger: Token, published: str | None) -> str:
         if tok is None:
             continue
         prev = sent.doc[tok.start - 1].lower_ if tok.start > sent.start else ""
-        if prev in _NOT_EVENT_DATE_PREPS:
+        if prev in _NOT_EVENT_DATE_PREPS or (prev == "since" and action in ("left", "ended")):
             continue
         anc = {a.i for a in tok.root.ancestors}
         score = 0 if trigger.i in anc or trigger.head.i in anc else 1
@@ -220,7 +223,7 @@ def sentence_events(
         area = _local_area(trig.token) or context_area or sentence_area or doc_area
         if trig.action == "ended" and not any(m.body.is_council for m in agents):
             if is_partnership_reference(trig.token):
-                date = _event_date(sent, trig.token, published)
+                date = _event_date(sent, trig.token, published, trig.action)
                 status, sconf = status_of(sent, trig.token, date or None, published)
                 out.append(
                     Candidate(
@@ -254,7 +257,7 @@ def sentence_events(
             client = _client(trig.token, sent, mentions, agents)
             if client is None:
                 continue
-        date = _event_date(sent, trig.token, published)
+        date = _event_date(sent, trig.token, published, trig.action)
         status, sconf = status_of(sent, trig.token, date or None, published)
         if existing:  # "X will join the A-B shared service": A and B formed it already
             date, status, sconf, conf = "", "done", 0.5, 0.5
@@ -310,20 +313,23 @@ def merge(candidates: list[Candidate], min_confidence: float = 0.45) -> list[Eve
     """
     best: dict[tuple[Body, str], Event] = {}
     dated: dict[tuple[Body, str], str] = {}
+    dated_rank: dict[tuple[Body, str], tuple[float, int]] = {}
     votes: dict[tuple[Body, str], dict[str, float]] = {}
     for cand in candidates:
         e = cand.event
         if e.confidence < min_confidence:
             continue
         key = (e.body, e.action)
-        if e.date and key not in dated:
-            dated[key] = e.date
+        if e.date and (key not in dated or _rank(e) > dated_rank[key]):
+            dated[key], dated_rank[key] = e.date, _rank(e)
         tally = votes.setdefault(key, {})
         tally[e.status] = tally.get(e.status, 0.0) + e.confidence
         if key not in best or _rank(e) > _rank(best[key]):
             best[key] = e
     members = [b for (b, a) in best if a in ("formed", "joined") and b.is_council]
     spread = best.pop((ALL_MEMBERS, "ended"), None)
+    if spread is not None and not spread.date and (ALL_MEMBERS, "ended") in dated:
+        spread = replace(spread, date=dated[(ALL_MEMBERS, "ended")])
     if spread is not None:
         for body in dict.fromkeys(members):
             key = (body, "ended")

@@ -257,3 +257,9 @@ def test_mentions_shortened_name_resolved_by_region(extractor):
     text = "Merton Council and Kingston Council formed a shared legal service."
     got = events(run(extractor, text))
     assert ("E09000021", "formed") in got  # Kingston upon Thames, a London borough like Merton
+
+
+def test_events_since_dates_a_beginning_not_an_end(extractor):
+    text = "Rother District Council and Wealden District Council, which have shared a legal service since 2009, will stop sharing it."
+    got = events(run(extractor, text))
+    assert got[("E07000064", "ended")].date == ""

@@ -80,3 +80,17 @@ def test_service_area_of_text(text, code):
 def test_mentions_initialisms_cover_lower_case_joining_words():
     assert {"cwac", "cwc"} <= initialisms("Cheshire West and Chester Council")
     assert "eldc" in initialisms("East Lindsey District Council")
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("The service opened its doors today.", "2013-10-01", "2013-10-01"),
+        ("The cabinet decided yesterday.", "2015-03-01", "2015-02-28"),
+        ("The service opened its doors today.", "2013-10", None),
+        ("They agreed this month.", "2010-06-15", "2010-06"),
+        ("They agreed last month.", "2010-01-05", "2009-12"),
+    ],
+)
+def test_dates_relative_days_and_months(text, published, expected):
+    assert parse_date(text, published) == expected
