@@ -117,10 +117,23 @@ def _agents(trig: Trigger, sent: Span, mentions: list[Mention]) -> tuple[list[Me
         inside = [
             m for m in inside if m.start not in _object_tokens(tok) or trig.action != "joined"
         ]
-    found = subject + inside
+    partners = [m for m in _partners_along(tok, mentions) if m not in subject + inside]
+    found = subject + inside + partners
     if found:
         return found, 0.8 if subject else 0.7
     return list(mentions), 0.5
+
+
+def _partners_along(trigger: Token, mentions: list[Mention]) -> list[Mention]:
+    """Mentions in "with X" / "along with X" phrases of the verbs above the trigger."""
+    out: list[Mention] = []
+    for verb in [trigger, *trigger.ancestors][:4]:
+        for prep in verb.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("with", "alongside"):
+                out += _mentions_in(prep.subtree, mentions)
+            if prep.dep_ == "prep" and prep.lower_ == "along":
+                out += [m for c in prep.children for m in _mentions_in(c.subtree, mentions)]
+    return out
 
 
 def _event_date(sent: Span, trigger: Token, published: str | None, action: str = "") -> str:

@@ -129,6 +129,31 @@ def _elided(
     return out
 
 
+def _listed_with_councils(
+    doc: Doc, found: list[Mention], gazetteer: Gazetteer, published: str | None
+) -> list[Mention]:
+    """Shortened names listed with councils: "Sutton, Merton and Kingston" names
+    Kingston upon Thames, picked by the region of the councils beside it."""
+    taken = {i for m in found for i in range(m.start, m.end)}
+    by_token = {i: m for m in found if m.body.is_council for i in range(m.start, m.end)}
+    out = []
+    for tok in doc:
+        if tok.i in taken or not tok.is_title or tok.pos_ != "PROPN":
+            continue
+        partners = [t for t in (tok.head, *tok.children) if t.dep_ == "conj" or tok.dep_ == "conj"]
+        neighbours = [by_token[t.i] for t in partners if t.i in by_token]
+        if not neighbours:
+            continue
+        regions = [c.region for m in neighbours if (c := gazetteer.by_code(m.body.code or ""))]
+        council = gazetteer.lookup(tok.text, on_date=published)
+        if council is None:
+            options = gazetteer.starting_with(tok.text)
+            council = next((c for c in options if c.region in regions), None)
+        if council is not None and council.code not in {m.body.code for m in neighbours}:
+            out.append(Mention(tok.i, tok.i + 1, Body(council.short_name, council.code), "name"))
+    return out
+
+
 def _consistent(doc: Doc, found: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
     """Give a name that fits several councils the one the document names unambiguously.
 
@@ -200,6 +225,7 @@ def name_mentions(doc: Doc, gazetteer: Gazetteer, published: str | None) -> list
             aliases[nxt[1].text] = body
     found = [m for m in found if not _place_modifier(doc, m, found)]
     found = _consistent(doc, found, gazetteer)
+    found += _listed_with_councils(doc, found, gazetteer, published)
     found += _elided(doc, found, gazetteer, published)
     aliases.update(_initialisms(doc, found, gazetteer, aliases))
     if aliases:

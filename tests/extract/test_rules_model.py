@@ -263,3 +263,22 @@ def test_events_since_dates_a_beginning_not_an_end(extractor):
     text = "Rother District Council and Wealden District Council, which have shared a legal service since 2009, will stop sharing it."
     got = events(run(extractor, text))
     assert got[("E07000064", "ended")].date == ""
+
+
+def test_mentions_shortened_name_listed_with_councils(extractor):
+    x = run(extractor, "Sutton, Merton and Kingston have agreed to share their HR service.")
+    assert {e.body.code for e in x.events} == {"E09000029", "E09000024", "E09000021"}
+
+
+def test_events_partners_along_with(extractor):
+    text = (
+        "Merton Council is planning, along with Wandsworth Council, to develop a shared IT service."
+    )
+    got = events(run(extractor, text))
+    assert {("E09000024", "formed"), ("E09000032", "formed")} <= set(got)
+
+
+def test_events_signing_an_agreement_is_forming_not_joining(extractor):
+    text = "In 2010 Sutton Council signed a memorandum of understanding with Merton Council for jointly run services."
+    got = events(run(extractor, text))
+    assert ("E09000029", "formed") in got and ("E09000029", "joined") not in got
