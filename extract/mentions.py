@@ -85,6 +85,17 @@ def _inside_longer_name(doc: Doc, ent: Span) -> bool:
     return prev.is_title and prev.pos_ == "PROPN" and prev.whitespace_ != ""
 
 
+def _starts_partnership_name(doc: Doc, ent: Span) -> bool:
+    """A place name that starts a partnership's name: "Dorset Waste Partnership"."""
+    heads = set(load("bodies")["partnership_heads"]) - {"shared"}
+    j = ent.end
+    while j < len(doc) and j - ent.end < 5 and doc[j].is_title and doc[j].ent_type_ != "COUNCIL":
+        if doc[j].lower_ in heads:
+            return True
+        j += 1
+    return False
+
+
 def _non_council_body(doc: Doc, ent: Span) -> Mention | None:
     """A place name that starts another body's name ("Devon and Cornwall Police")."""
     heads = set(load("bodies")["non_council_heads"])
@@ -209,7 +220,7 @@ def name_mentions(doc: Doc, gazetteer: Gazetteer, published: str | None) -> list
         if other is not None:
             found.append(other)
             continue
-        if _inside_longer_name(doc, ent):
+        if _inside_longer_name(doc, ent) or _starts_partnership_name(doc, ent):
             continue
         body = _council_from_span(ent, gazetteer, published)
         if body is None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from spacy.language import Language
@@ -26,7 +27,7 @@ from lgkg.extract.mentions import COUNCIL_LABEL, Mention, all_mentions
 from lgkg.extract.model import load_model, model_version
 from lgkg.extract.partnerships import name_partnerships, partnership_label
 from lgkg.extract.quotes import QuoteFinder, merge_quotes
-from lgkg.extract.records import Body, Evidence, Extraction, Partnership, Quote, Saving
+from lgkg.extract.records import Body, Event, Evidence, Extraction, Partnership, Quote, Saving
 from lgkg.extract.savings import sentence_savings
 from lgkg.extract.service import area_counts, decide, service_area_of_text
 from lgkg.extract.sources import SourceDoc
@@ -125,7 +126,7 @@ class Extractor:
                     weight=_sentence_weight(sent, source.title),
                 )
             )
-        events = merge(candidates)
+        events = _unique([_council_then(self.gazetteer, e) for e in merge(candidates)])
         members = list(
             dict.fromkeys(
                 e.body for e in events if e.action in ("formed", "joined") and e.body.is_council
@@ -178,10 +179,32 @@ def _sentence_weight(sent: Span, title: str | None) -> float:
     return 1.0
 
 
-def _with_label(event, label: str):
-    from dataclasses import replace
+def _council_then(gazetteer: Gazetteer, event: Event) -> Event:
+    """The council that existed at the event's date, for a name two councils have had.
 
+    "Dorset" in an undated article about 2011 is the county council, not the
+    unitary council of 2019.
+    """
+    council = gazetteer.by_code(event.body.code or "")
+    if council is None or not event.date or council.active_on(event.date):
+        return event
+    for name in (council.short_name, event.body.name):
+        then = next((c for c in gazetteer.candidates(name) if c.active_on(event.date)), None)
+        if then is not None:
+            return replace(event, body=Body(then.short_name, then.code))
+    return event
+
+
+def _with_label(event: Event, label: str) -> Event:
     return replace(event, partnership=label)
+
+
+def _unique(events: list[Event]) -> list[Event]:
+    """One event per (body, action), the first."""
+    seen: dict[tuple[Body, str], Event] = {}
+    for e in events:
+        seen.setdefault((e.body, e.action), e)
+    return list(seen.values())
 
 
 def _dedupe_savings(savings: list[Saving]) -> list[Saving]:

@@ -282,3 +282,17 @@ def test_events_signing_an_agreement_is_forming_not_joining(extractor):
     text = "In 2010 Sutton Council signed a memorandum of understanding with Merton Council for jointly run services."
     got = events(run(extractor, text))
     assert ("E09000029", "formed") in got and ("E09000029", "joined") not in got
+
+
+def test_mentions_place_name_starting_a_partnership_name_is_no_council(extractor):
+    x = run(
+        extractor,
+        "The Rother Waste Partnership was formed in 2011 by Rother District Council and Wealden District Council.",
+    )
+    assert {e.body.code for e in x.events} == {"E07000064", "E07000065"}
+
+
+def test_events_council_of_the_time_for_an_old_date(extractor):
+    text = "Dorset and Wiltshire formed a shared audit service in 2011."
+    codes = {e.body.code for e in run(extractor, text).events}
+    assert "E10000009" in codes  # Dorset County Council, abolished in 2019, not Dorset Council
