@@ -68,10 +68,13 @@ def _subject_mentions(trigger: Token, mentions: list[Mention]) -> list[Mention]:
     cur = trigger
     for _ in range(6):
         subj = [c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass", "poss")]
+        passive = any(c.dep_ == "auxpass" for c in cur.children)
+        # "X was asked by Y to join": the one asked joins, not the one asking
+        by_agent = cur is trigger or not passive
         agents = [
             g
             for c in cur.children
-            if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by")
+            if by_agent and (c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by"))
             for g in c.children
             if g.dep_ == "pobj"
         ]
@@ -90,10 +93,14 @@ def _subject_mentions(trigger: Token, mentions: list[Mention]) -> list[Mention]:
 
 
 def _object_tokens(trigger: Token) -> set[int]:
-    """Tokens in what the trigger acts on (the partnership joined or left)."""
+    """Tokens in what the trigger acts on (the partnership joined or left).
+
+    A clause after the verb counts too: the model parses "join the A-B shared
+    service" as "join [A-B shared service]" with "shared" as a verb.
+    """
     out: set[int] = set()
     for c in trigger.children:
-        if c.dep_ in ("dobj", "pobj", "attr", "oprd"):
+        if c.dep_ in ("dobj", "pobj", "attr", "oprd", "ccomp"):
             out |= {t.i for t in c.subtree}
         if c.dep_ in ("prep", "prt"):
             out |= {t.i for g in c.children if g.dep_ in ("pobj", "pcomp") for t in g.subtree}
@@ -290,7 +297,7 @@ def sentence_events(
                 client=client,
                 evidence=evidence,
                 confidence=round(min(conf, sconf + 0.2) * body_weight * weight, 3),
-                rule=trig.rule,
+                rule="event.formed.existing" if existing else trig.rule,
             )
             out.append(Candidate(event, sent.start))
     return out
@@ -353,9 +360,19 @@ def merge(candidates: list[Candidate], min_confidence: float = 0.45) -> list[Eve
     actions_of: dict[Body, set[str]] = {}
     for body, action in best:
         actions_of.setdefault(body, set()).add(action)
+    # Members named only in a partnership's name ("the A-B shared service") while another
+    # council joins or leaves it are existing members: no event of theirs is reported.
+    movers = any(a in ("joined", "left") for _, a in best)
+    named_only = {
+        key
+        for key, e in best.items()
+        if movers and key[1] == "formed" and e.rule.endswith((".noun", ".existing"))
+    }
     out = []
     for (body, action), e in best.items():
         if action == "formed" and actions_of[body] & {"joined", "left"}:
+            continue
+        if (body, action) in named_only:
             continue
         if not e.date and (body, action) in dated:
             e = replace(e, date=dated[(body, action)])

@@ -409,11 +409,22 @@ def reference_mentions(doc: Doc, named: list[Mention]) -> list[Mention]:
         if not before:
             continue
         if not plural:
-            out.append(Mention(start, end, before[-1].body, "reference"))
+            out.append(Mention(start, end, _salient(doc, before, start).body, "reference"))
             continue
         group = _last_group(doc, before, number)
         out.extend(Mention(start, end, body, "reference") for body in group)
     return out
+
+
+def _salient(doc: Doc, before: list[Mention], start: int) -> Mention:
+    """What "the council" most likely means: the last council that was the subject of
+    a sentence before this one, else the last council named."""
+    here = doc[start].sent.start
+    for m in reversed(before):
+        root = doc[m.start : m.end].root
+        if doc[m.start].sent.start < here and root.dep_ in ("nsubj", "nsubjpass"):
+            return m
+    return before[-1]
 
 
 def _list_after(doc: Doc, start: int, named: list[Mention], reach: int = 6) -> list[Body]:

@@ -296,3 +296,26 @@ def test_events_council_of_the_time_for_an_old_date(extractor):
     text = "Dorset and Wiltshire formed a shared audit service in 2011."
     codes = {e.body.code for e in run(extractor, text).events}
     assert "E10000009" in codes  # Dorset County Council, abolished in 2019, not Dorset Council
+
+
+def test_events_asked_to_join_by_another_council(extractor):
+    text = (
+        "Rutland County Council is reviewing its legal service.\n\n"
+        "The council was approached by Leicestershire County Council to join its shared legal service."
+    )
+    got = events(run(extractor, text))
+    assert ("E06000017", "joined") in got and ("E10000018", "joined") not in got
+
+
+def test_mentions_the_council_is_the_last_subject(extractor):
+    text = (
+        "Rutland County Council is to explore joining forces with a partnership led by Leicestershire County Council.\n\n"
+        "The council had been planning to join a shared legal service."
+    )
+    got = events(run(extractor, text))
+    assert ("E06000017", "joined") in got and ("E10000018", "joined") not in got
+
+
+def test_events_existing_members_named_in_the_partnership_get_no_event(extractor):
+    text = "Rutland County Council is to join the Melton-Harborough shared legal service."
+    assert set(events(run(extractor, text))) == {("E06000017", "joined")}
