@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
-from lgkg.extract.dates import find_dates
+from lgkg.extract.dates import compare, find_dates
 from lgkg.extract.mentions import Mention, can_be_member
 from lgkg.extract.partnerships import is_partnership_reference
 from lgkg.extract.records import Body, Event, Evidence
@@ -325,7 +325,9 @@ def _vote(tally: dict[str, float], default: str) -> str:
     return max(tally, key=lambda s: (_STATUS_ORDER[s], round(tally[s], 6)))
 
 
-def merge(candidates: list[Candidate], min_confidence: float = 0.45) -> list[Event]:
+def merge(
+    candidates: list[Candidate], min_confidence: float = 0.45, published: str | None = None
+) -> list[Event]:
     """One event per (body, action): the most confident, with a date where any candidate has one.
 
     ``formed`` is dropped for a body that the same document says joined or
@@ -377,6 +379,8 @@ def merge(candidates: list[Candidate], min_confidence: float = 0.45) -> list[Eve
         if not e.date and (body, action) in dated:
             e = replace(e, date=dated[(body, action)])
         status = _vote(votes.get((body, action), {}), e.status)
+        if status == "done" and e.date and published and compare(e.date, published) > 0:
+            status = "agreed"  # takes effect after publication
         if status != e.status:
             e = replace(e, status=status)
         out.append(e)

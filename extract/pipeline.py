@@ -126,7 +126,9 @@ class Extractor:
                     weight=_sentence_weight(sent, source.title),
                 )
             )
-        events = _unique([_council_then(self.gazetteer, e) for e in merge(candidates)])
+        events = _unique(
+            [_council_then(self.gazetteer, e) for e in merge(candidates, published=published)]
+        )
         members = list(
             dict.fromkeys(
                 e.body for e in events if e.action in ("formed", "joined") and e.body.is_council
