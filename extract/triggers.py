@@ -78,6 +78,10 @@ def _match(tok: Token, sent: Span, action: str, stage: str) -> Trigger | None:
             if _phrase_at(sent, tok.i, tuple(phrase)):
                 return Trigger(tok, action, "phrase")
     elif stage == "word" and is_verb:
+        if lemma in spec.get("verbs_need_object", ()) and not any(
+            c.dep_ in ("dobj", "prep", "xcomp", "ccomp", "pobj") for c in tok.children
+        ):
+            return None
         if lemma in spec.get("verbs", ()):
             return Trigger(tok, action, "verb")
     elif stage == "word" and tok.pos_ in ("NOUN", "PROPN"):

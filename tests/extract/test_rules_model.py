@@ -319,3 +319,19 @@ def test_mentions_the_council_is_the_last_subject(extractor):
 def test_events_existing_members_named_in_the_partnership_get_no_event(extractor):
     text = "Rutland County Council is to join the Melton-Harborough shared legal service."
     assert set(events(run(extractor, text))) == {("E06000017", "joined")}
+
+
+def test_triggers_left_in_a_photo_caption_is_no_leaving(extractor):
+    x = run(
+        extractor,
+        "Rother District Council leader Jane Roe, left, with Wealden District Council leader John Doe.",
+    )
+    assert not [e for e in x.events if e.action == "left"]
+
+
+def test_triggers_entering_into_a_partnership_forms_it(extractor):
+    x = run(
+        extractor,
+        "Rother District Council is entering into a partnership with Wealden District Council to share IT.",
+    )
+    assert ("E07000064", "formed") in events(x) and ("E07000064", "joined") not in events(x)
