@@ -54,6 +54,16 @@ def _phrase_at(sent: Span, i: int, phrase: tuple[str, ...]) -> bool:
     return all(_lemma(t) == p or t.lower_ == p for t, p in zip(toks, phrase, strict=True))
 
 
+def _has_object(tok: Token) -> bool:
+    """Something left or exited: "left the partnership", "withdraw from it" (not "Jane, left, with")."""
+    for c in tok.children:
+        if c.dep_ in ("dobj", "xcomp", "ccomp"):
+            return True
+        if c.dep_ == "prep" and c.lower_ in ("from", "of"):
+            return True
+    return False
+
+
 def _noun_object_ok(tok: Token) -> bool:
     """For ambiguous nouns ("end", "split"): is it the end *of a partnership*?"""
     share_words = set(_table()["ended"]["object_words"])
@@ -78,9 +88,7 @@ def _match(tok: Token, sent: Span, action: str, stage: str) -> Trigger | None:
             if _phrase_at(sent, tok.i, tuple(phrase)):
                 return Trigger(tok, action, "phrase")
     elif stage == "word" and is_verb:
-        if lemma in spec.get("verbs_need_object", ()) and not any(
-            c.dep_ in ("dobj", "prep", "xcomp", "ccomp", "pobj") for c in tok.children
-        ):
+        if lemma in spec.get("verbs_need_object", ()) and not _has_object(tok):
             return None
         if lemma in spec.get("verbs", ()):
             return Trigger(tok, action, "verb")
