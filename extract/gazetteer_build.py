@@ -613,6 +613,7 @@ def forms_for(ctype: str, base: str, status: set[str]) -> list[tuple[str, str]]:
     if ctype == "LBO":
         out += [(f"London Borough of {base}", "generated")]
         out += [(f"{base} London Borough Council", "generated")]
+        out += [(f"{base} LBC", "abbreviation")]
     if "royal" in status:
         out += [(f"Royal Borough of {base}", "generated")]
     if ctype == "MD":
@@ -624,9 +625,10 @@ def forms_for(ctype: str, base: str, status: set[str]) -> list[tuple[str, str]]:
             out += [(f"{base} Metropolitan District Council", "generated")]
     if ctype == "NMD" or (ctype == "NID" and "district" in status):
         out += [(f"{base} District Council", "generated"), (f"{base} DC", "abbreviation")]
+        out += [(f"{base} District", "generated")]
     if borough and ctype != "WPA":
         out += [(f"{base} Borough Council", "generated"), (f"Borough of {base}", "generated")]
-        out += [(f"{base} BC", "abbreviation")]
+        out += [(f"{base} Borough", "generated"), (f"{base} BC", "abbreviation")]
     if city:
         out += [(f"{base} City Council", "generated"), (f"City of {base} Council", "generated")]
         out += [(f"City of {base}", "generated")] if ctype in ("LBO", "UA", "SCO") else []

@@ -35,26 +35,30 @@ from lgkg.extract.sources import SourceDoc
 
 @Language.component("line_sentences")
 def line_sentences(doc: Doc) -> Doc:
-    """Start a sentence after every line break, so headlines and list items stand alone."""
+    """Start a sentence after every line break, so headlines and list items stand alone,
+    and never inside a council's name."""
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
         if "\n" in prev.text or "\n" in prev.whitespace_:
             tok.is_sent_start = True
+    for ent in doc.ents:
+        for tok in ent[1:]:
+            tok.is_sent_start = False
     return doc
 
 
 def build_nlp(gazetteer: Gazetteer) -> Language:
     """The English model with the council ruler (before NER) and line-based sentence starts."""
     nlp = load_model()
-    nlp.add_pipe("line_sentences", before="parser")
     ruler = nlp.add_pipe(
         "entity_ruler",
         name="council_ruler",
-        before="ner",
+        before="parser",
         config={"phrase_matcher_attr": "ORTH", "validate": True},
     )
     with nlp.select_pipes(enable=[]):  # phrase patterns need only the tokenizer
         ruler.add_patterns(gazetteer.ruler_patterns())
+    nlp.add_pipe("line_sentences", after="council_ruler")
     return nlp
 
 

@@ -55,7 +55,7 @@ def _phrase_at(sent: Span, i: int, phrase: tuple[str, ...]) -> bool:
 
 
 def _has_object(tok: Token) -> bool:
-    """Something left or exited: "left the partnership", "withdraw from it" (not "Jane, left, with")."""
+    """Something left: "left the partnership", "withdraw from it"; not "Jane, left, with Joe"."""
     for c in tok.children:
         if c.dep_ in ("dobj", "xcomp", "ccomp"):
             return True

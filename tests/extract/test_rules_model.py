@@ -335,3 +335,25 @@ def test_triggers_entering_into_a_partnership_forms_it(extractor):
         "Rother District Council is entering into a partnership with Wealden District Council to share IT.",
     )
     assert ("E07000064", "formed") in events(x) and ("E07000064", "joined") not in events(x)
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        (
+            "Boston Borough and East Lindsey District have signed off plans to share a management team.",
+            {"E07000136", "E07000137"},
+        ),
+        ("Buckinghamshire CC and Harrow LBC agreed a shared HR deal.", {"E10000002", "E09000015"}),
+    ],
+)
+def test_mentions_short_council_forms(extractor, text, codes):
+    assert {e.body.code for e in run(extractor, text).events} == codes
+
+
+def test_pipeline_no_sentence_break_inside_a_council_name(extractor):
+    doc = extractor.nlp(
+        "August 3, 2021\n\nBoston Borough, East Lindsey and South Holland councils have agreed."
+    )
+    for ent in doc.ents:
+        assert all(not tok.is_sent_start for tok in ent[1:])
