@@ -241,7 +241,8 @@ def sentence_events(
     for trig in triggers:
         agents, conf = _agents(trig, sent, mentions)
         area = _local_area(trig.token) or context_area or sentence_area or doc_area
-        if trig.action == "ended" and not any(m.body.is_council for m in agents):
+        fallback = conf <= 0.5  # no agent on the parse, only the sentence's mentions
+        if trig.action == "ended" and (fallback or not any(m.body.is_council for m in agents)):
             if is_partnership_reference(trig.token):
                 date = _event_date(sent, trig.token, published, trig.action)
                 status, sconf = status_of(sent, trig.token, date or None, published)

@@ -357,3 +357,12 @@ def test_pipeline_no_sentence_break_inside_a_council_name(extractor):
     )
     for ent in doc.ents:
         assert all(not tok.is_sent_start for tok in ent[1:])
+
+
+def test_events_decision_to_end_an_arrangement_ends_it_for_every_member(extractor):
+    text = (
+        "Rother District Council and Wealden District Council have shared a chief executive since 2012.\n\n"
+        "The decision to end the shared chief executive arrangement reflects the need for the councils to have more capacity."
+    )
+    got = events(run(extractor, text))
+    assert {("E07000064", "ended"), ("E07000065", "ended")} <= set(got)
