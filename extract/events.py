@@ -45,7 +45,7 @@ _UP_DEPS = {
     "dep",
 }
 _DATE_PREPS = {"in", "from", "on", "since", "at", "during", "of", "effective", "with", "after"}
-_NOT_EVENT_DATE_PREPS = {"by", "until", "till", "before", "to", "through"}
+_NOT_EVENT_DATE_PREPS = {"until", "till", "before", "to", "through"}
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,7 @@ def _event_date(sent: Span, trigger: Token, published: str | None, action: str =
             continue
         anc = {a.i for a in tok.root.ancestors}
         score = 0 if trigger.i in anc or trigger.head.i in anc else 1
-        score += 0 if prev in _DATE_PREPS else 1
+        score += 0 if prev in _DATE_PREPS else 2 if prev == "by" else 1
         cand = (score * 1000 + abs(tok.start - trigger.i), iso)
         if best is None or cand < best:
             best = cand

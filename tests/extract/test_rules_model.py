@@ -366,3 +366,11 @@ def test_events_decision_to_end_an_arrangement_ends_it_for_every_member(extracto
     )
     got = events(run(extractor, text))
     assert {("E07000064", "ended"), ("E07000065", "ended")} <= set(got)
+
+
+def test_events_target_date_after_by(extractor):
+    text = (
+        "Islington Council and Camden Council want to create a shared IT service by 1 April 2016."
+    )
+    got = events(run(extractor, text))
+    assert got[("E09000019", "formed")].date == "2016-04-01"
