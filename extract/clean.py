@@ -83,7 +83,9 @@ class _Map:
 
     def add_edit(self, src: int, old: str, new: str) -> None:
         """``new`` replaced ``old`` (which starts at ``src``): map each new character."""
-        if len(new) == len(old):
+        if len(new) == len(old) and all(
+            a == b or not a.isascii() for a, b in zip(old, new, strict=True)
+        ):  # a character for a character ("’" for "'"): each maps to its own
             self.add(len(new), src, src + len(new), 1)
             return
         positions = _subsequence(new, old)
@@ -301,20 +303,46 @@ _SHORT = 200  # longest replaced stretch aligned character by character
 
 
 def _align_chars(mapping: _Map, src: int, old: str, new: str) -> None:
-    """Map a short replaced stretch: matching characters one to one, the rest as edits."""
+    """Map a short replaced stretch: the characters both keep one to one, the rest as edits."""
     if old == new:
         mapping.add(len(new), src, src + len(new), 1)
         return
-    if len(old) > _SHORT or len(new) > _SHORT:
-        mapping.add_edit(src, old, new)
+    if len(old) > _SHORT or len(new) > _SHORT or _subsequence(new, old) is not None:
+        mapping.add_edit(src, old, new)  # characters only removed: each kept one maps home
         return
-    # Anchor on ASCII only: a repaired character never stands for an unrelated raw one.
-    matcher = SequenceMatcher(lambda ch: not ch.isascii(), old, new, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            mapping.add(i2 - i1, src + i1, src + i2, 1)
+    i0 = j0 = 0
+    for i, j in _common_characters(old, new):
+        mapping.add_edit(src + i0, old[i0:i], new[j0:j])
+        mapping.add(1, src + i, src + i + 1, 1)
+        i0, j0 = i + 1, j + 1
+    mapping.add_edit(src + i0, old[i0:], new[j0:])
+
+
+def _common_characters(old: str, new: str) -> list[tuple[int, int]]:
+    """Index pairs of a longest common subsequence of two short strings (ASCII only:
+    a repaired character never stands for an unrelated raw one).
+
+    >>> _common_characters("\\x85a\\ufeffaa", "\\u2026aaa")
+    [(1, 1), (3, 2), (4, 3)]
+    """
+    n, m = len(old), len(new)
+    table = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            if old[i] == new[j] and old[i].isascii():
+                table[i][j] = table[i + 1][j + 1] + 1
+            else:
+                table[i][j] = max(table[i + 1][j], table[i][j + 1])
+    pairs, i, j = [], 0, 0
+    while i < n and j < m:
+        if old[i] == new[j] and old[i].isascii() and table[i][j] == table[i + 1][j + 1] + 1:
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif table[i + 1][j] >= table[i][j + 1]:
+            i += 1
         else:
-            mapping.add_edit(src + i1, old[i1:i2], new[j1:j2])
+            j += 1
+    return pairs
 
 
 def _align_tokens(mapping: _Map, src: int, old: str, new: str) -> int:

