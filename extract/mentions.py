@@ -149,8 +149,13 @@ def _listed_with_councils(
     by_token = {i: m for m in found if m.body.is_council for i in range(m.start, m.end)}
     out = []
     for tok in doc:
-        if tok.i in taken or not tok.is_title or tok.pos_ != "PROPN":
-            continue
+        if (
+            tok.i in taken
+            or not tok.is_title
+            or tok.pos_ != "PROPN"
+            or tok.ent_type_ == COUNCIL_LABEL
+        ):
+            continue  # a ruler match was judged already (a place, a modifier)
         partners = [t for t in (tok.head, *tok.children) if t.dep_ == "conj" or tok.dep_ == "conj"]
         neighbours = [by_token[t.i] for t in partners if t.i in by_token]
         if not neighbours:
@@ -186,6 +191,20 @@ def _consistent(doc: Doc, found: list[Mention], gazetteer: Gazetteer) -> list[Me
                 m = Mention(m.start, m.end, Body(chosen.short_name, chosen.code), m.kind)
         out.append(m)
     return out
+
+
+def _location(doc: Doc, m: Mention, gazetteer: Gazetteer) -> bool:
+    """A county's bare name after "in", "across"...: "shared services in Lincolnshire".
+
+    A district's name keeps its council: "similar services in Mid Suffolk".
+    """
+    span = doc[m.start : m.end]
+    if m.start == 0 or any(t.lower_ in ("council", "councils", "borough", "county") for t in span):
+        return False
+    council = gazetteer.by_code(m.body.code or "")
+    if council is None or council.type != "CTY":
+        return False
+    return doc[m.start - 1].lower_ in set(load("references")["location_preps"])
 
 
 def _place_modifier(doc: Doc, m: Mention, found: list[Mention]) -> bool:
@@ -234,7 +253,9 @@ def name_mentions(doc: Doc, gazetteer: Gazetteer, published: str | None) -> list
             and _ACRONYM.match(nxt[1].text)
         ):
             aliases[nxt[1].text] = body
-    found = [m for m in found if not _place_modifier(doc, m, found)]
+    found = [
+        m for m in found if not _place_modifier(doc, m, found) and not _location(doc, m, gazetteer)
+    ]
     found = _consistent(doc, found, gazetteer)
     found += _listed_with_councils(doc, found, gazetteer, published)
     found += _elided(doc, found, gazetteer, published)

@@ -4,6 +4,8 @@
 [(Decimal('1500000'), 'GBP'), (Decimal('579000'), 'GBP')]
 >>> [str(a.amount) for a in find_amounts("between £8m-£10m a year")]
 ['10000000']
+>>> [str(a.amount) for a in find_amounts("£30.6m - £19.3m for one")]
+['30600000', '19300000']
 >>> [str(a.amount) for a in find_amounts("2 million pounds")]
 ['2000000']
 """
@@ -60,12 +62,20 @@ def find_amounts(text: str) -> list[Amount]:
     """Every money amount in ``text``; for a range, the upper figure."""
     symbol_form, word_form, symbols, words, mags = _regexes()
     out: list[Amount] = []
-    for m in symbol_form.finditer(text):
+    pos = 0
+    while (m := symbol_form.search(text, pos)) is not None:
         mag = m.group("mag")
         value = _value(m.group("num"), mag or m.group("mag2"), mags)
+        end = m.end()
         if m.group("num2"):
-            value = max(value, _value(m.group("num2"), m.group("mag2") or mag, mags))
-        out.append(Amount(m.start(), m.end(), value, symbols[m.group("cur")]))
+            upper = _value(m.group("num2"), m.group("mag2") or mag, mags)
+            if upper >= value:  # a range: "£8m-£10m"
+                value = upper
+            else:  # two figures: "a total of £30.6m - £19.3m for one council"
+                value = _value(m.group("num"), mag, mags)
+                end = m.end("mag") if mag else m.end("num")
+        out.append(Amount(m.start(), end, value, symbols[m.group("cur")]))
+        pos = end
     for m in word_form.finditer(text):
         if any(a.start <= m.start() < a.end for a in out):
             continue

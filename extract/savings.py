@@ -54,9 +54,9 @@ def _is_saving(sent: Span, span: Span) -> tuple[bool, Token | None]:
     for anc in span.root.ancestors:
         lemma = _lemma(anc)
         if lemma in words["save"] or anc.lower_ in words["save"]:
-            return True, anc
+            return not _required(anc), anc
         if lemma in words["not"] and anc.pos_ in ("NOUN", "VERB"):
-            break
+            return False, None
         if anc.pos_ == "VERB" and anc.dep_ in ("ROOT", "ccomp", "conj"):
             break
     for child in span.root.subtree:
@@ -76,6 +76,12 @@ def _is_saving(sent: Span, span: Span) -> tuple[bool, Token | None]:
     return False, None
 
 
+def _required(cue: Token) -> bool:
+    """Is the saving something needed rather than achieved ("need to find savings of £5m")?"""
+    required = set(load("money")["requirement_lemmas"])
+    return any(_lemma(a) in required for a in list(cue.ancestors)[:3])
+
+
 def _period(sent: Span, span: Span) -> str:
     words = _words()
     lo = max(sent.start, span.start - 5)
@@ -84,7 +90,7 @@ def _period(sent: Span, span: Span) -> str:
     for phrase in _per_year():
         if re.search(rf"(?<![\w]){re.escape(' '.join(phrase))}(?![\w])", text):
             return "P1Y"
-    after = [t for t in sent.doc[span.end : min(sent.end, span.end + 12)]]
+    after = [t for t in sent.doc[span.end : min(sent.end, span.end + 25)]]
     for i, tok in enumerate(after):
         if tok.lower_ in words["preps"]:
             rest = [t.lower_ for t in after[i + 1 : i + 6]]
@@ -130,6 +136,19 @@ def _who(
                 if group:
                     return list(group)
     del lowers, words
+    after = sent.doc[span.end : min(sent.end, span.end + 3)]
+    if len(after) > 1 and after[0].lower_ == "for":  # "£19.3m for East Lindsey"
+        named = [m for m in mentions if m.start == after[1].i and m.kind == "name"]
+        if named:
+            return [named[0].body]
+    if cue is not None and cue.pos_ == "NOUN" and cue.head.pos_ in ("VERB", "AUX"):
+        verb = cue.head
+        while verb.dep_ == "xcomp" and not any(c.dep_ == "nsubj" for c in verb.children):
+            verb = verb.head  # "X expects to make a saving": X makes it
+        subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        named = [m for m in mentions for s in subj if m.start <= s.i < m.end and m.kind == "name"]
+        if len({m.body for m in named}) == 1:
+            return [named[0].body]  # "Redditch Council expects to make a saving of £200,000"
     if cue is not None:
         for child in cue.children:
             if child.dep_ in ("dative", "dobj", "iobj") and child.i < span.start:

@@ -374,3 +374,45 @@ def test_events_target_date_after_by(extractor):
     )
     got = events(run(extractor, text))
     assert got[("E09000019", "formed")].date == "2016-04-01"
+
+
+def test_savings_target_is_no_saving(extractor):
+    x = run(
+        extractor, "The councils anticipate needing to achieve combined savings of £185m by 2019."
+    )
+    assert x.savings == ()
+
+
+def test_savings_amount_of_a_spend_is_no_saving(extractor):
+    x = run(
+        extractor,
+        "Redditch Borough Council expects to make a saving of £200,000 out of a £2 million total spend.",
+    )
+    assert [(s.who.code if s.who else "", s.amount) for s in x.savings] == [
+        ("E07000236", Decimal(200000))
+    ]
+
+
+def test_savings_split_between_councils_and_far_period(extractor):
+    text = (
+        "The merger will save the councils a total of £30.6m - £19.3m for East Lindsey and £11.3m for "
+        "South Holland - over the next 10 years."
+    )
+    got = {(s.who.code if s.who else "", s.amount, s.period) for s in run(extractor, text).savings}
+    assert ("E07000137", Decimal(19300000), "P10Y") in got
+    assert ("E07000140", Decimal(11300000), "P10Y") in got
+
+
+def test_savings_next_financial_year_is_a_year(extractor):
+    x = run(
+        extractor, "The joint team will achieve savings of £1.5million in the next financial year."
+    )
+    assert [s.period for s in x.savings] == ["P1Y"]
+
+
+def test_mentions_county_name_after_in_is_a_place(extractor):
+    x = run(
+        extractor,
+        "Two councils in Lincolnshire, Boston Borough Council and East Lindsey District Council, formed a shared management team.",
+    )
+    assert "E10000019" not in {e.body.code for e in x.events}
