@@ -93,7 +93,8 @@ def _in_long_entity(tok: Token) -> bool:
 def _role_and_org(
     subject: list[Token], person: Span, mentions: list[Mention]
 ) -> tuple[str, Body | None]:
-    idx = {t.i for t in subject} - set(range(person.start, person.end))
+    relative = {t.i for t in subject if t.dep_ == "relcl" for t in t.subtree}
+    idx = {t.i for t in subject} - set(range(person.start, person.end)) - relative
     t = titles()
     role_idx = sorted(
         i for i in idx if not (doc_tok := person.doc[i]).is_punct or doc_tok.text in ",&"
@@ -116,9 +117,36 @@ def _role_and_org(
         generic = set(load("bodies")["generic_words"])
         ents = [e for e in ents if not {t.lower_ for t in e} <= generic and not _bracketed(e)]
         if ents:
-            name = ents[0].text
-            org = Body(name[4:] if name.lower().startswith("the ") else name)
+            org = Body(_body_name(ents[0]))
+        else:
+            org = _named_before_role(person.doc, sorted(idx))
     return role, org
+
+
+def _body_name(span: Span) -> str:
+    """An organisation's name as written, without "the" and with the words that end it
+    ("Welsh Assembly" + "Government")."""
+    end = span.end
+    ending = set(load("bodies")["name_endings"])
+    while end < len(span.doc) and span.doc[end].is_title and span.doc[end].lower_ in ending:
+        end += 1
+    name = span.doc[span.start : end].text
+    return name[4:] if name.lower().startswith("the ") else name
+
+
+def _named_before_role(doc: Doc, idx: list[int]) -> Body | None:
+    """ "EM LawShare head Jane Smith": proper nouns right before a role word name the body."""
+    roles = set(load("people")["role_words"]) | {w.lower() for w in load("people")["role_titles"]}
+    run: list[int] = []
+    for i in idx:
+        tok = doc[i]
+        if tok.pos_ == "PROPN" and (tok.is_title or tok.is_upper or tok.text[:1].isupper()):
+            run.append(i)
+            continue
+        if run and tok.lower_ in roles and run[-1] == i - 1:
+            return Body(doc[run[0] : run[-1] + 1].text)
+        run = []
+    return None
 
 
 def _party_after(person: Span) -> bool:
@@ -126,6 +154,14 @@ def _party_after(person: Span) -> bool:
     after = person.doc[person.end : person.end + 4]
     parties = set(load("people")["party_abbreviations"])
     return len(after) > 1 and after[0].text == "(" and after[1].text in parties
+
+
+def _reports_that(verb: Token) -> bool:
+    """Reported speech: "explained that he had agreed" (not "explaining how councils can")."""
+    return any(
+        c.dep_ == "ccomp" and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
+        for c in verb.children
+    )
 
 
 def _bracketed(span: Span) -> bool:
@@ -186,7 +222,7 @@ class QuoteFinder:
             lemma = (tok.lemma_ or tok.text).lower()
             if lemma not in verbs or tok.pos_ not in ("VERB", "AUX"):
                 continue
-            if lemma not in plain and not quoted:
+            if lemma not in plain and not quoted and not _reports_that(tok):
                 continue
             subject = _subject_tokens(tok)
             if not subject or _is_anonymous(subject):

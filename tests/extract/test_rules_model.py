@@ -416,3 +416,23 @@ def test_mentions_county_name_after_in_is_a_place(extractor):
         "Two councils in Lincolnshire, Boston Borough Council and East Lindsey District Council, formed a shared management team.",
     )
     assert "E10000019" not in {e.body.code for e in x.events}
+
+
+def test_quotes_body_named_before_the_role(extractor):
+    text = "Rother District Council has joined the legal consortium.\n\n" + (
+        'The LegalHub head Jane Roe, who is also a director at Wealden District Council, said: "We welcome them."'
+    )
+    quotes = run(extractor, text).quotes
+    assert quotes and quotes[0].speaker == "Jane Roe"
+    assert quotes[0].organisation is None or quotes[0].organisation.code != "E07000065"
+
+
+def test_quotes_reported_speech_with_that(extractor):
+    text = "Rother District Council is leaving the partnership.\n\nJane Roe, chief executive at the council, explained that she had agreed a timetable."
+    assert [q.speaker for q in run(extractor, text).quotes] == ["Jane Roe"]
+
+
+def test_quotes_organisation_name_keeps_its_last_word(extractor):
+    text = 'Jane Roe, Welsh Assembly Government Minister for Business, said: "This is welcome."'
+    quotes = run(extractor, "Cardiff Council formed a shared legal service.\n\n" + text).quotes
+    assert quotes[0].organisation is not None and quotes[0].organisation.name.endswith("Government")
