@@ -116,10 +116,7 @@ def _role_and_org(
         ents = [e for e in person.doc.ents if e.label_ == "ORG" and e.start in idx]
         generic = set(load("bodies")["generic_words"])
         ents = [e for e in ents if not {t.lower_ for t in e} <= generic and not _bracketed(e)]
-        if ents:
-            org = Body(_body_name(ents[0]))
-        else:
-            org = _named_before_role(person.doc, sorted(idx))
+        org = Body(_body_name(ents[0])) if ents else _named_before_role(person.doc, sorted(idx))
     return role, org
 
 
