@@ -29,7 +29,7 @@ from lgkg.extract.partnerships import name_partnerships, partnership_label
 from lgkg.extract.quotes import QuoteFinder, merge_quotes
 from lgkg.extract.records import Body, Event, Evidence, Extraction, Partnership, Quote, Saving
 from lgkg.extract.savings import sentence_savings
-from lgkg.extract.service import area_counts, decide, service_area_of_text
+from lgkg.extract.service import area_counts, decide, dominant, service_area_of_text
 from lgkg.extract.sources import SourceDoc
 
 
@@ -98,7 +98,7 @@ class Extractor:
         for m in mentions:
             by_sent.setdefault(doc[m.start].sent.start, []).append(m)
         title_area = decide(area_counts(source.title or ""))
-        doc_area = title_area or decide(area_counts(doc.text)) or "other"
+        doc_area = title_area or dominant(area_counts(doc.text)) or "other"
         named = name_partnerships(doc, mentions)
         default_label = named[0] if named else ""
 

@@ -94,3 +94,19 @@ def test_mentions_initialisms_cover_lower_case_joining_words():
 )
 def test_dates_relative_days_and_months(text, published, expected):
     assert parse_date(text, published) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        (
+            "Revenues and benefits teams merge. Council tax and benefits staff move. The IT platform for benefits is shared.",
+            "revenues-benefits",
+        ),
+        ("They share HR, finance, procurement and IT.", "back-office"),
+    ],
+)
+def test_service_dominant_area_of_a_document(text, code):
+    from lgkg.extract.service import area_counts, dominant
+
+    assert dominant(area_counts(text)) == code
