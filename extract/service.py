@@ -64,8 +64,11 @@ def decide(counts: Counter[str]) -> str | None:
 
 
 def dominant(counts: Counter[str]) -> str | None:
-    """The area a whole document is about: one named three times and twice as often as any other, else
-    :func:`decide` over all of them."""
+    """The area a whole document is about.
+
+    One named at least three times and twice as often as any other, else
+    :func:`decide` over all of them.
+    """
     ranked = counts.most_common(2)
     if ranked and ranked[0][1] >= 3 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
         return ranked[0][0]
