@@ -213,6 +213,20 @@ def _local_area(trigger: Token) -> str | None:
     return service_area_of_text(" ".join(t.text for t in tokens)) if tokens else None
 
 
+def _rule(trig: Trigger, m: Mention, existing: bool) -> str:
+    """The rule id, telling apart members named inside a partnership's name
+    ("the *Brent*-*Lewisham* shared IT service") and in a joined partnership."""
+    if existing:
+        return "event.formed.existing"
+    if trig.kind == "noun":
+        root = m.tokens(trig.token.doc).root
+        if root.dep_ in ("compound", "nmod", "amod", "poss") and root.head.i in {
+            t.i for t in trig.token.subtree
+        }:
+            return "event.formed.name"
+    return trig.rule
+
+
 def sentence_events(
     sent: Span,
     mentions: list[Mention],
@@ -298,7 +312,7 @@ def sentence_events(
                 client=client,
                 evidence=evidence,
                 confidence=round(min(conf, sconf + 0.2) * body_weight * weight, 3),
-                rule="event.formed.existing" if existing else trig.rule,
+                rule=_rule(trig, m, existing),
             )
             out.append(Candidate(event, sent.start))
     return out
@@ -369,7 +383,7 @@ def merge(
     named_only = {
         key
         for key, e in best.items()
-        if movers and key[1] == "formed" and e.rule.endswith((".noun", ".existing"))
+        if movers and key[1] == "formed" and e.rule.endswith((".name", ".existing"))
     }
     out = []
     for (body, action), e in best.items():
