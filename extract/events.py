@@ -218,7 +218,7 @@ def _rule(trig: Trigger, m: Mention, existing: bool) -> str:
     ("the *Brent*-*Lewisham* shared IT service") and in a joined partnership."""
     if existing:
         return "event.formed.existing"
-    if trig.kind == "noun":
+    if trig.action == "formed" and trig.kind == "noun":
         root = m.tokens(trig.token.doc).root
         if root.dep_ in ("compound", "nmod", "amod", "poss") and root.head.i in {
             t.i for t in trig.token.subtree
