@@ -1,10 +1,12 @@
-"""Where the graph lives: one small interface over an embedded Oxigraph store or rdflib.
+"""Where the graph lives: one small interface over Oxigraph, rdflib or a SPARQL server.
 
 Every document is one named graph (MODEL.md); writers replace or drop whole
-graphs, readers run SPARQL. Two backends implement :class:`Store`:
+graphs, readers run SPARQL. Three backends implement :class:`Store`:
 
 - :class:`OxigraphStore`: pyoxigraph on disk, the default;
-- :class:`MemoryStore`: an rdflib ``Dataset`` in memory, for tests and small jobs.
+- :class:`MemoryStore`: an rdflib ``Dataset`` in memory, for tests and small jobs;
+- :class:`~lgkg.graph.remote.RemoteStore`: any SPARQL 1.1 server over HTTP
+  (``--endpoint``); :func:`open_store` picks one.
 
 Results come back as rdflib terms whichever backend answers.
 
@@ -70,12 +72,20 @@ GRAPH_FORMATS = {
 }
 DUMP_FORMATS = ("nquads", "trig", "turtle", "jsonld")
 
+#: An on-disk store is flushed after this many triples written, so a bulk ingest's
+#: memory stays flat (without it, RocksDB's write buffers grow with the run).
+FLUSH_EVERY = 20_000
+
 #: The predicate on the reference graph's own IRI that records its version.
 REFERENCE_VERSION_PREDICATE = str(OWL.versionInfo)
 
 
 class StoreError(Exception):
     """A store could not be opened, read or written."""
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be reached or refuses the client; trying each document again won't help."""
 
 
 class StoreLockedError(StoreError):
@@ -197,6 +207,36 @@ def _dedupe(items: Iterable[tuple[str, Graph]]) -> dict[str, Graph]:
     return merged
 
 
+def replace_update(graphs: Mapping[str, Graph]) -> str:
+    """One SPARQL Update that drops each graph and inserts its new triples.
+
+    Blank nodes get fresh store-wide labels (:func:`~lgkg.graph.terms.to_ox_quads`).
+
+    >>> from rdflib import Literal, URIRef
+    >>> g = Graph()
+    >>> _ = g.add((URIRef("https://x.org/s"), URIRef("https://x.org/p"), Literal("o")))
+    >>> print(replace_update({"https://x.org/g": g}))
+    DROP SILENT GRAPH <https://x.org/g> ;
+    INSERT DATA {
+    GRAPH <https://x.org/g> {
+    <https://x.org/s> <https://x.org/p> "o" .
+    }
+    }
+    """
+    drops = []
+    inserts = []
+    for graph_iri, triples in graphs.items():
+        name = ox.NamedNode(graph_iri)
+        drops.append(f"DROP SILENT GRAPH {name}")
+        if len(triples):
+            body = ntriples_body(to_ox_quads(graph_iri, triples))
+            inserts.append(f"GRAPH {name} {{\n{body}\n}}")
+    update = " ;\n".join(drops)
+    if inserts:
+        update += " ;\nINSERT DATA {\n" + "\n".join(inserts) + "\n}"
+    return update
+
+
 def _graph_format(fmt: str) -> ox.RdfFormat:
     try:
         return GRAPH_FORMATS[fmt]
@@ -241,6 +281,7 @@ class OxigraphStore(_BaseStore):
         self.path = None if path is None else Path(path)
         self.read_only = read_only
         self.union_default_graph = union_default_graph
+        self._unflushed = 0
         try:
             if self.path is None:
                 self._store = ox.Store()
@@ -261,6 +302,11 @@ class OxigraphStore(_BaseStore):
     def __repr__(self) -> str:
         return f"OxigraphStore({str(self.path) if self.path else None!r})"
 
+    @property
+    def native(self) -> ox.Store:
+        """The pyoxigraph ``Store`` itself, for code that speaks SPARQL over HTTP (the server)."""
+        return self._store
+
     # -- writing ---------------------------------------------------------
 
     def replace_graphs(self, items: Iterable[tuple[str, Graph]]) -> None:
@@ -269,19 +315,12 @@ class OxigraphStore(_BaseStore):
         merged = _dedupe(items)
         if not merged:
             return
-        drops = []
-        inserts = []
-        for graph_iri, triples in merged.items():
-            name = ox.NamedNode(graph_iri)
-            drops.append(f"DROP SILENT GRAPH {name}")
-            if len(triples):
-                body = ntriples_body(to_ox_quads(graph_iri, triples))
-                inserts.append(f"GRAPH {name} {{\n{body}\n}}")
-        update = " ;\n".join(drops)
-        if inserts:
-            update += " ;\nINSERT DATA {\n" + "\n".join(inserts) + "\n}"
         try:
-            self._store.update(update)
+            self._store.update(replace_update(merged))
+            self._unflushed += sum(len(g) for g in merged.values())
+            if self.path is not None and self._unflushed >= FLUSH_EVERY:
+                self._store.flush()  # bounds memory in long runs (RocksDB memtables)
+                self._unflushed = 0
         except OSError as err:
             raise StoreError(f"cannot write to store {self.path}: {err}") from err
 
@@ -535,15 +574,50 @@ def default_store_path() -> Path:
     return Path(platformdirs.user_data_dir("lgkg")) / "store"
 
 
-def open_store(path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> Store:
-    """Open the store at ``path`` (``--store``), ``LGKG_STORE`` or the default location.
+def open_store(
+    path: str | os.PathLike[str] | None = None,
+    endpoint: str | None = None,
+    update_endpoint: str | None = None,
+    graph_store: str | None = None,
+    *,
+    read_only: bool = False,
+) -> Store:
+    """Open the store ``--store``/``--endpoint`` name, else what the environment names.
 
-    ``":memory:"`` gives a fresh :class:`MemoryStore`.
+    ``endpoint`` (or ``LGKG_ENDPOINT``) gives a :class:`~lgkg.graph.remote.RemoteStore`
+    with ``update_endpoint`` and ``graph_store`` (or ``LGKG_UPDATE_ENDPOINT``,
+    ``LGKG_GRAPH_STORE``) and the credentials in ``LGKG_ENDPOINT_USER``,
+    ``LGKG_ENDPOINT_PASSWORD`` or ``LGKG_ENDPOINT_TOKEN``. Otherwise ``path``,
+    ``LGKG_STORE`` or the default location gives an :class:`OxigraphStore`;
+    ``":memory:"`` gives a fresh :class:`MemoryStore`. An argument beats the
+    environment; naming both a path and an endpoint at the same level is an error.
     """
-    chosen = str(path) if path is not None else str(default_store_path())
-    if chosen == ":memory:":
-        return MemoryStore()
-    return OxigraphStore(chosen, read_only=read_only)
+    env = os.environ
+    if path is not None and endpoint is not None:
+        raise StoreError("give a store path or an endpoint, not both")
+    if endpoint is None and path is None:
+        if env.get("LGKG_ENDPOINT") and env.get("LGKG_STORE"):
+            raise StoreError("both LGKG_STORE and LGKG_ENDPOINT are set: unset one")
+        endpoint = env.get("LGKG_ENDPOINT") or None
+    if endpoint is None:
+        extra = [n for n, v in (("update", update_endpoint), ("graph-store", graph_store)) if v]
+        if extra:
+            raise StoreError(f"an {extra[0]} endpoint needs a query endpoint (--endpoint)")
+        chosen = str(path) if path is not None else str(default_store_path())
+        if chosen == ":memory:":
+            return MemoryStore()
+        return OxigraphStore(chosen, read_only=read_only)
+    from lgkg.graph.remote import RemoteStore
+
+    return RemoteStore(
+        endpoint,
+        update_endpoint or env.get("LGKG_UPDATE_ENDPOINT") or None,
+        graph_store or env.get("LGKG_GRAPH_STORE") or None,
+        user=env.get("LGKG_ENDPOINT_USER") or None,
+        password=env.get("LGKG_ENDPOINT_PASSWORD") or None,
+        token=env.get("LGKG_ENDPOINT_TOKEN") or None,
+        read_only=read_only,
+    )
 
 
 def load_dataset(store: Store, data: bytes | str, fmt: str = "trig") -> list[str]:

@@ -31,7 +31,7 @@ def to_ox(term: Node) -> OxTerm:
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
-        return ox.BlankNode(_bnode_label(str(term)))
+        return ox.BlankNode(bnode_label(str(term)))
     if isinstance(term, Literal):
         if term.language:
             return ox.Literal(str(term), language=term.language)
@@ -59,7 +59,7 @@ def to_rdflib(term: OxTerm | ox.DefaultGraph | None) -> Node | None:
     raise TypeError(f"cannot convert {term!r} to an rdflib term")
 
 
-def _bnode_label(label: str) -> str:
+def bnode_label(label: str) -> str:
     """A blank-node label pyoxigraph accepts (letters, digits, ``_``, ``-``, not leading ``-``)."""
     cleaned = "".join(c if c.isalnum() or c in "_-" else "_" for c in label)
     return cleaned if cleaned and cleaned[0] not in "-" else f"b{cleaned}"

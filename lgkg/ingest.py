@@ -1,10 +1,13 @@
 """The ingest loop: read documents, extract them in batches, write one graph per document.
 
-A document that cannot be read or extracted is reported and skipped; the
-store is written one document graph at a time (``Store.replace_graph``, one
-transaction each), so a failure never leaves half a document behind and
-never ends the batch. A document whose stored graph has the same content
-hash and extractor version is skipped as unchanged unless ``force`` is set.
+Documents stream through one ``nlp.pipe`` (optionally over several
+processes) and are written a batch at a time, one store transaction per
+batch (``Store.replace_graphs``). A document that cannot be read or
+extracted is reported and skipped; if a batch cannot be written, its
+documents are written one at a time, so a failure never leaves half a
+document behind and never ends the run. A document whose stored graph has
+the same content hash and extractor version is skipped as unchanged unless
+``force`` is set, so a run that was interrupted picks up where it stopped.
 
 >>> plural(1, "saving"), plural(3, "quote"), plural(0, "event")
 ('1 saving', '3 quotes', '0 events')
@@ -12,22 +15,28 @@ hash and extractor version is skipped as unchanged unless ``force`` is set.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from typing import TYPE_CHECKING
+
+from rdflib import Graph
 
 from lgkg.extract.clean import clean, document_meta
 from lgkg.extract.errors import BadInput
 from lgkg.extract.model import ModelNotInstalled
 from lgkg.extract.records import DocumentMeta, Extraction
 from lgkg.extract.sources import SourceDoc, expand_paths, iter_sources
-from lgkg.graph.store import Store
+from lgkg.graph.store import Store, StoreUnavailable
 from lgkg.graph.vocab import LGKG, doc_iri
 
 if TYPE_CHECKING:
     from lgkg.extract.pipeline import Extractor
 
 INGESTED, UNCHANGED, FAILED = "ingested", "unchanged", "failed"
+#: Documents read ahead and checked against the store in one query.
+CHECK_CHUNK = 256
 
 
 @dataclass(frozen=True)
@@ -113,41 +122,142 @@ def plan(paths: Iterable[str]) -> list[str]:
     return list(expand_paths(paths))
 
 
-def _unchanged(store: Store, meta: DocumentMeta, version: str) -> bool:
-    graph = doc_iri(meta.doc_id)
-    return store.graph_value(graph, str(LGKG.contentHash)) == meta.content_hash and (
-        store.graph_value(graph, str(LGKG.extractorVersion)) == version
+def stored_versions(store: Store, graphs: Sequence[str]) -> dict[str, set[tuple[str, str]]]:
+    """``(content hash, extractor version)`` pairs the store holds for each of ``graphs``.
+
+    One query for the lot (a ``VALUES`` block of the graph IRIs), so checking
+    a batch costs one round trip on a remote store.
+    """
+    if not graphs:
+        return {}
+    from rdflib import URIRef
+
+    from lgkg.graph.sparql_text import values_block
+
+    block = values_block(["g"], [[URIRef(g)] for g in dict.fromkeys(graphs)])
+    query = (
+        f"SELECT ?g ?hash ?version WHERE {{ {block} GRAPH ?g {{ "
+        f"?g <{LGKG.contentHash}> ?hash ; <{LGKG.extractorVersion}> ?version }} }}"
     )
+    found: dict[str, set[tuple[str, str]]] = {}
+    for g, content_hash, version in store.select(query)[1]:
+        found.setdefault(str(g), set()).add((str(content_hash), str(version)))
+    return found
 
 
-def _extract(
-    extractor: Extractor, batch: Sequence[SourceDoc], batch_size: int
+def extract_stream(
+    extractor: Extractor, todo: Iterator[SourceDoc], batch_size: int, n_process: int
 ) -> Iterator[tuple[SourceDoc, Extraction | None, str]]:
-    """Extract a batch; if it fails, each document alone, so one bad document fails alone."""
-    try:
-        done = list(extractor.extract_many(batch, batch_size=batch_size))
-    except ModelNotInstalled:
-        raise
-    except Exception:
-        for source in batch:
+    """Extract a stream with one ``nlp.pipe`` (so ``n_process`` workers start once).
+
+    If the pipeline fails, the documents of the batch in flight are extracted
+    one at a time (so one bad document fails alone) and the stream goes on.
+    """
+    pending: deque[SourceDoc] = deque()
+    input_errors: list[Exception] = []
+
+    def feed(sources: Iterator[SourceDoc]) -> Iterator[SourceDoc]:
+        while True:
+            try:
+                source = next(sources)
+            except StopIteration:
+                return
+            except Exception as err:  # reading or checking documents failed: not the pipeline
+                input_errors.append(err)
+                raise
+            pending.append(source)
+            yield source
+
+    while True:
+        stream = extractor.extract_many(feed(todo), batch_size=batch_size, n_process=n_process)
+        try:
+            for x in stream:
+                yield pending.popleft(), x, ""
+            return
+        except ModelNotInstalled:
+            raise
+        except Exception:
+            if input_errors:
+                raise input_errors[0] from None
+            if not pending:
+                raise
+        suspects = [pending.popleft() for _ in range(min(batch_size, len(pending)))]
+        for source in suspects:
             try:
                 yield source, extractor.extract(source), ""
             except ModelNotInstalled:
                 raise
             except Exception as err:  # the extractor's bug must not end the batch
                 yield source, None, f"extraction failed: {type(err).__name__}: {err}"
-        return
-    yield from ((s, x, "") for s, x in zip(batch, done, strict=True))
+        todo = chain(list(pending), todo)
+        pending.clear()
 
 
-def _write(store: Store, source: SourceDoc, x: Extraction) -> DocResult:
-    from lgkg.graph.emit import doc_graph_iri, extraction_graph
-
-    graph_iri = str(doc_graph_iri(x))
-    store.replace_graph(graph_iri, extraction_graph(x))
+def _result(source: SourceDoc, graph_iri: str, x: Extraction) -> DocResult:
     return DocResult(
         display_name(source), INGESTED, graph_iri, len(x.events), len(x.savings), len(x.quotes)
     )
+
+
+def _write_batch(store: Store, done: list[tuple[SourceDoc, Extraction]]) -> Iterator[DocResult]:
+    """Write a batch in one transaction; if that fails, each document alone."""
+    from lgkg.graph.emit import doc_graph_iri, extraction_graph
+
+    built: list[tuple[SourceDoc, Extraction, str, Graph]] = []
+    for source, x in done:
+        try:
+            built.append((source, x, str(doc_graph_iri(x)), extraction_graph(x)))
+        except Exception as err:  # a graph that cannot be built
+            reason = f"cannot write: {type(err).__name__}: {err}"
+            yield DocResult(display_name(source), FAILED, reason=reason)
+    if not built:
+        return
+    try:
+        store.replace_graphs([(iri, graph) for _, _, iri, graph in built])
+    except StoreUnavailable:  # no document could be written: end the run
+        raise
+    except Exception:
+        for source, x, iri, graph in built:
+            try:
+                store.replace_graph(iri, graph)
+            except StoreUnavailable:
+                raise
+            except Exception as err:  # this document cannot be written
+                reason = f"cannot write: {type(err).__name__}: {err}"
+                yield DocResult(display_name(source), FAILED, reason=reason)
+            else:
+                yield _result(source, iri, x)
+        return
+    for source, x, iri, _graph in built:
+        yield _result(source, iri, x)
+
+
+def _to_extract(
+    items: Iterator[SourceDoc | BadInput],
+    store: Store,
+    version: str,
+    force: bool,
+    chunk: int,
+    report: Callable[[DocResult], None],
+) -> Iterator[SourceDoc]:
+    """The documents that need extracting; bad and unchanged ones are reported on the way."""
+    while True:
+        block = list(islice(items, chunk))
+        if not block:
+            return
+        read: list[tuple[SourceDoc, DocumentMeta]] = []
+        for item in block:
+            if isinstance(item, BadInput):
+                report(DocResult(item.document, FAILED, reason=item.reason))
+            else:
+                read.append((item, source_meta(item)))
+        graphs = [str(doc_iri(meta.doc_id)) for _, meta in read]
+        stored = {} if force else stored_versions(store, graphs)
+        for (source, meta), graph in zip(read, graphs, strict=True):
+            if (meta.content_hash, version) in stored.get(graph, ()):
+                report(DocResult(display_name(source), UNCHANGED, graph))
+            else:
+                yield source
 
 
 def ingest(
@@ -156,55 +266,50 @@ def ingest(
     extractor: Callable[[], Extractor],
     *,
     batch_size: int = 16,
+    n_process: int = 1,
     force: bool = False,
     on_result: Callable[[DocResult], None] = lambda r: None,
     **read_kw: str | None,
 ) -> IngestSummary:
     """Ingest the documents ``paths`` names into ``store``.
 
-    ``extractor`` is called once, when the first document needs extracting
-    (an unchanged corpus never loads the model). ``read_kw`` (``url``,
-    ``title``, ``published``) goes to :func:`~lgkg.extract.sources.read_source`.
-    ``on_result`` sees each document's result as it finishes.
+    Documents go through one ``nlp.pipe`` stream (``batch_size`` at a time,
+    over ``n_process`` processes) and are written ``batch_size`` documents
+    per store transaction. Documents stored with the same content hash and
+    extractor version are skipped unless ``force``, so an interrupted run
+    resumes where it stopped. ``extractor`` is called once, when the first
+    document needs extracting (an unchanged corpus never loads the model).
+    ``read_kw`` (``url``, ``title``, ``published``) goes to
+    :func:`~lgkg.extract.sources.read_source`. ``on_result`` sees each
+    document's result as it finishes.
     """
     from lgkg.extract.pipeline import extractor_version
 
     summary = IngestSummary()
     version = extractor_version()
-    loaded: list[Extractor] = []
 
     def report(result: DocResult) -> None:
         summary.results.append(result)
         on_result(result)
 
-    def flush(batch: list[SourceDoc]) -> None:
-        if not batch:
-            return
-        if not loaded:
-            loaded.append(extractor())
-        for source, x, reason in _extract(loaded[0], batch, batch_size):
-            if x is None:
-                report(DocResult(display_name(source), FAILED, reason=reason))
-                continue
-            try:
-                report(_write(store, source, x))
-            except Exception as err:  # a graph that cannot be built or written
-                reason = f"cannot write: {type(err).__name__}: {err}"
-                report(DocResult(display_name(source), FAILED, reason=reason))
-        batch.clear()
-
-    batch: list[SourceDoc] = []
     kw = {k: v for k, v in read_kw.items() if v is not None}
-    for item in iter_sources(paths, **kw):
-        if isinstance(item, BadInput):
-            report(DocResult(item.document, FAILED, reason=item.reason))
+    todo = _to_extract(
+        iter_sources(paths, **kw), store, version, force, max(batch_size, CHECK_CHUNK), report
+    )
+    first = next(todo, None)
+    if first is None:
+        return summary
+    stream = extract_stream(extractor(), chain([first], todo), batch_size, n_process)
+    done: list[tuple[SourceDoc, Extraction]] = []
+    for source, x, reason in stream:
+        if x is None:
+            report(DocResult(display_name(source), FAILED, reason=reason))
             continue
-        meta = source_meta(item)
-        if not force and _unchanged(store, meta, version):
-            report(DocResult(display_name(item), UNCHANGED, doc_iri(meta.doc_id)))
-            continue
-        batch.append(item)
-        if len(batch) >= batch_size:
-            flush(batch)
-    flush(batch)
+        done.append((source, x))
+        if len(done) >= batch_size:
+            for result in _write_batch(store, done):
+                report(result)
+            done = []
+    for result in _write_batch(store, done):
+        report(result)
     return summary

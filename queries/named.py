@@ -268,7 +268,10 @@ def _partnership(value: str, _gazetteer: Any = None) -> URIRef:
         return _iri(value)
     if not raw:
         raise QueryError("an empty partnership name")
-    return URIRef(partnership_iri(raw))
+    try:
+        return URIRef(partnership_iri(raw))
+    except ValueError as err:  # no letters or digits to name it by
+        raise QueryError(f"not a partnership name: {value!r}") from err
 
 
 def _concept(options: tuple[str, ...]) -> Callable[[str, Any], URIRef]:

@@ -1,4 +1,4 @@
-"""Fixtures for the graph-layer tests: both store backends loaded from mini.trig."""
+"""Fixtures for the graph-layer tests: every store backend (store_backends.py) from mini.trig."""
 
 from __future__ import annotations
 
@@ -6,29 +6,27 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from store_backends import BACKENDS, FIXTURE, VIRTUOSO_KNOWN_FAILURES, make_store
 
-from lgkg.graph.store import MemoryStore, OxigraphStore, Store, load_dataset
-
-TESTS = Path(__file__).resolve().parent.parent
-FIXTURE = TESTS / "fixtures" / "mini.trig"
-EXPECTED = TESTS / "expected"
+from lgkg.graph.store import Store, load_dataset
 
 
-def make_store(kind: str, tmp_path: Path) -> Store:
-    """An empty store of the given backend ("rdflib" or "oxigraph", on disk under tmp_path)."""
-    if kind == "rdflib":
-        return MemoryStore()
-    return OxigraphStore(tmp_path / "store")
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Known Virtuoso faults are expected failures (strict: a fix shows up as XPASS)."""
+    for item in items:
+        reason = VIRTUOSO_KNOWN_FAILURES.get(item.nodeid.split("::")[-1])
+        if reason:
+            item.add_marker(pytest.mark.xfail(reason=reason, strict=True))
 
 
-@pytest.fixture(params=["rdflib", "oxigraph"])
+@pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
 @pytest.fixture
-def empty_store(backend: str, tmp_path: Path) -> Iterator[Store]:
-    with make_store(backend, tmp_path) as store:
+def empty_store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Store]:
+    with make_store(backend, tmp_path, request) as store:
         yield store
 
 

@@ -292,5 +292,5 @@ def test_store_replace_keeps_literals_exactly(empty_store: Store, literal: Liter
     subject = URIRef("https://w3id.org/lgkg/id/org/caf%C3%A9-ü")
     graph.add((subject, URIRef("https://w3id.org/lgkg/ns#evidence"), literal))
     empty_store.replace_graph(DOC_C, graph)
-    _, rows = empty_store.select("SELECT ?s ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+    _, rows = empty_store.select(f"SELECT ?s ?o WHERE {{ GRAPH <{DOC_C}> {{ ?s ?p ?o }} }}")
     assert rows == [[subject, literal]]
