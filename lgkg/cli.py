@@ -7,30 +7,23 @@ Results go to stdout, progress and messages to stderr. Exit codes: 0 ok,
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import click
 
 from lgkg import __version__
 from lgkg.output import ROW_FORMATS, write_rows
+from lgkg.store_options import StoreErrorGroup, store_option
+from lgkg.store_options import open_store_for_cli as _open_store
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 SPARQL_FORMATS = ("table", "csv", "json", "tsv", "xml", "turtle", "ntriples")
 EXPORT_FORMATS = ("trig", "nquads", "turtle", "jsonld")
 PROGRESS_THRESHOLD = 20
-
-
-def store_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    """``--store PATH`` (or ``LGKG_STORE``); the default is the user data directory."""
-    return click.option(
-        "--store",
-        "store_path",
-        envvar="LGKG_STORE",
-        metavar="PATH",
-        help="The store folder (env LGKG_STORE; default: the user data dir's lgkg/store).",
-    )(f)
 
 
 def source_options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -46,21 +39,6 @@ def source_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 def _fail(message: str) -> click.ClickException:
     return click.ClickException(message)
-
-
-def _open_store(store_path: str | None, *, write: bool = False):
-    """Open the store; reading a store that does not exist is an error with a hint."""
-    from lgkg.graph.store import StoreError, default_store_path, open_store
-
-    path = store_path or str(default_store_path())
-    if not write and path != ":memory:" and not Path(path).exists():
-        raise _fail(
-            f"no store at {path}: ingest documents first (lgkg ingest PATH) or pass --store"
-        )
-    try:
-        return open_store(path, read_only=not write and path != ":memory:")
-    except StoreError as err:
-        raise _fail(str(err)) from err
 
 
 def _load_extractor():
@@ -95,7 +73,7 @@ def _write_out(data: str | bytes, out: str | None) -> None:
         sys.stdout.flush()
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+@click.group(cls=StoreErrorGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "--version", prog_name="lgkg")
 def cli() -> None:
     """lgkg: a knowledge graph of UK local-government partnerships.
@@ -112,16 +90,28 @@ def cli() -> None:
     """
 
 
+def batch_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--batch-size`` and ``--n-process``: how documents go through the pipeline."""
+    f = click.option(
+        "--n-process",
+        default=1,
+        show_default=True,
+        type=click.IntRange(1, 64),
+        help="Processes running the spaCy pipeline (each loads the model: ~0.5 GB).",
+    )(f)
+    return click.option(
+        "--batch-size",
+        default=16,
+        show_default=True,
+        type=click.IntRange(1, 1000),
+        help="Documents per pipeline batch (and, for ingest, per store transaction).",
+    )(f)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH_OR_URL...")
 @source_options
-@click.option(
-    "--batch-size",
-    default=16,
-    show_default=True,
-    type=click.IntRange(1, 1000),
-    help="Documents per extraction batch.",
-)
+@batch_options
 @click.option("--force", is_flag=True, help="Re-extract documents that are unchanged.")
 @store_option
 def ingest(
@@ -130,22 +120,31 @@ def ingest(
     title: str | None,
     published: str | None,
     batch_size: int,
+    n_process: int,
     force: bool,
     store_path: str | None,
 ) -> None:
     """Add documents (files, folders, URLs) to the store.
 
     Each document becomes one named graph; re-ingesting a document replaces
-    it, and an unchanged one is skipped. A document that cannot be read is
-    reported, the others go on, and the command exits 1 at the end.
+    it, and an unchanged one (same text, same extractor) is skipped, so an
+    interrupted run picks up where it stopped. Documents are written one
+    batch per transaction. A document that cannot be read is reported, the
+    others go on, and the command exits 1 at the end.
 
     \b
     Example:
         lgkg ingest examples/
         lgkg ingest notes.txt --url https://example.org/news/1 --published 2016-04-01
+        lgkg ingest corpus/ --batch-size 64 --n-process 2
+        lgkg ingest corpus/ --endpoint http://localhost:7878/query \\
+            --update-endpoint http://localhost:7878/update --graph-store http://localhost:7878/store
     """
+    import time
+
+    from lgkg.graph.store import StoreError
     from lgkg.ingest import ingest as run_ingest
-    from lgkg.ingest import plan
+    from lgkg.ingest import plan, plural
 
     _single_document_only(paths, url=url, title=title, published=published)
     total = len(plan(paths))
@@ -155,31 +154,52 @@ def ingest(
     if total > PROGRESS_THRESHOLD:
         from tqdm import tqdm
 
-        bar = tqdm(total=total, file=sys.stderr, unit="doc", leave=False)
+        bar = tqdm(total=total, file=sys.stderr, unit="doc", leave=False, smoothing=0.1)
+
+    finished = []
 
     def report(result) -> None:
+        finished.append(result)
         if bar is not None:
             bar.write(result.line(), file=sys.stderr)
             bar.update(1)
         else:
             click.echo(result.line(), err=True)
 
-    with _open_store(store_path, write=True) as store:
-        store.ensure_reference()
-        summary = run_ingest(
-            paths,
-            store,
-            _load_extractor,
-            batch_size=batch_size,
-            force=force,
-            on_result=report,
-            url=url,
-            title=title,
-            published=published,
-        )
+    started = time.perf_counter()
+    try:
+        with _open_store(store_path, write=True) as store:
+            store.ensure_reference()
+            summary = run_ingest(
+                paths,
+                store,
+                _load_extractor,
+                batch_size=batch_size,
+                n_process=n_process,
+                force=force,
+                on_result=report,
+                url=url,
+                title=title,
+                published=published,
+            )
+    except StoreError as err:
+        if bar is not None:
+            bar.close()
+        raise _fail(
+            f"ingest stopped after {plural(len(finished), 'document')} (run it again to"
+            f" resume): {err}"
+        ) from err
     if bar is not None:
         bar.close()
     click.echo(summary.text(), err=True)
+    if total > PROGRESS_THRESHOLD:
+        seconds = time.perf_counter() - started
+        rate = len(summary.results) / seconds if seconds else 0.0
+        click.echo(
+            f"{plural(len(summary.results), 'document')} in {seconds:.1f} s"
+            f" ({rate:.1f} documents/s)",
+            err=True,
+        )
     if summary.failures:
         sys.exit(1)
 
@@ -193,9 +213,20 @@ def ingest(
     type=click.Choice(("table", "json", "turtle", "nquads")),
     default="table",
     show_default=True,
-    help="Output format.",
+    help="Output format (nquads: each document in its named graph, written as it is done).",
 )
 @click.option("--out", metavar="FILE", help="Write to FILE instead of stdout.")
+@click.option(
+    "--shard",
+    metavar="I/N",
+    help="Only the documents of shard I of N (1-based; a stable hash of the document id).",
+)
+@click.option(
+    "--reference",
+    is_flag=True,
+    help="With nquads: also write the reference graph (councils, service areas; once per store).",
+)
+@batch_options
 def extract(
     paths: tuple[str, ...],
     url: str | None,
@@ -203,38 +234,103 @@ def extract(
     published: str | None,
     fmt: str,
     out: str | None,
+    shard: str | None,
+    reference: bool,
+    batch_size: int,
+    n_process: int,
 ) -> None:
     """Show what would be extracted, with evidence sentences, without writing.
+
+    With --format nquads --out FILE --shard I/N, extraction of a large
+    collection splits across machines, and any store's bulk loader takes
+    the files (add --reference to one of them for the councils and service
+    areas the queries need).
 
     \b
     Example:
         lgkg extract press-release.txt
         lgkg extract examples/ --format json --out facts.json
+        lgkg extract corpus/ --format nquads --out part-1.nq --shard 1/4 --reference
+        lgkg extract corpus/ --format nquads --out part-2.nq --shard 2/4
     """
     from lgkg.extract.errors import BadInput
     from lgkg.extract.sources import iter_sources
+    from lgkg.ingest import extract_stream
+    from lgkg.scaleout import Shard, document_nquads, in_shard, reference_nquads
     from lgkg.show import extraction_table, extractions_json, extractions_rdf
 
     _single_document_only(paths, url=url, title=title, published=published)
+    try:
+        part = Shard.parse(shard) if shard else None
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--shard") from err
     kw = {k: v for k, v in (("url", url), ("title", title), ("published", published)) if v}
-    sources, failed = [], []
-    for item in iter_sources(paths, **kw):
-        if isinstance(item, BadInput):
-            click.echo(f"failed {item}", err=True)
-            failed.append(item)
-        else:
-            sources.append(item)
-    extractions = list(_load_extractor().extract_many(sources)) if sources else []
-    if fmt == "table":
-        text = "\n\n".join(extraction_table(x) for x in extractions) + "\n"
-    elif fmt == "json":
-        text = extractions_json(extractions)
+    failed: list[str] = []
+    count = 0
+
+    def sources():
+        nonlocal count
+        for item in in_shard(iter_sources(paths, **kw), part):
+            count += 1
+            if isinstance(item, BadInput):
+                click.echo(f"failed {item}", err=True)
+                failed.append(item.document)
+            else:
+                yield item
+
+    def extractions():
+        todo = sources()
+        first = next(todo, None)
+        if first is None:
+            return
+        stream = extract_stream(_load_extractor(), chain([first], todo), batch_size, n_process)
+        for source, x, reason in stream:
+            if x is None:
+                click.echo(f"failed {source.name}: {reason}", err=True)
+                failed.append(source.name)
+            else:
+                yield x
+
+    if reference and fmt != "nquads":
+        raise click.UsageError("--reference goes with --format nquads")
+    if fmt == "nquads":
+        with _output(out) as sink:
+            if reference:
+                sink.write(reference_nquads())
+            for x in extractions():
+                sink.write(document_nquads(x))
+        if out and out != "-":
+            click.echo(f"wrote {out}", err=True)
     else:
-        text = extractions_rdf(extractions, fmt)
-    _write_out(text, out)
+        done = list(extractions())
+        if fmt == "table":
+            text = "\n\n".join(extraction_table(x) for x in done) + "\n"
+        elif fmt == "json":
+            text = extractions_json(done)
+        else:
+            text = extractions_rdf(done, fmt)
+        _write_out(text, out)
     if failed:
-        click.echo(f"{len(failed)} of {len(failed) + len(sources)} documents failed", err=True)
+        click.echo(f"{len(failed)} of {count} documents failed", err=True)
         sys.exit(1)
+
+
+@contextmanager
+def _output(out: str | None) -> Iterator[BinaryIO]:
+    """``--out FILE`` (written whole or not at all) or stdout, as a binary stream."""
+    if not out or out == "-":
+        yield sys.stdout.buffer
+        sys.stdout.flush()
+        return
+    target = Path(out)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        with partial.open("wb") as sink:
+            yield sink
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(target)
 
 
 @cli.command()
@@ -494,6 +590,12 @@ def evaluate(gold_dir: str, per_document: bool, as_json: bool) -> None:
         raise _fail(str(err)) from err
     click.echo(text)
 
+
+# The researchers' commands (lgkg network, lgkg serve) live in lgkg/research_cli.py.
+from lgkg.research_cli import COMMANDS as _RESEARCH_COMMANDS  # noqa: E402
+
+for _command in _RESEARCH_COMMANDS:
+    cli.add_command(_command)
 
 main = cli
 

@@ -32,6 +32,8 @@ CASES = [
     ("council_timeline", "council_timeline", {"council": "Brent"}),
     ("documents", "documents", {}),
     ("low_confidence", "low_confidence", {}),
+    ("memberships", "memberships", {}),
+    ("council_evidence-brent", "council_evidence", {"council": "Brent"}),
 ]
 #: Expected files allowed to hold no rows (none so far: each case must show the query works).
 INTENDED_EMPTY: set[str] = set()

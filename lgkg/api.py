@@ -1,0 +1,288 @@
+"""The Python API for notebooks: ``lgkg.open`` gives a :class:`Graph`.
+
+A :class:`Graph` wraps one store (an embedded Oxigraph folder, an in-memory
+store, or a SPARQL 1.1 endpoint) and offers what a researcher does with it:
+ingest documents, run the named queries, run any SPARQL, and take the
+council network into networkx.
+
+Rows come back as a pandas ``DataFrame`` when pandas is installed, else as a
+list of dicts (``as_frame=False`` always gives the list; ``as_frame=True``
+needs pandas). Every cell is text, as ``lgkg query --format json`` prints
+it: an IRI, a literal's lexical form, or "" when unbound.
+
+>>> import lgkg
+>>> from importlib.resources import files
+>>> example = files("lgkg.ontology") / "examples" / "valid-document.ttl"
+>>> with lgkg.open(":memory:") as g:
+...     g.load(example.read_bytes(), "turtle", graph="https://w3id.org/lgkg/id/doc/a56ab77fcd2abfc7")
+...     rows = g.query("events", as_frame=False)
+...     net = g.network()
+['https://w3id.org/lgkg/id/doc/a56ab77fcd2abfc7']
+>>> [(r["council"], r["action"], r["status"]) for r in rows]
+[('Stroud', 'provides', 'done'), ('Cotswold', 'formed', 'done'), ('Stroud', 'formed', 'done')]
+>>> sorted(net.edges(data="partnerships"))
+[('E07000079', 'E07000082', ['Stroud-Cotswold building control service'])]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
+
+from rdflib import Dataset
+from rdflib import Graph as RDFGraph
+
+from lgkg.graph.store import Store, default_store_path, load_dataset, open_store
+from lgkg.sparql_scan import query_form
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from lgkg.extract.pipeline import Extractor
+    from lgkg.ingest import DocResult, IngestSummary
+
+_URL_SCHEMES = ("http://", "https://")
+
+
+def _pandas() -> Any | None:
+    try:
+        import pandas
+    except ImportError:
+        return None
+    return pandas
+
+
+def records(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[dict[str, str]]:
+    """Rows of terms as a list of dicts of text (the IRI, the lexical form, "" when unbound).
+
+    >>> from rdflib import Literal, URIRef
+    >>> records(["a", "b"], [[URIRef("https://x.org/1"), None], [Literal(2), Literal("x")]])
+    [{'a': 'https://x.org/1', 'b': ''}, {'a': '2', 'b': 'x'}]
+    """
+    from lgkg.queries.named import cell_text
+
+    return [{c: cell_text(v) for c, v in zip(columns, row, strict=True)} for row in rows]
+
+
+def _rows_out(columns: Sequence[str], rows: Sequence[Sequence[Any]], as_frame: bool | None) -> Any:
+    pandas = _pandas()
+    if as_frame and pandas is None:
+        raise ImportError("as_frame=True needs pandas (pip install pandas)")
+    if as_frame is None:
+        as_frame = pandas is not None
+    out = records(columns, rows)
+    if as_frame:
+        return pandas.DataFrame(out, columns=list(columns))
+    return out
+
+
+class Graph:
+    """The lgkg graph in one store; use :func:`open` to get one, and close it (or use ``with``)."""
+
+    def __init__(self, store: Store, *, owned: bool = True) -> None:
+        self.store = store
+        self._owned = owned
+        self._extractor: Extractor | None = None
+
+    def __repr__(self) -> str:
+        return f"lgkg.Graph({self.store!r})"
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the store (a store passed in to :func:`open` is left open)."""
+        if self._owned:
+            self.store.close()
+
+    # -- writing ---------------------------------------------------------------------
+
+    def _load_extractor(self) -> Extractor:
+        if self._extractor is None:
+            from lgkg.extract.pipeline import Extractor
+
+            self._extractor = Extractor()
+        return self._extractor
+
+    def ingest(
+        self,
+        *sources: str | os.PathLike[str],
+        force: bool = False,
+        on_result: Callable[[DocResult], None] | None = None,
+        **meta: str | None,
+    ) -> IngestSummary:
+        """Ingest documents, as ``lgkg ingest`` does, and return its summary.
+
+        Each source is a file, a folder, an http(s) URL, or the text of a
+        document itself (a string that names no file; it may open with a
+        front-matter block giving its ``url``, ``title`` and ``published``). A
+        text without a URL is recorded under the file name ``text-{hash}.txt``.
+        ``meta`` (``url``, ``title``, ``published``) sets those of a single
+        document. The spaCy model loads on the first document that needs it.
+        """
+        from lgkg.ingest import ingest
+
+        with tempfile.TemporaryDirectory(prefix="lgkg-texts-") as tmp:
+            paths = [_as_path(source, Path(tmp)) for source in sources]
+            self.store.ensure_reference()
+            return ingest(
+                paths,
+                self.store,
+                self._load_extractor,
+                force=force,
+                on_result=on_result or (lambda r: None),
+                **meta,
+            )
+
+    def load(
+        self, data: bytes | str | os.PathLike[str], format: str = "trig", graph: str | None = None
+    ) -> list[str]:
+        """Load RDF (an ``lgkg export``, say) and return the graph IRIs it wrote.
+
+        ``data`` is RDF text or bytes, or a file path. A dataset format
+        (``trig``, ``nquads``) replaces each named graph it holds; a graph
+        format (``turtle``, ``nt``, ``json-ld``, ``xml``) needs ``graph``, the
+        IRI of the named graph its triples replace.
+        """
+        if isinstance(data, os.PathLike):
+            data = Path(data).read_bytes()
+        if graph is None:
+            return load_dataset(self.store, data, format)
+        triples = RDFGraph()
+        triples.parse(data=data, format=format)
+        self.store.replace_graph(graph, triples)
+        return [graph]
+
+    # -- reading ---------------------------------------------------------------------
+
+    def queries(self, as_frame: bool | None = None) -> Any:
+        """The named queries: name, title, parameters and columns.
+
+        >>> import lgkg
+        >>> with lgkg.open(":memory:") as g:
+        ...     "partners" in [q["name"] for q in g.queries(as_frame=False)]
+        True
+        """
+        from lgkg.queries.named import list_queries
+
+        rows = [
+            [
+                q.name,
+                q.title,
+                " ".join(p.name + ("" if p.required else "?") for p in q.params),
+                " ".join(q.columns),
+            ]
+            for q in list_queries()
+        ]
+        return _rows_out(["name", "title", "params", "columns"], rows, as_frame)
+
+    def query(self, name: str, *, as_frame: bool | None = None, **params: object) -> Any:
+        """Run the named query ``name`` with its parameters (``council="Brent"``).
+
+        Parameters are bound as typed terms, never pasted into the query;
+        an unknown query or parameter raises ``KeyError`` or
+        :class:`~lgkg.queries.named.QueryError`.
+        """
+        from lgkg.queries.named import run_query
+
+        raw = {key: str(value) for key, value in params.items()}
+        columns, rows = run_query(self.store, name, raw)
+        return _rows_out(columns, rows, as_frame)
+
+    def sparql(self, text: str, *, as_frame: bool | None = None) -> Any:
+        """Run a SPARQL query: rows for SELECT, a bool for ASK, an rdflib Graph for CONSTRUCT.
+
+        The usual prefixes (``lgkg``, ``id``, ``org``, ``prov``, ...) need no
+        PREFIX line. On an embedded store the default graph is the union of
+        all graphs.
+        """
+        form = query_form(text)
+        if form == "SELECT":
+            columns, rows = self.store.select(text)
+            return _rows_out(columns, rows, as_frame)
+        if form == "ASK":
+            return self.store.ask(text)
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            return self.store.construct(text)
+        raise ValueError("not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)")
+
+    def network(
+        self, as_of: str | None = None, min_status: str = "proposed", metrics: bool = True
+    ) -> nx.Graph:
+        """The networkx graph of councils linked by shared partnerships (see ``lgkg.network``).
+
+        ``as_of`` (ISO date) gives the network at that date; ``min_status``
+        (``proposed``, ``agreed``, ``done``) leaves out weaker memberships;
+        ``metrics`` sets each node's degree, weighted_degree, betweenness,
+        community and component.
+        """
+        from lgkg.network import build_network
+
+        return build_network(self.store, as_of, min_status, metrics)
+
+    def dataset(self) -> Dataset:
+        """The whole store as an rdflib ``Dataset`` (a copy; for small stores)."""
+        ds = Dataset()
+        ds.parse(data=self.store.dump("nquads"), format="nquads")
+        return ds
+
+
+def _as_path(source: str | os.PathLike[str], tmp: Path) -> str:
+    """A path or URL as given, or a document's text written to a file in ``tmp``."""
+    text = os.fspath(source)
+    if isinstance(source, os.PathLike) or text.startswith(_URL_SCHEMES):
+        return text
+    if "\n" not in text and len(text) < 4096 and Path(text).exists():
+        return text
+    if "\n" not in text.strip():
+        raise FileNotFoundError(f"no such file or folder: {text!r} (a document's text has lines)")
+    name = f"text-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:12]}.txt"
+    (tmp / name).write_text(text, encoding="utf-8")
+    return str(tmp / name)
+
+
+def open(
+    store_or_endpoint: str | os.PathLike[str] | Store | None = None,
+    *,
+    read_only: bool = False,
+    update_endpoint: str | None = None,
+) -> Graph:
+    """Open the lgkg graph in a store folder, ``":memory:"``, a SPARQL endpoint or a Store.
+
+    ``None`` opens ``LGKG_ENDPOINT`` or ``LGKG_STORE`` when set, else the
+    default store folder (the one ``lgkg`` commands use). An ``http(s)://``
+    URL opens a SPARQL 1.1 endpoint (``update_endpoint`` where updates go
+    elsewhere). A store folder opened for writing is locked against other
+    processes until :meth:`Graph.close`: pass ``read_only=True`` to read a
+    store while, say, ``lgkg serve`` has it open. A :class:`Store` object is
+    wrapped as it is and left open on close.
+
+    >>> import lgkg
+    >>> with lgkg.open(":memory:") as g:
+    ...     g.sparql("ASK { GRAPH ?g { ?s a lgkg:PartnershipEvent } }")
+    False
+    """
+    if isinstance(store_or_endpoint, Store):
+        return Graph(store_or_endpoint, owned=False)
+    if store_or_endpoint is None:
+        if os.environ.get("LGKG_ENDPOINT"):
+            return Graph(open_store(read_only=read_only))
+        store_or_endpoint = default_store_path()
+    target = os.fspath(store_or_endpoint)
+    if target.startswith(_URL_SCHEMES):
+        store = open_store(endpoint=target, update_endpoint=update_endpoint, read_only=read_only)
+        return Graph(store)
+    return Graph(open_store(target, read_only=read_only))

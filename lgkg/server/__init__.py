@@ -1,0 +1,39 @@
+"""``lgkg serve``: a SPARQL 1.1 Protocol endpoint and a query page over an Oxigraph store.
+
+The application is a small Starlette ASGI app run by uvicorn: a real HTTP/1.1
+server with keep-alive, whose event loop keeps answering (CORS preflights,
+the page, the timeout's 503) while queries run in a bounded pool of worker
+threads (see :mod:`lgkg.server.engine`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lgkg.graph.store import OxigraphStore, StoreError
+from lgkg.server.app import ServerConfig, create_app
+
+__all__ = ["ServerConfig", "create_app", "open_served_store", "serve"]
+
+
+def open_served_store(path: str, *, writable: bool) -> OxigraphStore:
+    """The store to serve: read-only unless updates are enabled; ``:memory:`` is a new empty one.
+
+    Reading a store folder that another process writes (``lgkg ingest``) is
+    undefined in Oxigraph: stop the writer, or serve a copy.
+    """
+    if path == ":memory:":
+        return OxigraphStore(None)
+    if not writable and not Path(path).exists():
+        raise StoreError(f"no store at {path}: ingest documents first (lgkg ingest PATH)")
+    store = OxigraphStore(path, read_only=not writable)
+    if writable:
+        store.ensure_reference()
+    return store
+
+
+def serve(config: ServerConfig, host: str = "127.0.0.1", port: int = 7878) -> None:
+    """Serve until interrupted (Ctrl-C)."""
+    import uvicorn
+
+    uvicorn.run(create_app(config), host=host, port=port, log_level="info")

@@ -1,0 +1,159 @@
+"""Reading SPARQL text without evaluating it: the query form, keywords, USING clauses.
+
+SPARQL keywords are found in a *skeleton* of the text in which comments,
+string literals and IRIs are blanked out (same length, so offsets still
+hold), so a keyword inside a string, an IRI or a comment is never taken for
+one, nor is a variable (``?service``) or a prefixed name (``ex:load``).
+
+>>> query_form("PREFIX select: <http://example.org/> ASK { ?s select:p 'SELECT' }")
+'ASK'
+>>> keywords("SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", {"SERVICE"})
+{'SERVICE'}
+>>> keywords("SELECT ?service { ?service <http://x.org/load> 'LOAD' } # SERVICE", {"LOAD"})
+set()
+>>> add_using("INSERT { ?s a <http://x.org/C> } WHERE { ?s ?p ?o }", ["http://x.org/g"], [])
+'INSERT { ?s a <http://x.org/C> } USING <http://x.org/g> WHERE { ?s ?p ?o }'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
+
+_BLANKED = re.compile(
+    r"""
+      (?P<comment>\#[^\n\r]*)
+    | (?P<long1>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\")
+    | (?P<long2>'''(?:[^'\\]|\\.|'(?!''))*''')
+    | (?P<short1>"(?:[^"\\\n\r]|\\.)*")
+    | (?P<short2>'(?:[^'\\\n\r]|\\.)*')
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_WORD = re.compile(r"(?<![A-Za-z_:?$@])([A-Za-z]+)(?![\w:\-])")
+#: What may stand right before a word that continues a name: digits, dots, colons, escapes.
+_NAME_TAIL = re.compile(r"[\w.:%\\-]*\Z")
+_LANG_TAG = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*-?")
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^<>\"{}|^`\\\x00-\x20]*")
+
+
+def skeleton(text: str) -> str:
+    """``text`` with comments, strings and IRIs replaced by spaces (offsets unchanged).
+
+    >>> skeleton('ASK { ?s ?p "a {" } # }')
+    'ASK { ?s ?p       }    '
+    """
+    return _BLANKED.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _inside_name(bones: str, start: int) -> bool:
+    """True when the word at ``start`` continues a variable, prefixed name, label or tag.
+
+    SPARQL needs no space before a keyword: ``?o.SERVICE``, ``1.SERVICE`` and
+    ``1SERVICE`` all put SERVICE after a complete term, while ``ex:a.SERVICE``
+    and ``?v1SERVICE`` are single names. Anything unsure counts as a keyword,
+    so a forbidden keyword is never missed.
+
+    >>> [_inside_name(t, t.index("S")) for t in ("?o.S", "1S", "ex:a.S", "?v1S", "ex:.S")]
+    [False, False, True, True, False]
+    """
+    window = bones[max(0, start - 200) : start]
+    tail = _NAME_TAIL.search(window)
+    run = tail.group(0) if tail else ""
+    if not run:
+        return False
+    before = window[-len(run) - 1] if len(run) < len(window) else " "
+    if before in "?$":  # a variable name: letters, digits and underscores only
+        return re.fullmatch(r"\w+", run) is not None
+    if before == "@":  # a language tag
+        return _LANG_TAG.fullmatch(run) is not None
+    if ":" in run:  # a prefixed name or blank node label; its local part cannot start with "."
+        local = run.split(":", 1)[1]
+        return not local.startswith(".")
+    return False
+
+
+def _words(text: str) -> Iterable[tuple[int, str, int]]:
+    """(offset, upper-case word, brace depth) of each bare word in the skeleton."""
+    bones = skeleton(text)
+    depth = 0
+    last = 0
+    for match in _WORD.finditer(bones):
+        if _inside_name(bones, match.start()):
+            continue
+        chunk = bones[last : match.start()]
+        depth += chunk.count("{") - chunk.count("}")
+        last = match.start()
+        yield match.start(), match.group(1).upper(), depth
+
+
+def keywords(text: str, wanted: Iterable[str]) -> set[str]:
+    """Which of the ``wanted`` keywords occur as keywords (anywhere) in ``text``."""
+    targets = {w.upper() for w in wanted}
+    return {word for _, word, _ in _words(text) if word in targets}
+
+
+def query_form(text: str) -> str | None:
+    """``SELECT``, ``CONSTRUCT``, ``DESCRIBE`` or ``ASK``; None if ``text`` is no query.
+
+    >>> query_form("# a comment\\nBASE <http://x/> CONSTRUCT WHERE { ?s ?p ?o }")
+    'CONSTRUCT'
+    >>> query_form("INSERT DATA { <http://x/s> <http://x/p> 1 }") is None
+    True
+    """
+    for _, word, depth in _words(text):
+        if depth:
+            continue
+        if word in QUERY_FORMS:
+            return word
+        if word not in ("BASE", "PREFIX"):
+            return None
+    return None
+
+
+def update_has_dataset(update: str) -> bool:
+    """True when an update names its own dataset (``USING`` or ``WITH`` clauses).
+
+    >>> update_has_dataset("WITH <http://x/g> DELETE { ?s ?p 1 } WHERE { ?s ?p 1 }")
+    True
+    """
+    return any(word in ("USING", "WITH") and not depth for _, word, depth in _words(update))
+
+
+def is_absolute_iri(value: str) -> bool:
+    """True for an absolute IRI that can be written between ``<`` and ``>``.
+
+    >>> is_absolute_iri("http://example.org/g"), is_absolute_iri("g> } DROP ALL")
+    (True, False)
+    """
+    return bool(_ABSOLUTE_IRI.fullmatch(value))
+
+
+def add_using(update: str, default: Sequence[str], named: Sequence[str]) -> str:
+    """``update`` with ``USING`` / ``USING NAMED`` clauses before each operation's ``WHERE``.
+
+    This is how the protocol's ``using-graph-uri`` and ``using-named-graph-uri``
+    parameters apply to an update (SPARQL 1.1 Protocol, 2.2.3). ``DELETE WHERE``
+    shorthand takes no ``USING`` and is left alone. Every IRI must pass
+    :func:`is_absolute_iri` (ValueError otherwise).
+    """
+    for iri in (*default, *named):
+        if not is_absolute_iri(iri):
+            raise ValueError(f"not an absolute IRI: {iri!r}")
+    clause = " ".join([*(f"USING <{g}>" for g in default), *(f"USING NAMED <{g}>" for g in named)])
+    if not clause:
+        return update
+    inserts = []
+    previous = ""
+    for offset, word, depth in _words(update):
+        if word == "WHERE" and not depth and previous != "DELETE":
+            inserts.append(offset)
+        if not depth:
+            previous = word
+    out = update
+    for offset in reversed(inserts):
+        out = f"{out[:offset]}{clause} {out[offset:]}"
+    return out
