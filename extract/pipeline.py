@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span
 
 from lgkg import __version__
 from lgkg.extract.clean import CleanText, clean, document_meta
+from lgkg.extract.errors import BadInput
 from lgkg.extract.events import Candidate, merge, sentence_events
 from lgkg.extract.gazetteer import Gazetteer
 from lgkg.extract.mentions import COUNCIL_LABEL, Mention, all_mentions
@@ -83,11 +84,21 @@ class Extractor:
         self, sources: Iterable[SourceDoc], batch_size: int = 16, n_process: int = 1
     ) -> Iterator[Extraction]:
         """Extract a stream of documents with ``nlp.pipe`` (in order)."""
-        cleaned = ((ct.text, ct) for ct in (clean(s) for s in sources))
+        cleaned = ((ct.text, ct) for ct in (self._fits(clean(s)) for s in sources))
         for doc, ct in self.nlp.pipe(
             cleaned, as_tuples=True, batch_size=batch_size, n_process=n_process
         ):
             yield self.from_doc(doc, ct)
+
+    def _fits(self, ct: CleanText) -> CleanText:
+        """The cleaned text, or :class:`BadInput` when it is longer than the model reads at once."""
+        if len(ct.text) > self.nlp.max_length:
+            raise BadInput(
+                ct.source.name,
+                f"{len(ct.text):,} characters of text is more than the {self.nlp.max_length:,} "
+                "the extractor reads at once: split the document",
+            )
+        return ct
 
     def from_doc(self, doc: Doc, ct: CleanText) -> Extraction:
         """Read the facts of a parsed document."""

@@ -187,6 +187,8 @@ def extract_stream(
                 yield source, extractor.extract(source), ""
             except ModelNotInstalled:
                 raise
+            except BadInput as err:  # a document the extractor cannot read, and why
+                yield source, None, err.reason
             except Exception as err:  # the extractor's bug must not end the batch
                 yield source, None, f"extraction failed: {type(err).__name__}: {err}"
         todo = chain(list(pending), todo)

@@ -94,8 +94,8 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {
     "picture.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64), "PNG"),
     "archive.txt": (_zip_bytes(), "binary"),
     "scripts-only.html": (HTML_ONLY_SCRIPTS.encode("utf-8"), "no main text"),
-    # one 5 MB line: read fine, but longer than spaCy's max_length (1,000,000 characters)
-    "long-line.txt": (("Brent Council shares ICT. " * 200_000).encode("utf-8"), "exceeds maximum"),
+    # one 5 MB line: read fine, but longer than the model reads at once (1,000,000 characters)
+    "long-line.txt": (("Brent Council shares ICT. " * 200_000).encode("utf-8"), "split the document"),
 }
 
 #: URL path -> words the failure reason must contain
