@@ -47,6 +47,15 @@ def _particles(tok: Token) -> set[str]:
     return out
 
 
+@cache
+def _phrases_by_first(action: str) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """An action's phrases by their first word, so each token tries only its own."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in _table()[action].get("phrases", ()):
+        out.setdefault(phrase[0], []).append(tuple(phrase))
+    return {first: tuple(phrases) for first, phrases in out.items()}
+
+
 def _phrase_at(sent: Span, i: int, phrase: tuple[str, ...]) -> bool:
     toks = sent.doc[i : i + len(phrase)]
     if len(toks) != len(phrase) or toks[-1].i >= sent.end:
@@ -84,8 +93,9 @@ def _match(tok: Token, sent: Span, action: str, stage: str) -> Trigger | None:
         if particles and _particles(tok) & set(particles):
             return Trigger(tok, action, "particle")
     elif stage == "phrase":
-        for phrase in spec.get("phrases", ()):
-            if _phrase_at(sent, tok.i, tuple(phrase)):
+        starting = _phrases_by_first(action)
+        for phrase in dict.fromkeys((*starting.get(lemma, ()), *starting.get(tok.lower_, ()))):
+            if _phrase_at(sent, tok.i, phrase):
                 return Trigger(tok, action, "phrase")
     elif stage == "word" and is_verb:
         if lemma in spec.get("verbs_need_object", ()) and not _has_object(tok):
