@@ -18,34 +18,44 @@ from functools import cache
 from lgkg.extract.lexicon import load
 
 
+def _key(words: str) -> str:
+    return re.sub(r"[\s-]+", " ", words.lower())
+
+
 @cache
-def _patterns() -> list[tuple[re.Pattern[str], str, int]]:
+def _patterns() -> tuple[tuple[re.Pattern[str], ...], dict[str, str]]:
+    """Two alternations (words in any case; acronyms in upper case only, so the pronoun
+    "it" is not IT) and the area of each word."""
     config = load("service_areas")
     acronyms = set(config["acronyms"])
-    out = []
-    for code, words in config["areas"].items():
-        for w in words:
-            # acronyms match only in upper case, so the pronoun "it" is not IT
-            flags = 0 if w in acronyms else re.I
-            text = re.escape(w.upper() if w in acronyms else w).replace(r"\ ", r"[\s-]+")
-            out.append((re.compile(rf"(?<![\w-]){text}(?![\w-])", flags), code, len(w.split())))
-    return out
+    area: dict[str, str] = {}
+    words: list[str] = []
+    upper: list[str] = []
+    for code, entries in config["areas"].items():
+        for w in entries:
+            area.setdefault(_key(w), code)
+            (upper if w in acronyms else words).append(w.upper() if w in acronyms else w)
+
+    def alternation(items: list[str], flags: int) -> re.Pattern[str]:
+        ordered = sorted(set(items), key=len, reverse=True)
+        body = "|".join(re.escape(w).replace(r"\ ", r"[\s-]+") for w in ordered)
+        return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", flags)
+
+    return (alternation(words, re.I), alternation(upper, 0)), area
 
 
 def area_counts(text: str) -> Counter[str]:
     """How often each service area's words occur in ``text`` (longest match wins on overlaps)."""
-    hits: list[tuple[int, int, str, int]] = []
-    for pattern, code, n in _patterns():
-        for m in pattern.finditer(text):
-            hits.append((m.start(), m.end(), code, n))
+    patterns, area = _patterns()
+    hits = [(m.start(), m.end()) for pattern in patterns for m in pattern.finditer(text)]
     hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
     taken: list[tuple[int, int]] = []
     counts: Counter[str] = Counter()
-    for start, end, code, _ in hits:
+    for start, end in hits:
         if any(start < e and end > s for s, e in taken):
             continue
         taken.append((start, end))
-        counts[code] += 1
+        counts[area[_key(text[start:end])]] += 1
     return counts
 
 
