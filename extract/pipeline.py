@@ -120,10 +120,11 @@ class Extractor:
         candidates: list[Candidate] = []
         quotes: list[Quote] = []
         speakers: dict[int, tuple[str, Body | None]] = {}
+        evidences: dict[int, Evidence] = {}
         finder = QuoteFinder(doc, mentions)
         for sent in doc.sents:
             sent_mentions = by_sent.get(sent.start, [])
-            ev = evidence(sent)
+            ev = evidences[sent.start] = evidence(sent)
             found, speaker = finder.sentence(sent, ev)
             finder.remember(sent)
             quotes.extend(found)
@@ -164,7 +165,7 @@ class Extractor:
                     speaker=speaker,
                     speaker_org=org if org is not None and org.is_council else None,
                     partnership=label or None,
-                    evidence=evidence(sent),
+                    evidence=evidences[sent.start],
                 )
             )
         partnerships = _partnerships(events, named)

@@ -28,6 +28,7 @@ def _words() -> dict[str, frozenset[str]]:
         "save": frozenset(d["saving_lemmas"]),
         "not": frozenset(d["not_saving_lemmas"]),
         "each": frozenset(d["each_words"]),
+        "each_nouns": frozenset(d["each_nouns"]),
         "preps": frozenset(d["over_years_preps"]),
         "numbers": d["number_words"],
     }
@@ -117,25 +118,14 @@ def _who(
     speaker_org: Body | None,
 ) -> list[Body | None]:
     words = _words()
-    lowers = [t.lower_ for t in sent]
     window = sent.doc[max(sent.start, span.start - 12) : min(sent.end, span.end + 12)]
     for i, tok in enumerate(window):
-        if tok.lower_ in ("each", "every") and i + 1 < len(window):
-            nxt = window[i + 1].lower_
-            if nxt in (
-                "council",
-                "authority",
-                "borough",
-                "partner",
-                "of",
-                "organisation",
-                "district",
-            ):
-                group = [m.body for m in mentions if m.body.is_council]
-                group = list(dict.fromkeys(group)) if len(set(group)) >= 2 else members
-                if group:
-                    return list(group)
-    del lowers, words
+        following = window[i + 1].lower_ if i + 1 < len(window) else ""
+        if tok.lower_ in words["each"] and following in words["each_nouns"]:
+            group = [m.body for m in mentions if m.body.is_council]
+            group = list(dict.fromkeys(group)) if len(set(group)) >= 2 else members
+            if group:
+                return list(group)
     after = sent.doc[span.end : min(sent.end, span.end + 3)]
     if len(after) > 1 and after[0].lower_ == "for":  # "£19.3m for East Lindsey"
         named = [m for m in mentions if m.start == after[1].i and m.kind == "name"]
