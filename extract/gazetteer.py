@@ -29,6 +29,7 @@ KINDS = ("official", "short", "variant", "abbreviation", "generated")
 _DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalise_name(name: str) -> str:
     """The lookup key of a name: case, accents, punctuation, '&', 'Saint' and 'the' folded.
 
@@ -133,6 +134,7 @@ class Gazetteer:
         self._lower_words = frozenset(rules["lower_tier_words"]["words"])
         self._lower_types = frozenset(rules["lower_tier_types"])
         self._generic_stems = frozenset(rules["generic_stems"]["words"])
+        self._short_keys = [(normalise_name(c.short_name) + " ", c) for c in councils]
         self._index: dict[str, dict[str, int]] = defaultdict(dict)
         for code, forms in name_kinds.items():
             council = self._councils[code]
@@ -184,9 +186,7 @@ class Gazetteer:
         key = normalise_name(stem)
         if not key or key in self._generic_stems:
             return []
-        hits = [
-            c for c in self._councils.values() if normalise_name(c.short_name).startswith(key + " ")
-        ]
+        hits = [c for short, c in self._short_keys if short.startswith(key + " ")]
         return sorted(hits, key=lambda c: (not c.is_current, c.code))
 
     def ruler_patterns(self) -> list[dict]:

@@ -30,7 +30,10 @@ def _cues() -> dict[str, frozenset]:
 
 
 def _has_phrase(lemmas: list[str], phrases: frozenset) -> bool:
+    present = set(lemmas)
     for p in phrases:
+        if p[0] not in present:
+            continue
         n = len(p)
         for i in range(len(lemmas) - n + 1):
             if tuple(lemmas[i : i + n]) == p:

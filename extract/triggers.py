@@ -84,6 +84,23 @@ def _noun_object_ok(tok: Token) -> bool:
     return False
 
 
+@cache
+def _trigger_words() -> frozenset[str]:
+    """Every word (lemma or lower-case form) that can start a trigger of any action.
+
+    A token whose lemma and form are both outside this set matches nothing,
+    so :func:`find_triggers` skips it without trying each action and stage.
+    """
+    words: set[str] = set()
+    for action in _table()["precedence"]:
+        spec = _table()[action]
+        words.update(spec.get("verb_particles", {}))
+        words.update(_phrases_by_first(action))
+        for key in ("verbs", "nouns", "weak_nouns"):
+            words.update(spec.get(key, ()))
+    return frozenset(words)
+
+
 def _match(tok: Token, sent: Span, action: str, stage: str) -> Trigger | None:
     spec = _table()[action]
     lemma = _lemma(tok)
@@ -127,8 +144,11 @@ def find_triggers(sent: Span) -> list[Trigger]:
     precedence: list[str] = table["precedence"]
     weak_verbs = set(table["formed_needs_share_context"])
     shared = any((t.lemma_ or t.text).lower() in table["share_context"] for t in sent)
+    words = _trigger_words()
     found: list[Trigger] = []
     for tok in sent:
+        if tok.lower_ not in words and _lemma(tok) not in words:
+            continue
         for stage in ("particle", "phrase", "word"):
             trig = next((t for a in precedence if (t := _match(tok, sent, a, stage))), None)
             if trig is not None:
