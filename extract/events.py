@@ -52,6 +52,7 @@ _NOT_EVENT_DATE_PREPS = {"until", "till", "before", "to", "through"}
 class Candidate:
     event: Event
     sent_start: int  # token index of the sentence, to keep document order
+    named_area: str | None = None  # the service area named at the trigger, if any
 
 
 def _in(tok_i: int, m: Mention) -> bool:
@@ -254,7 +255,8 @@ def sentence_events(
     }
     for trig in triggers:
         agents, conf = _agents(trig, sent, mentions)
-        area = _local_area(trig.token) or context_area or sentence_area or doc_area
+        named_area = _local_area(trig.token)
+        area = named_area or context_area or sentence_area or doc_area
         fallback = conf <= 0.5  # no agent on the parse, only the sentence's mentions
         if trig.action == "ended" and (fallback or not any(m.body.is_council for m in agents)):
             if is_partnership_reference(trig.token):
@@ -314,7 +316,7 @@ def sentence_events(
                 confidence=round(min(conf, sconf + 0.2) * body_weight * weight, 3),
                 rule=_rule(trig, m, existing),
             )
-            out.append(Candidate(event, sent.start))
+            out.append(Candidate(event, sent.start, named_area))
     return out
 
 
@@ -340,60 +342,107 @@ def _vote(tally: dict[str, float], default: str) -> str:
     return max(tally, key=lambda s: (_STATUS_ORDER[s], round(tally[s], 6)))
 
 
+def _groups(candidates: list[Candidate], min_confidence: float) -> dict[int, str]:
+    """Which partnership of its (body, action) each candidate speaks of, by position.
+
+    A body that forms (or joins...) two partnerships in one document names a
+    different service area at each trigger ("a shared legal service", "a
+    joint waste team"); candidates of such a (body, action) are grouped by
+    that area. The others (no area at the trigger) make a group of their own,
+    whose date a named group without one takes.
+    """
+    named: dict[tuple[Body, str], list[str]] = {}
+    for cand in candidates:
+        e = cand.event
+        if cand.named_area and e.confidence >= min_confidence:
+            areas = named.setdefault((e.body, e.action), [])
+            if cand.named_area not in areas:
+                areas.append(cand.named_area)
+    out: dict[int, str] = {}
+    for i, cand in enumerate(candidates):
+        areas = named.get((cand.event.body, cand.event.action), [])
+        out[i] = cand.named_area or "" if len(areas) >= 2 else ""
+    return out
+
+
+_SECOND_GROUP_MIN = 0.6  # a second partnership of one body needs firmer evidence
+
+
+def _strongest(best: dict, body: Body, action: str) -> Event:
+    return max((e for (b, a, _), e in best.items() if (b, a) == (body, action)), key=_rank)
+
+
 def merge(
     candidates: list[Candidate], min_confidence: float = 0.45, published: str | None = None
 ) -> list[Event]:
-    """One event per (body, action): the most confident, with a date where any candidate has one.
+    """One event per (body, action, partnership): the most confident, with a date where
+    any candidate has one.
 
     ``formed`` is dropped for a body that the same document says joined or
     left, and ``ended`` with no named agent spreads to every member.
     """
-    best: dict[tuple[Body, str], Event] = {}
-    dated: dict[tuple[Body, str], str] = {}
-    dated_rank: dict[tuple[Body, str], tuple[float, int]] = {}
-    votes: dict[tuple[Body, str], dict[str, float]] = {}
-    for cand in candidates:
+    Key = tuple[Body, str, str]
+    best: dict[Key, Event] = {}
+    dated: dict[Key, str] = {}
+    dated_rank: dict[Key, tuple[float, int]] = {}
+    votes: dict[Key, dict[str, float]] = {}
+    groups = _groups(candidates, min_confidence)
+    for i, cand in enumerate(candidates):
         e = cand.event
         if e.confidence < min_confidence:
             continue
-        key = (e.body, e.action)
+        key = (e.body, e.action, groups[i])
         if e.date and (key not in dated or _rank(e) > dated_rank[key]):
             dated[key], dated_rank[key] = e.date, _rank(e)
         tally = votes.setdefault(key, {})
         tally[e.status] = tally.get(e.status, 0.0) + e.confidence
         if key not in best or _rank(e) > _rank(best[key]):
             best[key] = e
-    members = [b for (b, a) in best if a in ("formed", "joined") and b.is_council]
-    spread = best.pop((ALL_MEMBERS, "ended"), None)
-    if spread is not None and not spread.date and (ALL_MEMBERS, "ended") in dated:
-        spread = replace(spread, date=dated[(ALL_MEMBERS, "ended")])
+    members = [b for (b, a, _) in best if a in ("formed", "joined") and b.is_council]
+    spread_key = (ALL_MEMBERS, "ended", "")
+    spread = best.pop(spread_key, None)
+    if spread is not None and not spread.date and spread_key in dated:
+        spread = replace(spread, date=dated[spread_key])
     if spread is not None:
         for body in dict.fromkeys(members):
-            key = (body, "ended")
+            key = (body, "ended", "")
             if key not in best:
                 best[key] = replace(spread, body=body)
             elif not best[key].date and spread.date:
                 dated.setdefault(key, spread.date)
     actions_of: dict[Body, set[str]] = {}
-    for body, action in best:
+    for body, action, _ in best:
         actions_of.setdefault(body, set()).add(action)
     # Members named only in a partnership's name ("the A-B shared service") while another
     # council joins or leaves it are existing members: no event of theirs is reported.
-    movers = any(a in ("joined", "left") for _, a in best)
+    movers = any(a in ("joined", "left") for _, a, _ in best)
     named_only = {
         key
         for key, e in best.items()
         if movers and key[1] == "formed" and e.rule.endswith((".name", ".existing"))
     }
+    founders: dict[str, set[Body]] = {}
+    for body, action, group in best:
+        if action == "formed":
+            founders.setdefault(group, set()).add(body)
     out = []
-    for (body, action), e in best.items():
+    for key, e in best.items():
+        body, action, group = key
+        if group and e is not _strongest(best, body, action):
+            alone = action == "formed" and len(founders.get(group, ())) < 2
+            if alone or e.confidence < _SECOND_GROUP_MIN:
+                continue
         if action == "formed" and actions_of[body] & {"joined", "left"}:
             continue
-        if (body, action) in named_only:
+        if key in named_only:
             continue
-        if not e.date and (body, action) in dated:
-            e = replace(e, date=dated[(body, action)])
-        status = _vote(votes.get((body, action), {}), e.status)
+        date = dated.get(key)
+        base = best.get((body, action, ""))
+        if group and base is not None and base.service_area == e.service_area:
+            date = date or dated.get((body, action, ""))
+        if not e.date and date:
+            e = replace(e, date=date)
+        status = _vote(votes.get(key, {}), e.status)
         if status == "done" and e.date and published and compare(e.date, published) > 0:
             status = "agreed"  # takes effect after publication
         if status != e.status:

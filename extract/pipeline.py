@@ -145,15 +145,12 @@ class Extractor:
         events = _unique(
             [_council_then(self.gazetteer, e) for e in merge(candidates, published=published)]
         )
+        events, label = _labelled(events, default_label, doc_area)
         members = list(
             dict.fromkeys(
                 e.body for e in events if e.action in ("formed", "joined") and e.body.is_council
             )
         )
-        founders = [e.body for e in events if e.action == "formed" and e.body.is_council]
-        founders = list(dict.fromkeys(founders)) or members
-        label = default_label or partnership_label(founders, events, doc_area)
-        events = [e if e.partnership else _with_label(e, label) for e in events]
         savings: list[Saving] = []
         for sent in doc.sents:
             speaker, org = speakers.get(sent.start, (None, None))
@@ -213,15 +210,41 @@ def _council_then(gazetteer: Gazetteer, event: Event) -> Event:
     return event
 
 
+def _labelled(events: list[Event], named: str, doc_area: str) -> tuple[list[Event], str]:
+    """Events with their partnership's label, and the document's main label: ``named``
+    (the name the text gives), else one made of the founders and the service area.
+
+    When a body has two events of one action (two partnerships in one text),
+    the events of each service area get their own label; the name the text
+    gives goes to the area of the first event.
+    """
+    per_body = Counter((e.body, e.action) for e in events)
+    split = any(n > 1 for n in per_body.values())
+    areas = list(dict.fromkeys(e.service_area for e in events)) if split else [None]
+    labels: dict[str | None, str] = {}
+    for i, area in enumerate(areas):
+        group = [e for e in events if area is None or e.service_area == area]
+        members = [e.body for e in group if e.action in ("formed", "joined") and e.body.is_council]
+        founders = [e.body for e in group if e.action == "formed" and e.body.is_council]
+        founders = list(dict.fromkeys(founders)) or list(dict.fromkeys(members))
+        made = partnership_label(founders, group, area or doc_area)
+        labels[area] = (named or made) if i == 0 else made
+    labelled = [
+        e if e.partnership else _with_label(e, labels[e.service_area if split else None])
+        for e in events
+    ]
+    return labelled, labels[areas[0]]
+
+
 def _with_label(event: Event, label: str) -> Event:
     return replace(event, partnership=label)
 
 
 def _unique(events: list[Event]) -> list[Event]:
-    """One event per (body, action), the first."""
-    seen: dict[tuple[Body, str], Event] = {}
+    """One event per (body, action, service area), the first."""
+    seen: dict[tuple[Body, str, str], Event] = {}
     for e in events:
-        seen.setdefault((e.body, e.action), e)
+        seen.setdefault((e.body, e.action, e.service_area), e)
     return list(seen.values())
 
 

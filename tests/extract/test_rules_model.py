@@ -436,3 +436,30 @@ def test_quotes_organisation_name_keeps_its_last_word(extractor):
     text = 'Jane Roe, Welsh Assembly Government Minister for Business, said: "This is welcome."'
     quotes = run(extractor, "Cardiff Council formed a shared legal service.\n\n" + text).quotes
     assert quotes[0].organisation is not None and quotes[0].organisation.name.endswith("Government")
+
+
+def test_two_partnerships_of_the_same_councils_are_two_events(extractor):
+    x = run(
+        extractor,
+        "Fenland District Council and East Cambridgeshire District Council formed a shared legal"
+        " service in 2015.\n\nFenland District Council and East Cambridgeshire District Council"
+        " are now proposing a joint waste service.",
+        published="2020-01-10",
+    )
+    fenland = sorted(
+        (e.service_area, e.date, e.status)
+        for e in x.events
+        if e.body.code == "E07000010" and e.action == "formed"
+    )
+    assert fenland == [("legal", "2015", "done"), ("waste", "", "proposed")]
+
+
+def test_a_weak_second_area_does_not_split_an_event(extractor):
+    x = run(
+        extractor,
+        "Fenland District Council and East Cambridgeshire District Council formed a shared legal"
+        " service in 2015.\n\nFenland District Council has a new management team.",
+        published="2020-01-10",
+    )
+    areas = {e.service_area for e in x.events if e.body.code == "E07000010"}
+    assert areas == {"legal"}
