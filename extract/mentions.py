@@ -140,6 +140,20 @@ def _elided(
     return out
 
 
+_LIST_JOINERS = {"and", ",", "&"}
+
+
+def _listed_beside(tok: Token) -> list[Token]:
+    """The words just beside ``tok`` across "and", "&" or a comma, whatever the parse
+    says ("Richmond and Wandsworth Councils" is often parsed without a conjunction)."""
+    doc, out = tok.doc, []
+    if tok.i + 2 < len(doc) and doc[tok.i + 1].lower_ in _LIST_JOINERS:
+        out.append(doc[tok.i + 2])
+    if tok.i >= 2 and doc[tok.i - 1].lower_ in _LIST_JOINERS:
+        out.append(doc[tok.i - 2])
+    return out
+
+
 def _listed_with_councils(
     doc: Doc, found: list[Mention], gazetteer: Gazetteer, published: str | None
 ) -> list[Mention]:
@@ -157,7 +171,8 @@ def _listed_with_councils(
         ):
             continue  # a ruler match was judged already (a place, a modifier)
         partners = [t for t in (tok.head, *tok.children) if t.dep_ == "conj" or tok.dep_ == "conj"]
-        neighbours = [by_token[t.i] for t in partners if t.i in by_token]
+        partners += _listed_beside(tok)
+        neighbours = list(dict.fromkeys(by_token[t.i] for t in partners if t.i in by_token))
         if not neighbours:
             continue
         regions = [c.region for m in neighbours if (c := gazetteer.by_code(m.body.code or ""))]

@@ -463,3 +463,9 @@ def test_a_weak_second_area_does_not_split_an_event(extractor):
     )
     areas = {e.service_area for e in x.events if e.body.code == "E07000010"}
     assert areas == {"legal"}
+
+
+def test_shortened_name_beside_a_council_across_and_is_that_council(extractor):
+    # the parser often attaches the first name to nothing ("X and Y Councils")
+    x = run(extractor, "On 2 May 2018, Kingston and Sutton Councils launched a joint payroll team.")
+    assert {e.body.code for e in x.events} == {"E09000021", "E09000029"}
