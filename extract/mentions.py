@@ -226,10 +226,15 @@ def _place_modifier(doc: Doc, m: Mention, found: list[Mention]) -> bool:
     """A place name describing other councils ("two Lincolnshire district councils"), not a council.
 
     Kept when it is coordinated with another council ("Cambridgeshire and
-    Northamptonshire county councils").
+    Northamptonshire county councils"). After an indefinite article it is one
+    unnamed council of that place: "a Norfolk district council" (but "a Norfolk
+    County Council spokesman" names the council).
     """
     plural = set(load("references")["plural_nouns"])
     rest = doc[m.end : m.end + 2]
+    article = m.start > 0 and doc[m.start - 1].lower_ in ("a", "an", "another")
+    if article and any(t.text == "council" for t in rest):
+        return True
     if not any(t.lower_ in plural for t in rest):
         return False
     if rest[0].lower_ not in plural and rest[0].lower_ not in (

@@ -41,9 +41,12 @@ def _particles(tok: Token) -> set[str]:
     out = {
         c.lower_ for c in tok.children if c.dep_ in ("prt", "advmod", "prep", "dobj", "npadvmod")
     }
-    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    doc = tok.doc
+    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
     if nxt is not None:
         out.add(nxt.lower_)
+        if nxt.text == "-" and not nxt.whitespace_ and tok.i + 2 < len(doc):
+            out.add(doc[tok.i + 2].lower_)  # hyphenated: "break-up", "pull-out"
     return out
 
 

@@ -469,3 +469,16 @@ def test_shortened_name_beside_a_council_across_and_is_that_council(extractor):
     # the parser often attaches the first name to nothing ("X and Y Councils")
     x = run(extractor, "On 2 May 2018, Kingston and Sutton Councils launched a joint payroll team.")
     assert {e.body.code for e in x.events} == {"E09000021", "E09000029"}
+
+
+def test_hyphenated_particle_verb_is_a_trigger(extractor):
+    x = run(extractor, "Hart District Council is to break-up with Rushmoor Borough Council.")
+    assert ("E07000089", "ended") in events(x)
+
+
+def test_place_after_an_indefinite_article_is_not_that_council(extractor):
+    x = run(
+        extractor,
+        "Hart District Council is to stop sharing its planning team with a Surrey district council.",
+    )
+    assert "E10000030" not in {e.body.code for e in x.events}
