@@ -25,7 +25,7 @@ from __future__ import annotations
 import io
 import os
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
@@ -101,6 +101,13 @@ class Store(Protocol):
 
     def replace_graphs(self, items: Iterable[tuple[str, Graph]]) -> None:
         """Replace many graphs in one transaction (the last item wins for a repeated IRI)."""
+
+    def load_quads(self, data: bytes) -> list[str]:
+        """Replace the named graphs of N-Quads ``data`` in one transaction; their IRIs, sorted.
+
+        Each named graph in ``data`` replaces the store's graph of that name
+        (as :meth:`replace_graphs`, blank nodes fresh); default-graph triples are ignored.
+        """
 
     def drop_graph(self, graph_iri: str) -> bool:
         """Remove a graph; True if it held triples."""
@@ -180,6 +187,10 @@ class _BaseStore:
     def replace_graphs(self, items: Iterable[tuple[str, Graph]]) -> None:
         raise NotImplementedError
 
+    def load_quads(self, data: bytes) -> list[str]:
+        """Parse to rdflib graphs and replace them (:func:`load_dataset`)."""
+        return load_dataset(self, data, "nquads")
+
     def graph_value(self, graph_iri: str, predicate: str) -> str | None:
         raise NotImplementedError
 
@@ -207,15 +218,16 @@ def _dedupe(items: Iterable[tuple[str, Graph]]) -> dict[str, Graph]:
     return merged
 
 
-def replace_update(graphs: Mapping[str, Graph]) -> str:
-    """One SPARQL Update that drops each graph and inserts its new triples.
+def replace_update(graphs: Mapping[str, Sequence[ox.Quad]]) -> str:
+    """One SPARQL Update that drops each graph and inserts its quads.
 
-    Blank nodes get fresh store-wide labels (:func:`~lgkg.graph.terms.to_ox_quads`).
+    Blank nodes keep their labels: callers give fresh ones
+    (:func:`~lgkg.graph.terms.to_ox_quads`, :func:`named_graph_quads`).
 
     >>> from rdflib import Literal, URIRef
     >>> g = Graph()
     >>> _ = g.add((URIRef("https://x.org/s"), URIRef("https://x.org/p"), Literal("o")))
-    >>> print(replace_update({"https://x.org/g": g}))
+    >>> print(replace_update({"https://x.org/g": list(to_ox_quads("https://x.org/g", g))}))
     DROP SILENT GRAPH <https://x.org/g> ;
     INSERT DATA {
     GRAPH <https://x.org/g> {
@@ -225,16 +237,43 @@ def replace_update(graphs: Mapping[str, Graph]) -> str:
     """
     drops = []
     inserts = []
-    for graph_iri, triples in graphs.items():
+    for graph_iri, quads in graphs.items():
         name = ox.NamedNode(graph_iri)
         drops.append(f"DROP SILENT GRAPH {name}")
-        if len(triples):
-            body = ntriples_body(to_ox_quads(graph_iri, triples))
-            inserts.append(f"GRAPH {name} {{\n{body}\n}}")
+        if quads:
+            inserts.append(f"GRAPH {name} {{\n{ntriples_body(quads)}\n}}")
     update = " ;\n".join(drops)
     if inserts:
         update += " ;\nINSERT DATA {\n" + "\n".join(inserts) + "\n}"
     return update
+
+
+def named_graph_quads(data: bytes) -> dict[str, list[ox.Quad]]:
+    """The quads of N-Quads ``data`` by named graph, blank nodes relabelled fresh.
+
+    Default-graph quads are left out; ValueError if ``data`` is not N-Quads.
+
+    >>> data = b'<https://x.org/s> <https://x.org/p> _:b1 <https://x.org/g> .\\n'
+    >>> groups = named_graph_quads(data)
+    >>> list(groups), groups["https://x.org/g"][0].object.value != "b1"
+    (['https://x.org/g'], True)
+    """
+    fresh: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def relabel(term):
+        if isinstance(term, ox.BlankNode):
+            return fresh.setdefault(term, ox.BlankNode())
+        return term
+
+    groups: dict[str, list[ox.Quad]] = {}
+    try:
+        for q in ox.parse(data, format=ox.RdfFormat.N_QUADS):
+            if isinstance(q.graph_name, ox.NamedNode):
+                quad = ox.Quad(relabel(q.subject), q.predicate, relabel(q.object), q.graph_name)
+                groups.setdefault(q.graph_name.value, []).append(quad)
+    except SyntaxError as err:
+        raise ValueError(f"invalid N-Quads: {err}") from err
+    return groups
 
 
 def _graph_format(fmt: str) -> ox.RdfFormat:
@@ -313,11 +352,21 @@ class OxigraphStore(_BaseStore):
         """Replace the graphs with one SPARQL Update (applied atomically by Oxigraph)."""
         self._check_writable()
         merged = _dedupe(items)
-        if not merged:
+        self._replace({iri: list(to_ox_quads(iri, g)) for iri, g in merged.items()})
+
+    def load_quads(self, data: bytes) -> list[str]:
+        """Parse with pyoxigraph (no rdflib round trip) and replace the graphs in one update."""
+        self._check_writable()
+        groups = named_graph_quads(data)
+        self._replace(groups)
+        return sorted(groups)
+
+    def _replace(self, groups: Mapping[str, Sequence[ox.Quad]]) -> None:
+        if not groups:
             return
         try:
-            self._store.update(replace_update(merged))
-            self._unflushed += sum(len(g) for g in merged.values())
+            self._store.update(replace_update(groups))
+            self._unflushed += sum(len(quads) for quads in groups.values())
             if self.path is not None and self._unflushed >= FLUSH_EVERY:
                 self._store.flush()  # bounds memory in long runs (RocksDB memtables)
                 self._unflushed = 0

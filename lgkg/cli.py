@@ -54,6 +54,19 @@ def _load_extractor():
         raise _fail(str(err)) from err
 
 
+def _dask_client(address: str):
+    """A client of the Dask scheduler at ``address``; exits 1 saying why if there is none."""
+    from lgkg.distributed import DaskError, connect
+
+    try:
+        client = connect(address)
+    except DaskError as err:
+        raise _fail(str(err)) from err
+    workers = len(client.nthreads())
+    click.echo(f"extracting on the Dask cluster at {address} ({workers} workers)", err=True)
+    return client
+
+
 def _single_document_only(paths: tuple[str, ...], **meta: str | None) -> None:
     from lgkg.ingest import plan
 
@@ -113,6 +126,14 @@ def batch_options(f: Callable[..., Any]) -> Callable[..., Any]:
 @source_options
 @batch_options
 @click.option("--force", is_flag=True, help="Re-extract documents that are unchanged.")
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="SCHEDULER",
+    envvar="LGKG_DASK",
+    help="Extract on a Dask cluster: its scheduler's address, e.g. tcp://10.0.0.5:8786"
+    " (or LGKG_DASK; needs pip install 'lgkg[dask]').",
+)
 @store_option
 def ingest(
     paths: tuple[str, ...],
@@ -122,6 +143,7 @@ def ingest(
     batch_size: int,
     n_process: int,
     force: bool,
+    dask_address: str | None,
     store_path: str | None,
 ) -> None:
     """Add documents (files, folders, URLs) to the store.
@@ -130,26 +152,33 @@ def ingest(
     it, and an unchanged one (same text, same extractor) is skipped, so an
     interrupted run picks up where it stopped. Documents are written one
     batch per transaction. A document that cannot be read is reported, the
-    others go on, and the command exits 1 at the end.
+    others go on, and the command exits 1 at the end. With --dask the
+    documents are extracted on a Dask cluster (one pipeline per worker) and
+    written here, one batch per transaction.
 
     \b
     Example:
         lgkg ingest examples/
         lgkg ingest notes.txt --url https://example.org/news/1 --published 2016-04-01
         lgkg ingest corpus/ --batch-size 64 --n-process 2
+        lgkg ingest corpus/ --dask tcp://10.0.0.5:8786
         lgkg ingest corpus/ --endpoint http://localhost:7878/query \\
             --update-endpoint http://localhost:7878/update --graph-store http://localhost:7878/store
     """
     import time
 
+    from lgkg.distributed import DaskError
     from lgkg.graph.store import StoreError
     from lgkg.ingest import ingest as run_ingest
     from lgkg.ingest import plan, plural
 
     _single_document_only(paths, url=url, title=title, published=published)
+    if dask_address and n_process > 1:
+        raise click.UsageError("--n-process does not go with --dask: start more Dask workers")
     total = len(plan(paths))
     if not total:
         raise _fail(f"no documents (.txt, .md, .html) found in {' '.join(paths)}")
+    client = _dask_client(dask_address) if dask_address else None
     bar = None
     if total > PROGRESS_THRESHOLD:
         from tqdm import tqdm
@@ -166,29 +195,44 @@ def ingest(
         else:
             click.echo(result.line(), err=True)
 
+    meta = {"url": url, "title": title, "published": published}
     started = time.perf_counter()
     try:
         with _open_store(store_path, write=True) as store:
             store.ensure_reference()
-            summary = run_ingest(
-                paths,
-                store,
-                _load_extractor,
-                batch_size=batch_size,
-                n_process=n_process,
-                force=force,
-                on_result=report,
-                url=url,
-                title=title,
-                published=published,
-            )
-    except StoreError as err:
+            if client is None:
+                summary = run_ingest(
+                    paths,
+                    store,
+                    _load_extractor,
+                    batch_size=batch_size,
+                    n_process=n_process,
+                    force=force,
+                    on_result=report,
+                    **meta,
+                )
+            else:
+                from lgkg.distributed import ingest_on_dask
+
+                summary = ingest_on_dask(
+                    paths,
+                    store,
+                    client,
+                    batch_size=batch_size,
+                    force=force,
+                    on_result=report,
+                    **meta,
+                )
+    except (StoreError, DaskError) as err:
         if bar is not None:
             bar.close()
         raise _fail(
             f"ingest stopped after {plural(len(finished), 'document')} (run it again to"
             f" resume): {err}"
         ) from err
+    finally:
+        if client is not None:
+            client.close()
     if bar is not None:
         bar.close()
     click.echo(summary.text(), err=True)

@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from rdflib import Graph
 
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 INGESTED, UNCHANGED, FAILED = "ingested", "unchanged", "failed"
 #: Documents read ahead and checked against the store in one query.
 CHECK_CHUNK = 256
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -75,9 +76,15 @@ class DocResult:
 
 @dataclass
 class IngestSummary:
-    """Every document's result, in the order they finished."""
+    """Every document's result, in the order they finished; ``add`` also tells ``on_result``."""
 
     results: list[DocResult] = field(default_factory=list)
+    on_result: Callable[[DocResult], None] = field(default=lambda r: None, repr=False)
+
+    def add(self, result: DocResult) -> None:
+        """Record one document's result."""
+        self.results.append(result)
+        self.on_result(result)
 
     def count(self, outcome: str) -> int:
         return sum(1 for r in self.results if r.outcome == outcome)
@@ -195,7 +202,8 @@ def extract_stream(
         pending.clear()
 
 
-def _result(source: SourceDoc, graph_iri: str, x: Extraction) -> DocResult:
+def ingested(source: SourceDoc, graph_iri: str, x: Extraction) -> DocResult:
+    """The result of a document extracted as ``x`` and written to ``graph_iri``."""
     return DocResult(
         display_name(source), INGESTED, graph_iri, len(x.events), len(x.savings), len(x.quotes)
     )
@@ -205,44 +213,70 @@ def _write_batch(store: Store, done: list[tuple[SourceDoc, Extraction]]) -> Iter
     """Write a batch in one transaction; if that fails, each document alone."""
     from lgkg.graph.emit import doc_graph_iri, extraction_graph
 
-    built: list[tuple[SourceDoc, Extraction, str, Graph]] = []
+    built: list[tuple[DocResult, tuple[str, Graph]]] = []
     for source, x in done:
         try:
-            built.append((source, x, str(doc_graph_iri(x)), extraction_graph(x)))
+            iri = str(doc_graph_iri(x))
+            built.append((ingested(source, iri, x), (iri, extraction_graph(x))))
         except Exception as err:  # a graph that cannot be built
-            reason = f"cannot write: {type(err).__name__}: {err}"
-            yield DocResult(display_name(source), FAILED, reason=reason)
-    if not built:
+            yield DocResult(display_name(source), FAILED, reason=cannot_write(err))
+    yield from write_batch(built, store.replace_graphs)
+
+
+def write_batch(
+    items: Sequence[tuple[DocResult, T]], write: Callable[[list[T]], None]
+) -> Iterator[DocResult]:
+    """``write`` the payloads of ``items`` in one call (one transaction); each result as it lands.
+
+    If that call fails, each document is written alone, so a document the
+    store refuses fails alone; :class:`StoreUnavailable` ends the run.
+    """
+    if not items:
         return
     try:
-        store.replace_graphs([(iri, graph) for _, _, iri, graph in built])
+        write([payload for _, payload in items])
     except StoreUnavailable:  # no document could be written: end the run
         raise
     except Exception:
-        for source, x, iri, graph in built:
+        for result, payload in items:
             try:
-                store.replace_graph(iri, graph)
+                write([payload])
             except StoreUnavailable:
                 raise
             except Exception as err:  # this document cannot be written
-                reason = f"cannot write: {type(err).__name__}: {err}"
-                yield DocResult(display_name(source), FAILED, reason=reason)
+                yield DocResult(result.name, FAILED, reason=cannot_write(err))
             else:
-                yield _result(source, iri, x)
+                yield result
         return
-    for source, x, iri, _graph in built:
-        yield _result(source, iri, x)
+    for result, _ in items:
+        yield result
 
 
-def _to_extract(
-    items: Iterator[SourceDoc | BadInput],
+def cannot_write(err: Exception) -> str:
+    """Why a document's graph could not be built or written."""
+    return f"cannot write: {type(err).__name__}: {err}"
+
+
+def to_extract(
+    paths: Sequence[str],
     store: Store,
-    version: str,
-    force: bool,
-    chunk: int,
-    report: Callable[[DocResult], None],
+    summary: IngestSummary,
+    *,
+    force: bool = False,
+    chunk: int = CHECK_CHUNK,
+    **read_kw: str | None,
 ) -> Iterator[SourceDoc]:
-    """The documents that need extracting; bad and unchanged ones are reported on the way."""
+    """The documents ``paths`` names that need extracting, read and checked ``chunk`` at a time.
+
+    Documents that cannot be read, and those stored with the same content
+    hash and extractor version (unless ``force``), go to ``summary`` on the
+    way. ``read_kw`` (``url``, ``title``, ``published``) goes to
+    :func:`~lgkg.extract.sources.read_source`.
+    """
+    from lgkg.extract.pipeline import extractor_version
+
+    version = extractor_version()
+    items = iter_sources(paths, **{k: v for k, v in read_kw.items() if v is not None})
     while True:
         block = list(islice(items, chunk))
         if not block:
@@ -250,14 +284,14 @@ def _to_extract(
         read: list[tuple[SourceDoc, DocumentMeta]] = []
         for item in block:
             if isinstance(item, BadInput):
-                report(DocResult(item.document, FAILED, reason=item.reason))
+                summary.add(DocResult(item.document, FAILED, reason=item.reason))
             else:
                 read.append((item, source_meta(item)))
         graphs = [str(doc_iri(meta.doc_id)) for _, meta in read]
         stored = {} if force else stored_versions(store, graphs)
         for (source, meta), graph in zip(read, graphs, strict=True):
             if (meta.content_hash, version) in stored.get(graph, ()):
-                report(DocResult(display_name(source), UNCHANGED, graph))
+                summary.add(DocResult(display_name(source), UNCHANGED, graph))
             else:
                 yield source
 
@@ -285,19 +319,9 @@ def ingest(
     :func:`~lgkg.extract.sources.read_source`. ``on_result`` sees each
     document's result as it finishes.
     """
-    from lgkg.extract.pipeline import extractor_version
-
-    summary = IngestSummary()
-    version = extractor_version()
-
-    def report(result: DocResult) -> None:
-        summary.results.append(result)
-        on_result(result)
-
-    kw = {k: v for k, v in read_kw.items() if v is not None}
-    todo = _to_extract(
-        iter_sources(paths, **kw), store, version, force, max(batch_size, CHECK_CHUNK), report
-    )
+    summary = IngestSummary(on_result=on_result)
+    chunk = max(batch_size, CHECK_CHUNK)
+    todo = to_extract(paths, store, summary, force=force, chunk=chunk, **read_kw)
     first = next(todo, None)
     if first is None:
         return summary
@@ -305,13 +329,13 @@ def ingest(
     done: list[tuple[SourceDoc, Extraction]] = []
     for source, x, reason in stream:
         if x is None:
-            report(DocResult(display_name(source), FAILED, reason=reason))
+            summary.add(DocResult(display_name(source), FAILED, reason=reason))
             continue
         done.append((source, x))
         if len(done) >= batch_size:
             for result in _write_batch(store, done):
-                report(result)
+                summary.add(result)
             done = []
     for result in _write_batch(store, done):
-        report(result)
+        summary.add(result)
     return summary
