@@ -41,6 +41,8 @@ def _particles(tok: Token) -> set[str]:
     out = {
         c.lower_ for c in tok.children if c.dep_ in ("prt", "advmod", "prep", "dobj", "npadvmod")
     }
+    # "bring it to an end": the object of "to" counts as the particle
+    out.update(g.lower_ for c in tok.children if c.lower_ == "to" for g in c.children)
     doc = tok.doc
     nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
     if nxt is not None:

@@ -482,3 +482,15 @@ def test_place_after_an_indefinite_article_is_not_that_council(extractor):
         "Hart District Council is to stop sharing its planning team with a Surrey district council.",
     )
     assert "E10000030" not in {e.body.code for e in x.events}
+
+
+@pytest.mark.parametrize(
+    ("text", "ended"),
+    [
+        ("Hart District Council and Rushmoor Borough Council will bring their shared legal service to an end.", True),
+        ("Hart District Council and Rushmoor Borough Council say sharing will bring real benefits to residents.", False),
+    ],
+)
+def test_bring_to_an_end_is_ended_but_bring_benefits_to_is_not(extractor, text, ended):
+    x = run(extractor, text)
+    assert (("E07000089", "ended") in events(x)) is ended
