@@ -55,6 +55,13 @@ def _is_future(trigger: Token) -> bool:
     return False
 
 
+def _is_progressive(trigger: Token) -> bool:
+    """Present progressive: "X is joining", "the councils are merging" (under way, not done)."""
+    return trigger.tag_ == "VBG" and any(
+        c.dep_ == "aux" and c.lower_ in ("is", "are", "'s", "'re", "am") for c in trigger.children
+    )
+
+
 def _is_past(trigger: Token) -> bool:
     if trigger.tag_ == "VBD":
         return True
@@ -103,11 +110,12 @@ def status_of(
     )
     agreed = bool(agreed_tokens) or _has_phrase(clause_lemmas, cues["agreed_phrases"])
     future = _is_future(trigger)
+    done_now = _has_phrase(lemmas, cues["done_phrases"])
     if strong:
         status, conf = PROPOSED, 0.75
     elif weak and not agreed_past:
         status, conf = PROPOSED, 0.65
-    elif agreed or future:
+    elif agreed or future or (_is_progressive(trigger) and not done_now):
         status, conf = AGREED, 0.65
     else:
         status, conf = DONE, 0.7 if _is_past(trigger) else 0.6

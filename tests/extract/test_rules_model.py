@@ -494,3 +494,11 @@ def test_place_after_an_indefinite_article_is_not_that_council(extractor):
 def test_bring_to_an_end_is_ended_but_bring_benefits_to_is_not(extractor, text, ended):
     x = run(extractor, text)
     assert (("E07000089", "ended") in events(x)) is ended
+
+
+def test_present_progressive_is_agreed_not_done(extractor):
+    x = run(
+        extractor,
+        "Hart District Council is joining the shared building control service run by Rushmoor Borough Council.",
+    )
+    assert events(x)[("E07000089", "joined")].status == "agreed"
