@@ -22,6 +22,9 @@ def _key(words: str) -> str:
     return re.sub(r"[\s-]+", " ", words.lower())
 
 
+_NOT_SERVICE = ""  # the "area" of phrases that mask a service word ("legal advice")
+
+
 @cache
 def _patterns() -> tuple[tuple[re.Pattern[str], ...], dict[str, str]]:
     """Two alternations (words in any case; acronyms in upper case only, so the pronoun
@@ -31,7 +34,8 @@ def _patterns() -> tuple[tuple[re.Pattern[str], ...], dict[str, str]]:
     area: dict[str, str] = {}
     words: list[str] = []
     upper: list[str] = []
-    for code, entries in config["areas"].items():
+    entries_by_code = {**config["areas"], _NOT_SERVICE: config["not_service"]}
+    for code, entries in entries_by_code.items():
         for w in entries:
             area.setdefault(_key(w), code)
             (upper if w in acronyms else words).append(w.upper() if w in acronyms else w)
@@ -55,7 +59,9 @@ def area_counts(text: str) -> Counter[str]:
         if any(start < e and end > s for s, e in taken):
             continue
         taken.append((start, end))
-        counts[area[_key(text[start:end])]] += 1
+        code = area[_key(text[start:end])]
+        if code != _NOT_SERVICE:
+            counts[code] += 1
     return counts
 
 

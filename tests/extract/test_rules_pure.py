@@ -71,6 +71,11 @@ def test_money_find_amounts(text, amount, currency):
         ("a joint internal audit partnership", "audit"),
         ("It was agreed that it would go ahead.", None),
         ("trading standards officers", "regulatory"),
+        # words that hold a service word but name no service
+        ("after legal advice, a shared IT service", "ict"),
+        ("in the next financial year the waste team", "waste"),
+        ("the move brings real benefits to residents", None),
+        ("the housing benefit team", "revenues-benefits"),
     ],
 )
 def test_service_area_of_text(text, code):
