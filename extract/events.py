@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Span, Token
 
 from lgkg.extract.dates import compare, find_dates
+from lgkg.extract.lexicon import load
 from lgkg.extract.mentions import Mention, can_be_member
 from lgkg.extract.partnerships import is_partnership_reference
 from lgkg.extract.records import Body, Event, Evidence
@@ -199,13 +200,14 @@ def _client(
 
 def _local_area(trigger: Token) -> str | None:
     """The service area named at the trigger: "a shared *legal* service", "share *IT*"."""
+    aside = set(load("service_areas")["circumstance_preps"])
     tokens = (
         list(trigger.subtree)
         if trigger.pos_ in ("NOUN", "PROPN")
         else [
             t
             for c in trigger.children
-            if c.dep_ in ("dobj", "attr", "prep", "xcomp", "ccomp")
+            if c.dep_ in ("dobj", "attr", "prep", "xcomp", "ccomp") and c.lower_ not in aside
             for t in c.subtree
         ]
     )

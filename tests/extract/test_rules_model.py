@@ -502,3 +502,14 @@ def test_present_progressive_is_agreed_not_done(extractor):
         "Hart District Council is joining the shared building control service run by Rushmoor Borough Council.",
     )
     assert events(x)[("E07000089", "joined")].status == "agreed"
+
+
+def test_service_area_is_not_read_in_a_because_phrase(extractor):
+    text = (
+        "Rushmoor Borough Council will transfer its services to the partnership in May"
+        " because of a merger of officer structures."
+    )
+    x = extractor.extract(
+        source_from_text(text, name="t.txt", title="Councils agree shared waste deal")
+    )
+    assert events(x)[("E07000092", "joined")].service_area == "waste"
