@@ -48,10 +48,27 @@ def _patterns() -> tuple[tuple[re.Pattern[str], ...], dict[str, str]]:
     return (alternation(words, re.I), alternation(upper, 0)), area
 
 
+@cache
+def _roles() -> re.Pattern[str]:
+    """A person's remit after a role word: "cabinet member for Finance and Assets"."""
+    prefixes = sorted(load("service_areas")["role_prefixes"], key=len, reverse=True)
+    body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in prefixes)
+    return re.compile(rf"\b(?:{body})\s+[^,.;:()\"“”\n]{{1,80}}", re.I)
+
+
 def area_counts(text: str) -> Counter[str]:
-    """How often each service area's words occur in ``text`` (longest match wins on overlaps)."""
+    """How often each service area's words occur in ``text`` (longest match wins on overlaps).
+
+    Words in a person's remit ("cabinet member for finance") do not count.
+    """
     patterns, area = _patterns()
-    hits = [(m.start(), m.end()) for pattern in patterns for m in pattern.finditer(text)]
+    roles = [(m.start(), m.end()) for m in _roles().finditer(text)]
+    hits = [
+        (m.start(), m.end())
+        for pattern in patterns
+        for m in pattern.finditer(text)
+        if not any(s <= m.start() < e for s, e in roles)
+    ]
     hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
     taken: list[tuple[int, int]] = []
     counts: Counter[str] = Counter()

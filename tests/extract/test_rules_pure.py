@@ -76,6 +76,9 @@ def test_money_find_amounts(text, amount, currency):
         ("in the next financial year the waste team", "waste"),
         ("the move brings real benefits to residents", None),
         ("the housing benefit team", "revenues-benefits"),
+        # a person's remit is their job, not a shared service
+        ("Cllr Ann Lee, cabinet member for Finance and Waste, said", None),
+        ("Cllr Ann Lee, portfolio holder for finance, said the shared legal team works", "legal"),
     ],
 )
 def test_service_area_of_text(text, code):
