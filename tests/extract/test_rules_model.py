@@ -513,3 +513,8 @@ def test_service_area_is_not_read_in_a_because_phrase(extractor):
         source_from_text(text, name="t.txt", title="Councils agree shared waste deal")
     )
     assert events(x)[("E07000092", "joined")].service_area == "waste"
+
+
+def test_set_alone_is_not_formed_without_sharing_words(extractor):
+    x = run(extractor, "Hart District Council and Rushmoor Borough Council set out their budgets.")
+    assert not x.events
