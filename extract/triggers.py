@@ -122,6 +122,9 @@ def _match(tok: Token, sent: Span, action: str, stage: str) -> Trigger | None:
     elif stage == "word" and is_verb:
         if lemma in spec.get("verbs_need_object", ()) and not _has_object(tok):
             return None
+        blockers = spec.get("verb_blockers", {}).get(lemma, ())
+        if any(_lemma(c) in blockers for c in tok.children):
+            return None
         if lemma in spec.get("verbs", ()):
             return Trigger(tok, action, "verb")
     elif stage == "word" and tok.pos_ in ("NOUN", "PROPN"):

@@ -518,3 +518,11 @@ def test_service_area_is_not_read_in_a_because_phrase(extractor):
 def test_set_alone_is_not_formed_without_sharing_words(extractor):
     x = run(extractor, "Hart District Council and Rushmoor Borough Council set out their budgets.")
     assert not x.events
+
+
+def test_councils_ceasing_to_exist_is_not_an_ended_partnership(extractor):
+    x = run(
+        extractor,
+        "Hart District Council and Rushmoor Borough Council ceased to exist on 1 April 2031.",
+    )
+    assert not x.events
