@@ -216,6 +216,15 @@ def _local_area(trigger: Token) -> str | None:
     return service_area_of_text(" ".join(t.text for t in tokens)) if tokens else None
 
 
+def _in_proper_name(trigger: Token, m: Mention) -> bool:
+    """The council is named inside a title-case name that ends in the trigger, whatever
+    the parse: "The Hart, Rushmoor and Surrey Heath *Building Control Partnership*"."""
+    if not trigger.is_title or m.end > trigger.i:
+        return False
+    between = trigger.doc[m.end : trigger.i]
+    return all(t.is_title or t.is_upper or t.lower_ in ("and", "&", ",") for t in between)
+
+
 def _rule(trig: Trigger, m: Mention, existing: bool) -> str:
     """The rule id, telling apart members named inside a partnership's name
     ("the *Brent*-*Lewisham* shared IT service") and in a joined partnership."""
@@ -226,6 +235,8 @@ def _rule(trig: Trigger, m: Mention, existing: bool) -> str:
         if root.dep_ in ("compound", "nmod", "amod", "poss") and root.head.i in {
             t.i for t in trig.token.subtree
         }:
+            return "event.formed.name"
+        if _in_proper_name(trig.token, m):
             return "event.formed.name"
     return trig.rule
 

@@ -526,3 +526,12 @@ def test_councils_ceasing_to_exist_is_not_an_ended_partnership(extractor):
         "Hart District Council and Rushmoor Borough Council ceased to exist on 1 April 2031.",
     )
     assert not x.events
+
+
+def test_councils_inside_a_title_case_name_are_existing_members(extractor):
+    x = run(
+        extractor,
+        "The Hart, Rushmoor and Surrey Heath Building Control Partnership said Woking Borough"
+        " Council will join in May.",
+    )
+    assert set(events(x)) == {("E07000217", "joined")}
