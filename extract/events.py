@@ -400,6 +400,11 @@ def merge(
     dated_rank: dict[Key, tuple[float, int]] = {}
     votes: dict[Key, dict[str, float]] = {}
     groups = _groups(candidates, min_confidence)
+    told = {
+        (c.event.body, c.event.action, groups[i])
+        for i, c in enumerate(candidates)
+        if c.event.confidence >= min_confidence and not c.event.rule.endswith(".existing")
+    }
     for i, cand in enumerate(candidates):
         e = cand.event
         if e.confidence < min_confidence:
@@ -408,7 +413,9 @@ def merge(
         if e.date and (key not in dated or _rank(e) > dated_rank[key]):
             dated[key], dated_rank[key] = e.date, _rank(e)
         tally = votes.setdefault(key, {})
-        tally[e.status] = tally.get(e.status, 0.0) + e.confidence
+        # "X joins the A-B service" says nothing of where A and B's own partnership stands
+        if not e.rule.endswith(".existing") or key not in told:
+            tally[e.status] = tally.get(e.status, 0.0) + e.confidence
         if key not in best or _rank(e) > _rank(best[key]):
             best[key] = e
     members = [b for (b, a, _) in best if a in ("formed", "joined") and b.is_council]

@@ -535,3 +535,12 @@ def test_councils_inside_a_title_case_name_are_existing_members(extractor):
         " Council will join in May.",
     )
     assert set(events(x)) == {("E07000217", "joined")}
+
+
+def test_a_joiner_says_nothing_of_the_founders_status(extractor):
+    x = run(
+        extractor,
+        "Hart District Council and Rushmoor Borough Council will create a shared planning team."
+        "\n\nWoking Borough Council will then join the Hart and Rushmoor shared planning team.",
+    )
+    assert events(x)[("E07000089", "formed")].status == "agreed"
