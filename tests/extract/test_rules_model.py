@@ -544,3 +544,12 @@ def test_a_joiner_says_nothing_of_the_founders_status(extractor):
         "\n\nWoking Borough Council will then join the Hart and Rushmoor shared planning team.",
     )
     assert events(x)[("E07000089", "formed")].status == "agreed"
+
+
+def test_seeking_approval_is_proposed(extractor):
+    x = run(
+        extractor,
+        "Hart District Council and Rushmoor Borough Council are seeking approval for plans to"
+        " create a shared planning team.",
+    )
+    assert events(x)[("E07000089", "formed")].status == "proposed"
