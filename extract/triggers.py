@@ -22,6 +22,7 @@ class Trigger:
     token: Token
     action: str
     kind: str  # "verb", "particle", "noun", "phrase"
+    length: int = 1  # tokens a phrase covers ("stop sharing": 2)
 
     @property
     def rule(self) -> str:
@@ -118,7 +119,7 @@ def _match(tok: Token, sent: Span, action: str, stage: str) -> Trigger | None:
         starting = _phrases_by_first(action)
         for phrase in dict.fromkeys((*starting.get(lemma, ()), *starting.get(tok.lower_, ()))):
             if _phrase_at(sent, tok.i, phrase):
-                return Trigger(tok, action, "phrase")
+                return Trigger(tok, action, "phrase", len(phrase))
     elif stage == "word" and is_verb:
         if lemma in spec.get("verbs_need_object", ()) and not _has_object(tok):
             return None
@@ -154,8 +155,9 @@ def find_triggers(sent: Span) -> list[Trigger]:
     shared = any((t.lemma_ or t.text).lower() in table["share_context"] for t in sent)
     words = _trigger_words()
     found: list[Trigger] = []
+    covered = 0  # words of a leaving or ending phrase form nothing ("stop *sharing*")
     for tok in sent:
-        if tok.lower_ not in words and _lemma(tok) not in words:
+        if tok.i < covered or (tok.lower_ not in words and _lemma(tok) not in words):
             continue
         for stage in ("particle", "phrase", "word"):
             trig = next((t for a in precedence if (t := _match(tok, sent, a, stage))), None)
@@ -163,5 +165,7 @@ def find_triggers(sent: Span) -> list[Trigger]:
                 weak = trig.kind == "verb" and trig.action == "formed" and _lemma(tok) in weak_verbs
                 if not weak or shared:
                     found.append(trig)
+                    if trig.action != "formed":
+                        covered = tok.i + trig.length
                 break
     return found

@@ -553,3 +553,11 @@ def test_seeking_approval_is_proposed(extractor):
         " create a shared planning team.",
     )
     assert events(x)[("E07000089", "formed")].status == "proposed"
+
+
+def test_words_of_an_ending_phrase_form_nothing(extractor):
+    x = run(
+        extractor,
+        "Hart District Council and Rushmoor Borough Council will stop sharing a chief executive.",
+    )
+    assert {action for _, action in events(x)} == {"ended"}
