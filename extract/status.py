@@ -56,10 +56,15 @@ def _is_future(trigger: Token) -> bool:
 
 
 def _is_progressive(trigger: Token) -> bool:
-    """Present progressive: "X is joining", "the councils are merging" (under way, not done)."""
-    return trigger.tag_ == "VBG" and any(
-        c.dep_ == "aux" and c.lower_ in ("is", "are", "'s", "'re", "am") for c in trigger.children
-    )
+    """Present progressive: "X is joining", "the councils are merging" (under way, not done),
+    also for an infinitive under one ("are joining forces *to share*")."""
+    infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in trigger.children)
+    for tok in (trigger, trigger.head) if infinitive else (trigger,):
+        if tok.tag_ == "VBG" and any(
+            c.dep_ == "aux" and c.lower_ in ("is", "are", "'s", "'re", "am") for c in tok.children
+        ):
+            return True
+    return False
 
 
 def _is_past(trigger: Token) -> bool:

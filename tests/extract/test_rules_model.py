@@ -561,3 +561,12 @@ def test_words_of_an_ending_phrase_form_nothing(extractor):
         "Hart District Council and Rushmoor Borough Council will stop sharing a chief executive.",
     )
     assert {action for _, action in events(x)} == {"ended"}
+
+
+def test_infinitive_under_a_progressive_is_agreed(extractor):
+    x = run(
+        extractor,
+        "Hart District Council and Rushmoor Borough Council are joining forces to share their"
+        " planning expertise.",
+    )
+    assert {e.status for e in x.events if e.action == "formed"} == {"agreed"}
