@@ -3,7 +3,9 @@
 Absolute forms ("1 December 2020", "December 1, 2020", "April 2016", "2010")
 are read as written; relative ones ("next April", "last year", "October this
 year") are resolved against the publication date, and dropped when it is not
-known (SPEC.md, "Dates").
+known (SPEC.md, "Dates"). On the parse, :func:`event_date` picks the date a
+sentence gives for an event and :func:`partnership_dates` the dates a
+document gives for the partnership's own start and end.
 
 >>> parse_date("1 December 2020")
 '2020-12-01'
@@ -17,6 +19,8 @@ True
 True
 >>> parse_date("the service opened today", published="2013-10-01")
 '2013-10-01'
+>>> parse_date("the move takes place between April and June 2012")
+'2012'
 
 """
 
@@ -24,6 +28,13 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import cache
+from typing import Any
+
+from spacy.tokens import Doc, Span, Token
+
+from lgkg.extract.lexicon import load
+from lgkg.extract.mentions import COUNCIL_LABEL
 
 MONTHS = {
     m: i
@@ -59,6 +70,11 @@ _MY = re.compile(rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}", re.I)
 _NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)\d\d)\b")
 _ISO = re.compile(r"\b((?:19|20)\d\d)-(\d\d)(?:-(\d\d))?\b")
 _Y = re.compile(rf"(?<![/\d£$€.,]){_YEAR}")
+_BETWEEN = re.compile(
+    rf"\bbetween\s+((?:{_DAY}\s+(?:of\s+)?)?{_MONTH}(?:,?\s+{_YEAR})?"
+    rf"\s+(?:and|&)\s+(?:{_DAY}\s+(?:of\s+)?)?{_MONTH},?\s+{_YEAR})",
+    re.I,
+)
 _FIN_YEAR = re.compile(r"\b(?:19|20)\d\d\s*/\s*\d{2,4}\b")
 _REL_MONTH = re.compile(
     rf"\b(next|last|this|from|in|by|until)?\s*{_MONTH}\s+(next|last|this)\s+year\b", re.I
@@ -121,6 +137,13 @@ def find_dates(text: str, published: str | None = None) -> list[tuple[int, int, 
 
     for m in _FIN_YEAR.finditer(text):
         taken.append(m.span())
+    for m in _BETWEEN.finditer(text):  # a window: the precision both ends share
+        _, mon1, y1, _, mon2, y2 = m.groups()[1:]
+        if y1 and y1 != y2:
+            taken.append(m.span(1))
+        else:
+            same = MONTHS[mon1.lower()] == MONTHS[mon2.lower()]
+            add(*m.span(1), _ym(int(y2), MONTHS[mon2.lower()]) if same else y2)
     for m in _ISO.finditer(text):
         y, mo, d = m.groups()
         if 1 <= int(mo) <= 12:
@@ -210,3 +233,144 @@ def compare(a: str, b: str) -> int:
     n = min(len(a), len(b))
     x, y = a[:n], b[:n]
     return (x > y) - (x < y)
+
+
+@cache
+def _cues() -> dict[str, Any]:
+    d = load("dates")
+    sets = ("event_preps", "weak_preps", "not_event_preps", "until_preps", "negations")
+    out: dict[str, Any] = {k: frozenset(d[k]) for k in sets}
+    out["subject_words"] = frozenset(d["subject_words"])
+    out["own_predicates"] = {
+        action: [tuple(p) for p in phrases] for action, phrases in d["own_predicates"].items()
+    }
+    return out
+
+
+def _negated(trigger: Token) -> bool:
+    """Is the trigger, or the verb it hangs from, negated ("will not join")?"""
+    neg = _cues()["negations"]
+    return any(
+        c.dep_ == "neg" or c.lower_ in neg for t in (trigger, trigger.head) for c in t.children
+    )
+
+
+def event_date(
+    sent: Span,
+    trigger: Token,
+    published: str | None,
+    action: str = "",
+    governed: bool = False,
+) -> str:
+    """The date ``sent`` gives for the event that ``trigger`` names, or "".
+
+    The date nearest the trigger on the parse wins, one after an event
+    preposition ("in", "from", "since") first. A date is not the event's
+    when it bounds it ("until April", "before 2015"; but "will not join
+    until April" joins in April) or when it stands in another clause of a
+    list of clauses (across a semicolon) and does not hang from the trigger.
+    "since 2011" dates a beginning, so it is no date for leaving or ending.
+    With ``governed``, only a date that hangs from the trigger (or the word
+    it hangs from) counts.
+    """
+    cues = _cues()
+    doc = sent.doc
+    base = sent.start_char
+    negated = _negated(trigger)
+    best: tuple[int, str] | None = None
+    for start, end, iso in find_dates(sent.text, published):
+        span = doc.char_span(base + start, base + end, alignment_mode="expand")
+        if span is None:
+            continue
+        prev = doc[span.start - 1].lower_ if span.start > sent.start else ""
+        until_ok = negated and prev in cues["until_preps"]  # "not ... until April": in April
+        if not until_ok and (
+            prev in cues["not_event_preps"] or (prev == "since" and action in ("left", "ended"))
+        ):
+            continue
+        anc = {a.i for a in span.root.ancestors}
+        score = 0 if trigger.i in anc or trigger.head.i in anc else 1
+        if score and governed:
+            continue
+        lo, hi = sorted((span.start, trigger.i))
+        if trigger.i not in anc and any(t.text == ";" for t in doc[lo:hi]):
+            continue  # another clause of a list of clauses
+        if not until_ok and prev not in cues["event_preps"]:
+            score += 2 if prev in cues["weak_preps"] else 1
+        cand = (score * 1000 + abs(span.start - trigger.i), iso)
+        if best is None or cand < best:
+            best = cand
+    return best[1] if best else ""
+
+
+def _lemma(tok: Token) -> str:
+    return (tok.lemma_ or tok.text).lower()
+
+
+def _predicate(tok: Token, phrases: list[tuple[str, ...]]) -> bool:
+    """Does a verb phrase of ``phrases`` start at ``tok`` ("set up", "go live")?"""
+    doc = tok.doc
+    if tok.pos_ not in ("VERB", "AUX"):
+        return False
+    for p in phrases:
+        words = doc[tok.i : tok.i + len(p)]
+        if len(words) == len(p) and all(
+            _lemma(w) == x or w.lower_ == x for w, x in zip(words, p, strict=True)
+        ):
+            return True
+    return False
+
+
+def _subject(verb: Token) -> Token | None:
+    """The subject of a verb, or of the verbs it is the complement of ("is expected to go")."""
+    cur = verb
+    for _ in range(3):
+        subj = [c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subj:
+            return subj[0]
+        if cur.dep_ not in ("xcomp", "ccomp", "conj") or cur.head is cur:
+            return None
+        cur = cur.head
+    return None
+
+
+def _is_partnership_subject(subj: Token) -> bool:
+    """A subject that names the partnership itself: "it", "the company", "the
+    Fenland Legal Partnership"; never a council."""
+    words = list(subj.subtree)
+    if any(t.ent_type_ == COUNCIL_LABEL for t in words):
+        return False
+    if subj.lower_ in _cues()["subject_words"] or _lemma(subj) in _cues()["subject_words"]:
+        return True
+    heads = _partnership_heads()
+    named = [t for t in words if t.ent_type_ == "ORG"]
+    return subj.ent_type_ == "ORG" and any(t.lower_ in heads for t in named)
+
+
+@cache
+def _partnership_heads() -> frozenset[str]:
+    return frozenset(load("bodies")["partnership_heads"])
+
+
+def partnership_dates(doc: Doc, published: str | None = None) -> dict[str, str]:
+    """The dates a document gives for the partnership's own start and end, by action
+    (``formed``, ``ended``): the first sentence whose subject is the partnership
+    ("It was established in 2007", "The company is expected to go live on
+    1 November") and whose verb starts or ends it, with a date hanging from
+    that verb.
+
+    The councils' events take these dates when their own sentences give none.
+    """
+    out: dict[str, str] = {}
+    for sent in doc.sents:
+        for tok in sent:
+            for action, phrases in _cues()["own_predicates"].items():
+                if action in out or not _predicate(tok, phrases):
+                    continue
+                subj = _subject(tok)
+                if subj is None or not _is_partnership_subject(subj):
+                    continue
+                iso = event_date(sent, tok, published, action, governed=True)
+                if iso:
+                    out[action] = iso
+    return out

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
-from lgkg.extract.dates import compare, find_dates
+from lgkg.extract.dates import compare, event_date, partnership_dates
 from lgkg.extract.lexicon import load
 from lgkg.extract.mentions import Mention, can_be_member
 from lgkg.extract.partnerships import is_partnership_reference
@@ -45,8 +45,6 @@ _UP_DEPS = {
     "npadvmod",
     "dep",
 }
-_DATE_PREPS = {"in", "from", "on", "since", "at", "during", "of", "effective", "with", "after"}
-_NOT_EVENT_DATE_PREPS = {"until", "till", "before", "to", "through"}
 
 
 @dataclass(frozen=True)
@@ -146,28 +144,20 @@ def _partners_along(trigger: Token, mentions: list[Mention]) -> list[Mention]:
 
 
 def _event_date(sent: Span, trigger: Token, published: str | None, action: str = "") -> str:
-    """The date the sentence gives for the trigger's event, or "".
-
-    "since 2011" dates a beginning, so it is no date for leaving or ending.
+    """The date the sentence gives for the trigger's event (:func:`event_date`), else the
+    date the document gives for the partnership's own start or end
+    (:func:`partnership_dates`: "It was set up in 2007"), else "".
     """
-    text = sent.text
-    base = sent.start_char
-    best: tuple[int, str] | None = None
-    for start, end, iso in find_dates(text, published):
-        char = base + start
-        tok = sent.doc.char_span(char, base + end, alignment_mode="expand")
-        if tok is None:
-            continue
-        prev = sent.doc[tok.start - 1].lower_ if tok.start > sent.start else ""
-        if prev in _NOT_EVENT_DATE_PREPS or (prev == "since" and action in ("left", "ended")):
-            continue
-        anc = {a.i for a in tok.root.ancestors}
-        score = 0 if trigger.i in anc or trigger.head.i in anc else 1
-        score += 0 if prev in _DATE_PREPS else 2 if prev == "by" else 1
-        cand = (score * 1000 + abs(tok.start - trigger.i), iso)
-        if best is None or cand < best:
-            best = cand
-    return best[1] if best else ""
+    found = event_date(sent, trigger, published, action)
+    if found or action not in ("formed", "ended"):
+        return found
+    cache = sent.doc.user_data
+    if _OWN_DATES not in cache:
+        cache[_OWN_DATES] = partnership_dates(sent.doc, published)
+    return cache[_OWN_DATES].get(action, "")
+
+
+_OWN_DATES = "lgkg.partnership_dates"  # Doc.user_data key: partnership_dates(doc), once
 
 
 def _client(

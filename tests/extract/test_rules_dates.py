@@ -1,0 +1,112 @@
+"""Which date is an event's: rules tried on short sentences written for these tests."""
+
+import pytest
+
+from lgkg.extract.dates import find_dates
+from lgkg.extract.sources import source_from_text
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    from lgkg.extract.pipeline import Extractor
+
+    return Extractor()
+
+
+def run(extractor, text, published=None):
+    return extractor.extract(source_from_text(text, name="test.txt", published=published))
+
+
+def dates(x):
+    return {(e.body.code or e.body.name, e.action): e.date for e in x.events}
+
+
+def test_a_window_between_two_months_is_dated_by_the_year_they_share():
+    assert [d for _, _, d in find_dates("it will happen between May and July 2019")] == ["2019"]
+    assert [d for _, _, d in find_dates("between 3 May and 28 May 2019")] == ["2019-05"]
+    assert find_dates("between March 2018 and June 2019") == []
+
+
+def test_not_until_a_date_dates_the_event(extractor):
+    x = run(
+        extractor,
+        "Mendip District Council and Sedgemoor District Council will not merge their "
+        "planning teams until June 2017.",
+    )
+    assert dates(x) == {("E07000187", "formed"): "2017-06", ("E07000188", "formed"): "2017-06"}
+
+
+def test_until_a_date_bounds_the_event_and_is_not_its_date(extractor):
+    x = run(
+        extractor,
+        "Harlow Council and Epping Forest District Council merged their revenues teams, "
+        "and the old contract runs until March 2015.",
+    )
+    assert dates(x) == {("E07000073", "formed"): "", ("E07000072", "formed"): ""}
+
+
+def test_since_dates_the_start_of_an_arrangement(extractor):
+    x = run(
+        extractor,
+        "Rushmoor Borough Council and Hart District Council have shared a building control "
+        "team since 2014.",
+    )
+    assert set(dates(x).values()) == {"2014"}
+
+
+def test_a_date_in_another_clause_after_a_semicolon_is_not_the_events(extractor):
+    x = run(
+        extractor,
+        "The report notes that the review of the board took place during May 2019; and that "
+        "Hart District Council should withdraw from the shared building control team.",
+    )
+    assert dates(x) == {("E07000089", "left"): ""}
+
+
+def test_the_partnership_own_start_date_dates_its_founders(extractor):
+    x = run(
+        extractor,
+        "Wychavon District Council and Malvern Hills District Council share a legal team.\n\n"
+        "It was established in 2009 to cut costs.",
+    )
+    assert dates(x) == {("E07000238", "formed"): "2009", ("E07000235", "formed"): "2009"}
+
+
+def test_the_companys_go_live_date_is_read_against_the_publication_date(extractor):
+    x = run(
+        extractor,
+        "Hart District Council and Rushmoor Borough Council are considering the creation of a "
+        "joint building control company.\n\n"
+        "The company is expected to go live on 1 March, if both councils approve it.",
+        published="2016-01-12",
+    )
+    assert set(dates(x).values()) == {"2016-03-01"}
+
+
+def test_a_window_sentence_dates_the_merger(extractor):
+    x = run(
+        extractor,
+        "Mendip District Council and Sedgemoor District Council plan to merge their audit teams."
+        "\n\nThe transition to the new arrangements would take place between April and June 2018.",
+    )
+    assert set(dates(x).values()) == {"2018"}
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "Fujitsu was founded in 1935 and will supply the servers.",  # not the partnership
+        "The Malvern Hills Trust was set up in 1884 and owns the commons.",  # no partnership
+        "It will be reviewed in 2019.",  # not a start
+    ],
+)
+def test_other_start_dates_do_not_date_the_partnership(extractor, second):
+    x = run(
+        extractor,
+        "Wychavon District Council and Malvern Hills District Council share a legal team.\n\n"
+        + second,
+    )
+    councils = {k: v for k, v in dates(x).items() if k[0].startswith("E07")}
+    assert councils == {("E07000238", "formed"): "", ("E07000235", "formed"): ""}
