@@ -11,6 +11,7 @@ and partnership).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
@@ -381,8 +382,9 @@ def merge(
     """One event per (body, action, partnership): the most confident, with a date where
     any candidate has one.
 
-    ``formed`` is dropped for a body that the same document says joined or
-    left, and ``ended`` with no named agent spreads to every member.
+    ``formed`` is dropped for a body that the same document says joined, or
+    left unless another sentence tells of its founding, and ``ended`` with
+    no named agent spreads to every member.
     """
     Key = tuple[Body, str, str]
     best: dict[Key, Event] = {}
@@ -390,6 +392,11 @@ def merge(
     dated_rank: dict[Key, tuple[float, int]] = {}
     votes: dict[Key, dict[str, float]] = {}
     groups = _groups(candidates, min_confidence)
+    sents: dict[Body, set[int]] = defaultdict(set)  # where each body forms something
+    sents_left: dict[Body, set[int]] = defaultdict(set)  # where it leaves
+    for c in candidates:
+        if c.event.confidence >= min_confidence and c.event.action in ("formed", "left"):
+            (sents if c.event.action == "formed" else sents_left)[c.event.body].add(c.sent_start)
     told = {
         (c.event.body, c.event.action, groups[i])
         for i, c in enumerate(candidates)
@@ -442,8 +449,10 @@ def merge(
             alone = action == "formed" and len(founders.get(group, ())) < 2
             if alone or e.confidence < _SECOND_GROUP_MIN:
                 continue
-        if action == "formed" and actions_of[body] & {"joined", "left"}:
+        if action == "formed" and "joined" in actions_of[body]:
             continue
+        if action == "formed" and "left" in actions_of[body] and not sents[body] - sents_left[body]:
+            continue  # a leaver is a founder only where another sentence says so
         if key in named_only:
             continue
         date = dated.get(key)

@@ -97,7 +97,8 @@ def _starts_partnership_name(doc: Doc, ent: Span) -> bool:
 
 
 def _non_council_body(doc: Doc, ent: Span) -> Mention | None:
-    """A place name that starts another body's name ("Devon and Cornwall Police")."""
+    """A place name in another body's name ("Devon and Cornwall Police", "Avon & Somerset
+    Police")."""
     heads = set(load("bodies")["non_council_heads"])
     j = ent.end
     while j < len(doc) and j - ent.end < 6 and (doc[j].is_title or doc[j].lower_ in ("and", "&")):
@@ -109,7 +110,17 @@ def _non_council_body(doc: Doc, ent: Span) -> Mention | None:
                 and doc[end].lower_ in heads | {"service", "services"}
             ):
                 end += 1
-            return Mention(ent.start, end, Body(doc[ent.start : end].text), "org")
+            start = ent.start  # "Avon & Somerset Police": the place before "&" is in the name
+            while (
+                start >= 2
+                and doc[start - 1].lower_ in ("and", "&")
+                and doc[start - 2].is_title
+                and doc[start - 2].ent_type_ != COUNCIL_LABEL
+                and doc[start - 2].lower_ not in ("council", "councils")
+            ):
+                start -= 2
+            name = doc[start:end].text.replace(" & ", " and ")  # one spelling of a name
+            return Mention(start, end, Body(name), "org")
         j += 1
     return None
 

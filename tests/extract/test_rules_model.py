@@ -570,3 +570,26 @@ def test_infinitive_under_a_progressive_is_agreed(extractor):
         " planning expertise.",
     )
     assert {e.status for e in x.events if e.action == "formed"} == {"agreed"}
+
+
+def test_a_leaver_told_of_as_a_founder_elsewhere_keeps_both_events(extractor):
+    x = run(
+        extractor,
+        "Hart District Council and Rushmoor Borough Council formed a shared planning team in 2012."
+        "\n\nHart District Council will leave the shared planning team next year.",
+        published="2020-03-01",
+    )
+    assert {("E07000089", "formed"), ("E07000089", "left")} <= set(events(x))
+
+
+def test_a_leaver_is_no_founder_from_its_leaving_sentence_alone(extractor):
+    x = run(extractor, "Hart District Council will leave the shared planning partnership.")
+    assert set(events(x)) == {("E07000089", "left")}
+
+
+def test_police_named_with_an_ampersand_keeps_its_whole_name(extractor):
+    x = run(
+        extractor,
+        "The company is a joint venture between Kent & Essex Police and Medway Council.",
+    )
+    assert "Kent and Essex Police" in {e.body.name for e in x.events}
