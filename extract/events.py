@@ -464,6 +464,8 @@ def merge(
         status = _vote(votes.get(key, {}), e.status)
         if status == "done" and e.date and published and compare(e.date, published) > 0:
             status = "agreed"  # takes effect after publication
+        if action == "formed" and "left" in actions_of[body] and status != "done":
+            continue  # a leaver founded the partnership it leaves, or nothing said here
         if status != e.status:
             e = replace(e, status=status)
         out.append(e)

@@ -593,3 +593,12 @@ def test_police_named_with_an_ampersand_keeps_its_whole_name(extractor):
         "The company is a joint venture between Kent & Essex Police and Medway Council.",
     )
     assert "Kent and Essex Police" in {e.body.name for e in x.events}
+
+
+def test_a_leavers_plan_for_a_new_partner_is_not_a_founding(extractor):
+    x = run(
+        extractor,
+        "Hart District Council will leave the shared planning partnership.\n\n"
+        "The council could set up a new shared service with another partner.",
+    )
+    assert set(events(x)) == {("E07000089", "left")}
