@@ -141,6 +141,9 @@ def _named_before_role(doc: Doc, idx: list[int]) -> Body | None:
             run.append(i)
             continue
         if run and tok.lower_ in roles and run[-1] == i - 1:
+            words = {doc[j].lower_ for j in run}
+            if words <= set(load("bodies")["generic_words"]):
+                return None  # "Council leader Jane Smith": the council of the document
             return Body(doc[run[0] : run[-1] + 1].text)
         run = []
     return None

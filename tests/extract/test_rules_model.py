@@ -602,3 +602,14 @@ def test_a_leavers_plan_for_a_new_partner_is_not_a_founding(extractor):
         "The council could set up a new shared service with another partner.",
     )
     assert set(events(x)) == {("E07000089", "left")}
+
+
+def test_council_leader_speaks_for_the_council_of_the_document(extractor):
+    x = run(
+        extractor,
+        "Hart District Council will share its planning team with Rushmoor Borough Council.\n\n"
+        "Hart District Council expects savings.\n\n"
+        'Council leader Ann Lee said: "This is good news."',
+    )
+    (quote,) = x.quotes
+    assert (quote.speaker, quote.organisation.code) == ("Ann Lee", "E07000089")
