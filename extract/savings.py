@@ -98,6 +98,8 @@ def _period(sent: Span, span: Span) -> str:
             for j, w in enumerate(rest):
                 if w in ("year", "years") and j >= 1:
                     n = rest[j - 1]
+                    if n == "-" and j >= 2:  # "over a ten-year period"
+                        n = rest[j - 2]
                     if n.isdigit():
                         return f"P{int(n)}Y"
                     if n in words["numbers"] and isinstance(words["numbers"][n], int):

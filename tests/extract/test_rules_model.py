@@ -186,6 +186,7 @@ def test_mentions_place_name_before_plural_councils_is_no_council(extractor):
         ("The partnership will save £25,000 this year.", "P1Y"),
         ("It brings a year on year saving of £140,000.", "P1Y"),
         ("The merger has saved taxpayers £17 million in ten years.", "P10Y"),
+        ("Sharing will bring savings of about £3 million over a five-year period.", "P5Y"),
     ],
 )
 def test_savings_periods(extractor, text, period):
