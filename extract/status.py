@@ -26,6 +26,7 @@ def _cues() -> dict[str, frozenset]:
         "strong_phrases": frozenset(tuple(p) for p in d["proposed_phrases"]),
         "agreed_phrases": frozenset(tuple(p) for p in d["agreed_phrases"]),
         "done_phrases": frozenset(tuple(p) for p in d["done_phrases"]),
+        "pending_heads": frozenset(d["pending_heads"]),
     }
 
 
@@ -65,6 +66,15 @@ def _is_progressive(trigger: Token) -> bool:
         ):
             return True
     return False
+
+
+def _pending(tok: Token) -> bool:
+    """A decision still to come: "are *set to agree*", "will *vote*", "expected to *approve*"."""
+    if tok.tag_ != "VB":
+        return False
+    if any(c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll") for c in tok.children):
+        return True
+    return tok.dep_ == "xcomp" and (tok.head.lemma_ or "").lower() in _cues()["pending_heads"]
 
 
 def _is_past(trigger: Token) -> bool:
@@ -120,6 +130,8 @@ def status_of(
         status, conf = PROPOSED, 0.75
     elif weak and not agreed_past:
         status, conf = PROPOSED, 0.65
+    elif agreed_tokens and all(_pending(t) for t in agreed_tokens):
+        status, conf = PROPOSED, 0.7  # "are set to agree", "will vote on": not decided yet
     elif agreed or future or (_is_progressive(trigger) and not done_now):
         status, conf = AGREED, 0.65
     else:

@@ -614,3 +614,12 @@ def test_council_leader_speaks_for_the_council_of_the_document(extractor):
     )
     (quote,) = x.quotes
     assert (quote.speaker, quote.organisation.code) == ("Ann Lee", "E07000089")
+
+
+def test_a_decision_still_to_come_is_proposed(extractor):
+    x = run(
+        extractor,
+        "Tomorrow Hart District Council and Rushmoor Borough Council are set to agree to merge"
+        " their planning teams.",
+    )
+    assert events(x)[("E07000089", "formed")].status == "proposed"

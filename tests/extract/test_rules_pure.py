@@ -76,6 +76,7 @@ def test_money_find_amounts(text, amount, currency):
         ("in the next financial year the waste team", "waste"),
         ("the move brings real benefits to residents", None),
         ("the housing benefit team", "revenues-benefits"),
+        ("their building regulations services", "building-control"),
         # a person's remit is their job, not a shared service
         ("Cllr Ann Lee, cabinet member for Finance and Waste, said", None),
         ("Cllr Ann Lee, portfolio holder for finance, said the shared legal team works", "legal"),
