@@ -110,6 +110,7 @@ def _object_tokens(trigger: Token) -> set[int]:
 
 def _agents(trig: Trigger, sent: Span, mentions: list[Mention]) -> tuple[list[Mention], float]:
     tok = trig.token
+    mentions = [m for m in mentions if not _describes_someone(sent.doc[m.start])]
     subject = _subject_mentions(tok, mentions)
     if trig.action in ("joined", "left", "provides"):
         obj = _object_tokens(tok)
@@ -130,6 +131,14 @@ def _agents(trig: Trigger, sent: Span, mentions: list[Mention]) -> tuple[list[Me
     if found:
         return found, 0.8 if subject else 0.7
     return list(mentions), 0.5
+
+
+def _describes_someone(tok: Token) -> bool:
+    """Is the word inside a clause about a person ("Jane Smith, who is also director of
+    finance at Hart Council, said")? Such a council is where someone works."""
+    return any(
+        a.dep_ in ("relcl", "appos") and a.head.ent_type_ == "PERSON" for a in (tok, *tok.ancestors)
+    )
 
 
 def _partners_along(trigger: Token, mentions: list[Mention]) -> list[Mention]:

@@ -623,3 +623,13 @@ def test_a_decision_still_to_come_is_proposed(extractor):
         " their planning teams.",
     )
     assert events(x)[("E07000089", "formed")].status == "proposed"
+
+
+def test_a_speakers_employer_in_a_relative_clause_is_no_founder(extractor):
+    x = run(
+        extractor,
+        "Wealden District Council is joining the Sussex Legal Partnership.\n\n"
+        "The partnership's head Jane Smith, who is also director of resources at Rother District"
+        " Council, said: 'The public sector is changing and the legal partnership helps.'",
+    )
+    assert "E07000064" not in {e.body.code for e in x.events}
