@@ -293,6 +293,18 @@ def sentence_events(
                     )
                 )
             continue
+        if trig.action == "provides" and not agents and is_partnership_reference(trig.token):
+            # "The unit also provides services for X": every member provides them
+            client = _client(trig.token, sent, mentions, [])
+            if client is not None:
+                date = _event_date(sent, trig.token, published, trig.action)
+                status, sconf = status_of(sent, trig.token, date or None, published)
+                event = Event(
+                    ALL_MEMBERS, "provides", partnership, area, date, status, client, evidence,
+                    round(sconf, 3), trig.rule,
+                )
+                out.append(Candidate(event, sent.start, named_area))
+            continue
         if trig.action == "formed":
             agents = [m for m in agents if m.start not in provided]
         if trig.action != "provides":
@@ -425,13 +437,15 @@ def merge(
         if key not in best or _rank(e) > _rank(best[key]):
             best[key] = e
     members = [b for (b, a, _) in best if a in ("formed", "joined") and b.is_council]
-    spread_key = (ALL_MEMBERS, "ended", "")
-    spread = best.pop(spread_key, None)
-    if spread is not None and not spread.date and spread_key in dated:
-        spread = replace(spread, date=dated[spread_key])
-    if spread is not None:
+    for spread_action in ("ended", "provides"):  # the partnership's own act is its members'
+        spread_key = (ALL_MEMBERS, spread_action, "")
+        spread = best.pop(spread_key, None)
+        if spread is not None and not spread.date and spread_key in dated:
+            spread = replace(spread, date=dated[spread_key])
+        if spread is None:
+            continue
         for body in dict.fromkeys(members):
-            key = (body, "ended", "")
+            key = (body, spread_action, "")
             if key not in best:
                 best[key] = replace(spread, body=body)
             elif not best[key].date and spread.date:

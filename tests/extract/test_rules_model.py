@@ -633,3 +633,13 @@ def test_a_speakers_employer_in_a_relative_clause_is_no_founder(extractor):
         " Council, said: 'The public sector is changing and the legal partnership helps.'",
     )
     assert "E07000064" not in {e.body.code for e in x.events}
+
+
+def test_a_partnership_providing_a_service_makes_its_members_providers(extractor):
+    x = run(
+        extractor,
+        "Hart District Council and Rushmoor Borough Council formed a shared audit unit in 2015."
+        "\n\nThe unit also provides audit services to Surrey Police.",
+    )
+    providers = {e.body.code: e.client.name for e in x.events if e.action == "provides"}
+    assert providers == {"E07000089": "Surrey Police", "E07000092": "Surrey Police"}
