@@ -27,6 +27,7 @@ def _cues() -> dict[str, frozenset]:
         "agreed_phrases": frozenset(tuple(p) for p in d["agreed_phrases"]),
         "done_phrases": frozenset(tuple(p) for p in d["done_phrases"]),
         "pending_heads": frozenset(d["pending_heads"]),
+        "continuing": frozenset(d["continuing_lemmas"]),
     }
 
 
@@ -130,6 +131,8 @@ def status_of(
         status, conf = PROPOSED, 0.75
     elif weak and not agreed_past:
         status, conf = PROPOSED, 0.65
+    elif any(lem in cues["continuing"] for lem in _lemmas([trigger, *trigger.ancestors])):
+        status, conf = DONE, 0.65  # "will remain in place", "will continue to share"
     elif agreed_tokens and all(_pending(t) for t in agreed_tokens):
         status, conf = PROPOSED, 0.7  # "are set to agree", "will vote on": not decided yet
     elif agreed or future or (_is_progressive(trigger) and not done_now):

@@ -643,3 +643,23 @@ def test_a_partnership_providing_a_service_makes_its_members_providers(extractor
     )
     providers = {e.body.code: e.client.name for e in x.events if e.action == "provides"}
     assert providers == {"E07000089": "Surrey Police", "E07000092": "Surrey Police"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The shared planning team of Hart District Council and Rushmoor Borough Council will remain in place.",
+        "Hart District Council and Rushmoor Borough Council will continue to share a planning team.",
+    ],
+)
+def test_an_arrangement_that_goes_on_is_done(extractor, text):
+    assert events(run(extractor, text))[("E07000089", "formed")].status == "done"
+
+
+def test_stop_having_a_joint_post_is_ended(extractor):
+    x = run(
+        extractor,
+        "Hart District Council and Rushmoor Borough Council have decided to stop having a joint"
+        " chief executive.",
+    )
+    assert events(x)[("E07000089", "ended")].status == "agreed"
