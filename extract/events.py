@@ -225,6 +225,26 @@ def _in_proper_name(trigger: Token, m: Mention) -> bool:
     return all(t.is_title or t.is_upper or t.lower_ in ("and", "&", ",") for t in between)
 
 
+def _prospective(sent: Span, mentions: list[Mention]) -> list[Mention]:
+    """Bodies named as ones that may join: "with X and Y *as possible partners*"."""
+    spec = load("actions")["prospective"]
+    doc, out = sent.doc, []
+    for tok in sent:
+        if tok.lower_ not in spec["nouns"] or tok.i < 2:
+            continue
+        if doc[tok.i - 1].lower_ not in spec["modifiers"] or doc[tok.i - 2].lower_ != "as":
+            continue
+        listed = [m for m in mentions if m.end <= tok.i - 2]
+        j = tok.i - 2  # walk back over the list just before "as"
+        for m in reversed(listed):
+            gap = doc[m.end : j]
+            if any(t.lower_ not in ("and", ",", "&", "or") for t in gap):
+                break
+            out.append(m)
+            j = m.start
+    return out
+
+
 def _rule(trig: Trigger, m: Mention, existing: bool) -> str:
     """The rule id, telling apart members named inside a partnership's name
     ("the *Brent*-*Lewisham* shared IT service") and in a joined partnership."""
@@ -266,6 +286,15 @@ def sentence_events(
     joined_objects = {
         i for tr in triggers if tr.action in ("joined", "left") for i in _object_tokens(tr.token)
     }
+    coming = _prospective(sent, mentions)
+    for m in coming:
+        status = "proposed"
+        event = Event(
+            m.body, "joined", partnership, context_area or sentence_area or doc_area, "",
+            status, None, evidence, round(0.7 * weight, 3), "event.joined.prospective",
+        )
+        out.append(Candidate(event, sent.start))
+    mentions = [m for m in mentions if m not in coming]
     for trig in triggers:
         agents, conf = _agents(trig, sent, mentions)
         named_area = _local_area(trig.token)
@@ -436,7 +465,11 @@ def merge(
             tally[e.status] = tally.get(e.status, 0.0) + e.confidence
         if key not in best or _rank(e) > _rank(best[key]):
             best[key] = e
-    members = [b for (b, a, _) in best if a in ("formed", "joined") and b.is_council]
+    members = [
+        b
+        for (b, a, _), e in best.items()
+        if a in ("formed", "joined") and b.is_council and not e.rule.endswith(".prospective")
+    ]
     for spread_action in ("ended", "provides"):  # the partnership's own act is its members'
         spread_key = (ALL_MEMBERS, spread_action, "")
         spread = best.pop(spread_key, None)

@@ -663,3 +663,15 @@ def test_stop_having_a_joint_post_is_ended(extractor):
         " chief executive.",
     )
     assert events(x)[("E07000089", "ended")].status == "agreed"
+
+
+def test_possible_partners_are_proposed_joiners_not_founders(extractor):
+    x = run(
+        extractor,
+        "Hart District Council and Rushmoor Borough Council formed a shared audit unit in 2015,"
+        " with Woking Borough Council and Guildford Borough Council as possible partners.",
+    )
+    got = events(x)
+    assert got[("E07000217", "joined")].status == "proposed"
+    assert got[("E07000209", "joined")].status == "proposed"
+    assert ("E07000217", "formed") not in got
