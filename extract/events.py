@@ -282,7 +282,14 @@ def sentence_events(
     out: list[Candidate] = []
     sentence_area = service_area_of_text(sent.text)
     triggers = find_triggers(sent)
-    provided = {t.i for tr in triggers if tr.action == "provides" for t in tr.token.subtree}
+    provided = {  # the bodies served ("provides IT to X"), not the whole clause
+        t.i
+        for tr in triggers
+        if tr.action == "provides"
+        for c in tr.token.children
+        if c.dep_ in ("dobj", "dative") or (c.dep_ == "prep" and c.lower_ in ("to", "for"))
+        for t in c.subtree
+    }
     joined_objects = {
         i for tr in triggers if tr.action in ("joined", "left") for i in _object_tokens(tr.token)
     }
@@ -352,6 +359,9 @@ def sentence_events(
         status, sconf = status_of(sent, trig.token, date or None, published)
         if existing:  # "X will join the A-B shared service": A and B formed it already
             date, status, sconf, conf = "", "done", 0.5, 0.5
+        former = trig.action == "formed" and trig.kind == "noun" and _former(trig.token)
+        if former:  # "its previous partnership with X": formed, and ended, before
+            status, sconf = "done", 0.7
         seen: set[Body] = set()
         for m in agents:
             if m.body in seen or (client is not None and m.body == client):
@@ -371,7 +381,16 @@ def sentence_events(
                 rule=_rule(trig, m, existing),
             )
             out.append(Candidate(event, sent.start, named_area))
+            if former:
+                ended = replace(event, action="ended", date="", rule="event.ended.former")
+                out.append(Candidate(ended, sent.start, named_area))
     return out
+
+
+def _former(trigger: Token) -> bool:
+    """A partnership noun that names one of the past: "its *previous* partnership"."""
+    modifiers = set(load("actions")["former_modifiers"])
+    return any(c.dep_ in ("amod", "compound") and c.lower_ in modifiers for c in trigger.children)
 
 
 ALL_MEMBERS = Body("*every member*")  # an "ended" whose agent is the partnership itself

@@ -675,3 +675,23 @@ def test_possible_partners_are_proposed_joiners_not_founders(extractor):
     assert got[("E07000217", "joined")].status == "proposed"
     assert got[("E07000209", "joined")].status == "proposed"
     assert ("E07000217", "formed") not in got
+
+
+def test_a_previous_partnership_was_formed_and_has_ended(extractor):
+    x = run(
+        extractor,
+        "Building on what Hart District Council learnt from its previous partnership with"
+        " Rushmoor Borough Council, the new partnership will provide the councils with a"
+        " stronger voice.",
+    )
+    got = events(x)
+    assert got[("E07000092", "formed")].status == "done"
+    assert got[("E07000092", "ended")].status == "done"
+
+
+def test_service_area_is_not_read_in_the_partner_phrase(extractor):
+    text = "Hart District Council will work closely with Rushmoor Borough Council and IT suppliers."
+    x = extractor.extract(
+        source_from_text(text, name="t.txt", title="Councils agree shared waste service")
+    )
+    assert events(x)[("E07000089", "formed")].service_area == "waste"
