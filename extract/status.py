@@ -137,8 +137,6 @@ def status_of(
         status, conf = PROPOSED, 0.7  # "are set to agree", "will vote on": not decided yet
     elif agreed or future or (_is_progressive(trigger) and not done_now):
         status, conf = AGREED, 0.65
-    elif not any(t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "compound") for t in sent):
-        status, conf = DONE, 0.2  # a verbless headline ("X's exit from Y") tells no tense
     else:
         status, conf = DONE, 0.7 if _is_past(trigger) else 0.6
     if date and published and compare(date, published) > 0 and status == DONE:

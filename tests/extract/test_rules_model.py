@@ -696,11 +696,3 @@ def test_service_area_is_not_read_in_the_partner_phrase(extractor):
     )
     assert events(x)[("E07000089", "formed")].service_area == "waste"
 
-
-def test_a_verbless_headline_does_not_make_an_event_done(extractor):
-    x = run(
-        extractor,
-        "Hart District Council's exit from the shared planning service\n\n"
-        "Hart District Council is considering whether to leave the shared planning service.",
-    )
-    assert events(x)[("E07000089", "left")].status == "proposed"
