@@ -348,6 +348,12 @@ def _is_partnership_subject(subj: Token) -> bool:
 
 
 @cache
+def _predicate_starts() -> frozenset[str]:
+    """The first words of the partnership's own start and end predicates."""
+    return frozenset(p[0] for phrases in _cues()["own_predicates"].values() for p in phrases)
+
+
+@cache
 def _partnership_heads() -> frozenset[str]:
     return frozenset(load("bodies")["partnership_heads"])
 
@@ -362,8 +368,13 @@ def partnership_dates(doc: Doc, published: str | None = None) -> dict[str, str]:
     The councils' events take these dates when their own sentences give none.
     """
     out: dict[str, str] = {}
+    starts = _predicate_starts()
     for sent in doc.sents:
         for tok in sent:
+            if tok.pos_ not in ("VERB", "AUX") or (
+                tok.lower_ not in starts and _lemma(tok) not in starts
+            ):
+                continue  # no predicate starts here: skip the phrase checks
             for action, phrases in _cues()["own_predicates"].items():
                 if action in out or not _predicate(tok, phrases):
                     continue
