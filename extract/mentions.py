@@ -479,9 +479,19 @@ def _salient(doc: Doc, before: list[Mention], start: int) -> Mention:
     return before[-1]
 
 
+_SENTS = "lgkg.sentences"  # Doc.user_data key: the document's sentences, listed once
+
+
+def _sentences(doc: Doc) -> list[Span]:
+    """``list(doc.sents)``, made once per document."""
+    if _SENTS not in doc.user_data:
+        doc.user_data[_SENTS] = list(doc.sents)
+    return doc.user_data[_SENTS]
+
+
 def _list_after(doc: Doc, start: int, named: list[Mention], reach: int = 6) -> list[Body]:
     """Councils listed one per line soon after token ``start`` ("The partners are:" then a list)."""
-    sents = list(doc.sents)
+    sents = _sentences(doc)
     here = next(i for i, s in enumerate(sents) if s.start <= start < s.end)
     listed: list[Body] = []
     for sent in sents[here + 1 : here + 1 + reach + 20]:
@@ -505,7 +515,7 @@ def _group_after(doc: Doc, start: int, named: list[Mention], number: int) -> lis
 
     As in "Three councils are to ... . A, B and C will ...".
     """
-    sents = list(doc.sents)
+    sents = _sentences(doc)
     here = next(i for i, s in enumerate(sents) if s.start <= start < s.end)
     for sent in sents[here + 1 : here + 3]:
         bodies = list(
