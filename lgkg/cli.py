@@ -288,7 +288,8 @@ def extract(
     With --format nquads --out FILE --shard I/N, extraction of a large
     collection splits across machines, and any store's bulk loader takes
     the files (add --reference to one of them for the councils and service
-    areas the queries need).
+    areas the queries need). Exported partnerships keep each document's own
+    IRI; only ingest matches them across documents.
 
     \b
     Example:
@@ -513,7 +514,7 @@ def sparql(query_or_file: str, fmt: str, store_path: str | None) -> None:
     """
     if query_or_file == "-":
         text = sys.stdin.read()
-    elif Path(query_or_file).is_file():
+    elif _is_file(query_or_file):
         text = Path(query_or_file).read_text(encoding="utf-8")
     else:
         text = query_or_file
@@ -532,6 +533,14 @@ def sparql(query_or_file: str, fmt: str, store_path: str | None) -> None:
         except ValueError as err:
             raise _fail(f"query failed: {err}") from err
     write_rows(columns, rows, "table", sys.stdout)
+
+
+def _is_file(text: str) -> bool:
+    """Is ``text`` the path of a file (a long query is no path, and no error)?"""
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):  # too long for a file name, or a NUL in it
+        return False
 
 
 def _non_select_text(store: Any, text: str) -> bytes:

@@ -11,8 +11,10 @@ Each worker process loads the pipeline once, on its first task, and keeps
 it (:func:`worker_extractor`). A task answers each of its documents with
 the document's result and its graph as N-Quads
 (:func:`lgkg.scaleout.document_nquads`), or with why it failed; one bad
-document fails alone, never its batch. Each answer is loaded into the
-store in one transaction (:meth:`~lgkg.graph.store.Store.load_quads`).
+document fails alone, never its batch. The answers are written in the
+order of the input, whichever task finishes first, one transaction per
+task, each document's partnerships resolved as a local ingest resolves
+them (:mod:`lgkg.graph.identity`), so both build the same store.
 
 Run ``dask scheduler`` on one machine and ``dask worker tcp://HOST:8786
 --nthreads 1`` on each machine with lgkg installed (``--nworkers N`` for
@@ -25,12 +27,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from itertools import islice
+from itertools import count, islice
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from rdflib import Graph
 
 from lgkg.extract.model import ModelNotInstalled
 from lgkg.extract.records import Extraction
 from lgkg.extract.sources import SourceDoc
+from lgkg.graph.identity import Resolver, nquads_graphs
 from lgkg.graph.store import Store
 from lgkg.ingest import (
     CHECK_CHUNK,
@@ -43,7 +48,7 @@ from lgkg.ingest import (
     extract_stream,
     ingested,
     to_extract,
-    write_batch,
+    write_resolved,
 )
 
 if TYPE_CHECKING:
@@ -140,7 +145,8 @@ def ingest_on_dask(
     The same results as :func:`lgkg.ingest.ingest`: ``batch_size``
     documents per task and per store transaction; unchanged documents are
     skipped unless ``force``; ``on_result`` sees each result as it
-    finishes (in the order tasks finish, not the order of ``paths``).
+    finishes (documents written in the order of ``paths``, failures as
+    their tasks finish).
     The workers are checked (:func:`check_workers`) only when a document
     needs extracting. DaskError if the cluster fails as a whole.
     """
@@ -155,50 +161,135 @@ def ingest_on_dask(
         return summary
     check_workers(client)
     running = as_completed(loop=client.loop)
-    inputs: dict[Any, list[SourceDoc]] = {}
+    inputs: dict[Any, tuple[Key, list[SourceDoc]]] = {}
+    queue = InOrder()
+    resolver = Resolver(store)
+    numbers = count()
 
-    def submit(sources: list[SourceDoc]) -> None:
+    def submit(sources: list[SourceDoc], key: Key | None = None) -> None:
         future = client.submit(extract_task, sources, batch_size, pure=False)
-        inputs[future] = sources
+        key = (next(numbers),) if key is None else key
+        inputs[future] = (key, sources)
+        queue.expect(key)
         running.add(future)
 
     def refill() -> None:  # workers may join or leave during the run: ask each time
         limit = max(2, TASKS_PER_THREAD * _threads(client))
-        while running.count() < limit:
+        while running.count() < limit and len(queue) < BUFFERED_TASKS * limit:
             sources = next(tasks, None)
             if sources is None:
                 return
             submit(sources)
 
-    def load(data: list[bytes]) -> None:
-        store.load_quads(b"".join(data))
-
     submit(first)
     try:
         refill()
         for future in running:
-            sources = inputs.pop(future)
+            key, sources = inputs.pop(future)
             try:
                 answers: list[Answer] = future.result()
             except Exception as err:
                 if client.status != "running":
                     raise _lost(client, err) from err
-                for result in _task_failed(err, sources, submit):
+                for result in _task_failed(err, sources, split_submit(submit, key)):
                     summary.add(result)
-                continue
+                queue.drop(key)
+                answers = []
             finally:
                 future.release()
-            done = [(result, data) for result, data in answers if result.outcome == INGESTED]
             for result, _ in answers:
                 if result.outcome != INGESTED:
                     summary.add(result)
-            for result in write_batch(done, load):
-                summary.add(result)
+            queue.done(key, [(r, data) for r, data in answers if r.outcome == INGESTED])
+            for ready in queue.ready():
+                for result in _write(ready, store, resolver):
+                    summary.add(result)
             refill()
     finally:
         if inputs:
             client.cancel(list(inputs))
     return summary
+
+
+#: The position of a task in the input: ``(n,)``, and ``(n, i)`` for the i-th
+#: document of task n sent again alone after the task failed.
+Key = tuple[int, ...]
+#: Tasks answered but waiting for an earlier one, per task in flight, at most.
+BUFFERED_TASKS = 2
+
+
+class InOrder:
+    """Answers of tasks, released in the order the tasks were submitted (by :data:`Key`).
+
+    Documents are written in the order of the input whichever task finishes
+    first, so a Dask ingest resolves partnerships exactly as a local one
+    (:mod:`lgkg.graph.identity`: the first document to describe a partnership
+    names it).
+
+    >>> q = InOrder()
+    >>> for key in ((0,), (1,), (2,)):
+    ...     q.expect(key)
+    >>> q.done((1,), ["b"]); list(q.ready())
+    []
+    >>> q.drop((0,)); q.expect((0, 0)); q.done((0, 0), ["a"]); list(q.ready())
+    [['a'], ['b']]
+    >>> len(q)
+    1
+    """
+
+    def __init__(self) -> None:
+        self._waiting: dict[Key, list[Any] | None] = {}
+
+    def __len__(self) -> int:
+        """Tasks in flight or answered and waiting."""
+        return len(self._waiting)
+
+    def expect(self, key: Key) -> None:
+        """A task was submitted."""
+        self._waiting[key] = None
+
+    def done(self, key: Key, items: list[Any]) -> None:
+        """Task ``key`` answered ``items`` (ignored if it was dropped)."""
+        if key in self._waiting:
+            self._waiting[key] = items
+
+    def drop(self, key: Key) -> None:
+        """Task ``key`` has nothing to write (it failed; any retries have their own keys)."""
+        self._waiting.pop(key, None)
+
+    def ready(self) -> Iterator[list[Any]]:
+        """The answers that no earlier task's answer is waited for, in order; released."""
+        for key in sorted(self._waiting):
+            items = self._waiting[key]
+            if items is None:
+                return
+            del self._waiting[key]
+            yield items
+
+
+def split_submit(
+    submit: Callable[[list[SourceDoc], Key], None], key: Key
+) -> Callable[[list[SourceDoc]], None]:
+    """``submit`` for the documents of failed task ``key`` sent again one per task, in order."""
+    parts = count()
+    return lambda sources: submit(sources, (*key, next(parts)))
+
+
+def _write(answers: list[Answer], store: Store, resolver: Resolver) -> Iterator[DocResult]:
+    """Write one task's extracted documents in one transaction, partnerships resolved.
+
+    Each answer's N-Quads hold its document's graph; it is read back into a
+    graph and written as a local ingest writes (:func:`lgkg.ingest.write_resolved`).
+    """
+    items: list[tuple[DocResult, tuple[str, Graph]]] = []
+    for result, data in answers:
+        try:
+            graphs = nquads_graphs(data)
+        except ValueError as err:
+            yield DocResult(result.name, FAILED, reason=cannot_write(err))
+            continue
+        items.extend((result, graph) for graph in graphs)
+    yield from write_resolved(items, store, resolver)
 
 
 def _threads(client: Client) -> int:

@@ -2,7 +2,10 @@
 
 Documents stream through one ``nlp.pipe`` (optionally over several
 processes) and are written a batch at a time, one store transaction per
-batch (``Store.replace_graphs``). A document that cannot be read or
+batch (``Store.replace_graphs``). Each document graph's partnerships are
+first resolved against those of the store and of the run's earlier
+documents (:mod:`lgkg.graph.identity`), so a partnership keeps one IRI
+across documents. A document that cannot be read or
 extracted is reported and skipped; if a batch cannot be written, its
 documents are written one at a time, so a failure never leaves half a
 document behind and never ends the run. A document whose stored graph has
@@ -28,7 +31,8 @@ from lgkg.extract.errors import BadInput
 from lgkg.extract.model import ModelNotInstalled
 from lgkg.extract.records import DocumentMeta, Extraction
 from lgkg.extract.sources import SourceDoc, expand_paths, iter_sources
-from lgkg.graph.store import Store, StoreUnavailable
+from lgkg.graph.identity import Resolver
+from lgkg.graph.store import Store, StoreError, StoreUnavailable
 from lgkg.graph.vocab import LGKG, doc_iri
 
 if TYPE_CHECKING:
@@ -209,7 +213,9 @@ def ingested(source: SourceDoc, graph_iri: str, x: Extraction) -> DocResult:
     )
 
 
-def _write_batch(store: Store, done: list[tuple[SourceDoc, Extraction]]) -> Iterator[DocResult]:
+def _write_batch(
+    store: Store, done: list[tuple[SourceDoc, Extraction]], resolver: Resolver
+) -> Iterator[DocResult]:
     """Write a batch in one transaction; if that fails, each document alone."""
     from lgkg.graph.emit import doc_graph_iri, extraction_graph
 
@@ -220,7 +226,28 @@ def _write_batch(store: Store, done: list[tuple[SourceDoc, Extraction]]) -> Iter
             built.append((ingested(source, iri, x), (iri, extraction_graph(x))))
         except Exception as err:  # a graph that cannot be built
             yield DocResult(display_name(source), FAILED, reason=cannot_write(err))
-    yield from write_batch(built, store.replace_graphs)
+    yield from write_resolved(built, store, resolver)
+
+
+def write_resolved(
+    items: Sequence[tuple[DocResult, tuple[str, Graph]]], store: Store, resolver: Resolver
+) -> Iterator[DocResult]:
+    """Write document graphs in one transaction, their partnerships resolved first, in order.
+
+    Each graph's partnerships take the IRIs of the same partnerships in the
+    store or earlier in the run (:mod:`lgkg.graph.identity`); then
+    :func:`write_batch`. A graph that cannot be resolved fails alone; a store
+    that cannot be read (the index is loaded on the first call) ends the run.
+    """
+    resolved: list[tuple[DocResult, tuple[str, Graph]]] = []
+    for result, (iri, graph) in items:
+        try:
+            resolved.append((result, (iri, resolver.resolve(graph, iri))))
+        except StoreError:
+            raise
+        except Exception as err:  # a graph that cannot be resolved
+            yield DocResult(result.name, FAILED, reason=cannot_write(err))
+    yield from write_batch(resolved, store.replace_graphs)
 
 
 def write_batch(
@@ -326,6 +353,7 @@ def ingest(
     if first is None:
         return summary
     stream = extract_stream(extractor(), chain([first], todo), batch_size, n_process)
+    resolver = Resolver(store)
     done: list[tuple[SourceDoc, Extraction]] = []
     for source, x, reason in stream:
         if x is None:
@@ -333,9 +361,9 @@ def ingest(
             continue
         done.append((source, x))
         if len(done) >= batch_size:
-            for result in _write_batch(store, done):
+            for result in _write_batch(store, done, resolver):
                 summary.add(result)
             done = []
-    for result in _write_batch(store, done):
+    for result in _write_batch(store, done, resolver):
         summary.add(result)
     return summary

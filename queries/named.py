@@ -331,6 +331,30 @@ def bind_params(q: NamedQuery, raw: Mapping[str, str], gazetteer: Any = None) ->
     return bindings
 
 
+_IS_PARTNERSHIP = """PREFIX org: <http://www.w3.org/ns/org#>
+ASK { GRAPH ?g { ?p a org:OrganizationalCollaboration } }"""
+_ALIASES = """PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?p ?alias WHERE {
+  GRAPH ?g { ?p a org:OrganizationalCollaboration ; skos:altLabel ?alias }
+} ORDER BY ?p"""
+
+
+def _stored_partnership(store: Store, iri: Node, name: str) -> Node:
+    """The partnership ``name`` names in ``store``: the IRI of its label when stored, else
+    the partnership that has it as an alias (documents that named a partnership
+    differently share one IRI, :mod:`lgkg.graph.identity`)."""
+    from lgkg.graph.vocab import slug
+
+    if store.ask(_IS_PARTNERSHIP, {"p": iri}):
+        return iri
+    key = slug(_strip_angles(name))
+    for partnership, alias in store.select(_ALIASES)[1]:
+        if slug(str(alias)) == key:
+            return partnership
+    return iri
+
+
 def run_query(
     store: Store,
     name: str,
@@ -340,6 +364,10 @@ def run_query(
     """Run a named query; its columns (in header order) and rows of rdflib terms."""
     q = get_query(name)
     bindings = bind_params(q, raw_params or {}, gazetteer)
+    for param in q.params:
+        value = (raw_params or {}).get(param.name)
+        if param.kind == "partnership" and value and param.name in bindings:
+            bindings[param.name] = _stored_partnership(store, bindings[param.name], value)
     columns, rows = store.select(q.text, bindings)
     if columns[: len(q.columns)] != q.columns:
         raise QueryError(f"query {name!r} returned columns {columns}, its header says {q.columns}")

@@ -161,6 +161,9 @@ def test_cli_sparql_reads_stdin_and_files(tmp_path):
     assert int(json.loads(result.stdout)["results"]["bindings"][0]["n"]["value"]) > 300
     result = run("sparql", "SELECT WHERE {", "--store", str(store))
     assert result.exit_code == 1
+    # a query longer than a file name may be is read as a query, not tried as a path
+    long_ask = "ASK { GRAPH ?g { ?s a lgkg:Council } }" + " " * 300 + "#" + "x" * 300
+    assert run("sparql", long_ask, "--store", str(store)).stdout.strip() == "true"
 
 
 def test_cli_every_command_is_in_the_readme():
@@ -322,3 +325,37 @@ def test_cli_seed_reingest_keeps_stats(seed_store):
     before = run("stats", "--store", str(seed_store)).stdout
     assert run("ingest", str(SEED), "--force", "--store", str(seed_store)).exit_code == 0
     assert run("stats", "--store", str(seed_store)).stdout == before
+
+
+@pytest.mark.slow
+def test_cli_two_documents_one_partnership_formed_then_ended(tmp_path):
+    """A later document ends what an earlier one formed, under another name: one partnership."""
+    store = tmp_path / "s"
+    formed = tmp_path / "hart-rushmoor-2015.txt"
+    formed.write_text(
+        "---\ntitle: Hart and Rushmoor share planning\npublished: 2015-03-02\n---\n"
+        "Hart District Council and Rushmoor Borough Council formed a shared planning team"
+        " in 2015.\n",
+        encoding="utf-8",
+    )
+    ended = tmp_path / "hart-rushmoor-2019.txt"
+    ended.write_text(
+        "---\ntitle: Planning partnership to end\npublished: 2019-06-10\n---\n"
+        "The Hart-Rushmoor planning partnership will be wound up next year, both councils"
+        " said.\n",
+        encoding="utf-8",
+    )
+    result = run("ingest", str(formed), str(ended), "--store", str(store))
+    assert result.exit_code == 0, result.output
+    events = query(store, "events")
+    assert len({r["partnership"] for r in events}) == 1, events
+    assert {"formed", "ended"} <= {r["action"] for r in events}
+    assert {r["source"] for r in events} == {formed.name, ended.name}
+    partnerships = query(store, "partnerships")
+    assert {r["partnership"] for r in partnerships} == {events[0]["partnership"]}
+    assert {"Hart", "Rushmoor"} <= {r["member"] for r in partnerships}
+    members = query(
+        store, "partnership_members", "--param", f"partnership={events[0]['partnership']}"
+    )
+    assert formed.name in {r["source"] for r in members}
+    assert stat(store, "partnerships") == 1
