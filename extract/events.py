@@ -27,6 +27,7 @@ from lgkg.extract.triggers import Trigger, find_triggers
 
 _UP_DEPS = {
     "xcomp",
+    "acomp",  # "X is keen to share": keen -> is
     "ccomp",
     "advcl",
     "conj",

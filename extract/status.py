@@ -78,6 +78,18 @@ def _pending(tok: Token) -> bool:
     return tok.dep_ == "xcomp" and (tok.head.lemma_ or "").lower() in _cues()["pending_heads"]
 
 
+def _conditional(trigger: Token) -> bool:
+    """Hangs on a condition: "*if* both councils agree, a team will be set up"."""
+    conditions = _cues()["strong"]
+    for tok in (trigger, *trigger.ancestors):
+        for clause in tok.children:
+            if clause.dep_ == "advcl" and any(
+                m.dep_ == "mark" and m.lower_ in conditions for m in clause.children
+            ):
+                return True
+    return False
+
+
 def _is_past(trigger: Token) -> bool:
     if trigger.tag_ == "VBD":
         return True
@@ -115,7 +127,8 @@ def status_of(
     clause = _clause(trigger)
     clause_lemmas = _lemmas(clause)
     strong = (
-        any(lem in cues["strong"] for lem in clause_lemmas)
+        _conditional(trigger)
+        or any(lem in cues["strong"] for lem in clause_lemmas)
         or _has_phrase(lemmas, cues["strong_phrases"])
         or _has_phrase(words, cues["strong_phrases"])
     )

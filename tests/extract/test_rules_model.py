@@ -696,3 +696,15 @@ def test_service_area_is_not_read_in_the_partner_phrase(extractor):
     )
     assert events(x)[("E07000089", "formed")].service_area == "waste"
 
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If both councils agree the plans, Hart District Council and Rushmoor Borough Council"
+        " will set up a shared planning team.",
+        "Hart District Council is keen to share its planning team with Rushmoor Borough Council.",
+    ],
+)
+def test_conditions_and_wishes_are_proposals(extractor, text):
+    assert events(run(extractor, text))[("E07000089", "formed")].status == "proposed"
