@@ -35,7 +35,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import OWL
 from rdflib.term import Node
 
-from lgkg.graph.terms import ntriples_body, to_ox, to_ox_quads, to_rdflib
+from lgkg.graph.terms import ntriples_body, rdflib_rows, to_ox, to_ox_quads, to_rdflib
 
 Rows = list[list[Node | None]]
 
@@ -416,7 +416,7 @@ class OxigraphStore(_BaseStore):
         if not isinstance(result, ox.QuerySolutions):
             raise ValueError("select() needs a SELECT query")
         columns = [v.value for v in result.variables]
-        rows = [[to_rdflib(solution[c]) for c in columns] for solution in result]
+        rows = rdflib_rows(result)  # a solution iterates its values in column order
         return columns, rows
 
     def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool:

@@ -59,6 +59,36 @@ def to_rdflib(term: OxTerm | ox.DefaultGraph | None) -> Node | None:
     raise TypeError(f"cannot convert {term!r} to an rdflib term")
 
 
+def rdflib_rows(solutions: Iterable[Iterable[OxTerm | None]]) -> list[list[Node | None]]:
+    """Rows of pyoxigraph terms as rows of rdflib terms, each distinct term converted once.
+
+    Results repeat terms (a council, a status, a document's URL on each of its
+    rows) and building an rdflib ``Literal`` costs about 10 µs; rdflib terms are
+    immutable, so rows share them.
+
+    >>> a = ox.Literal("x")
+    >>> rows = rdflib_rows([(a, None), (a, ox.NamedNode("https://x.org/y"))])
+    >>> rows[1]
+    [rdflib.term.Literal('x'), rdflib.term.URIRef('https://x.org/y')]
+    >>> rows[0][0] is rows[1][0], rows[0][1]
+    (True, None)
+    """
+    memo: dict[OxTerm, Node | None] = {}
+    out: list[list[Node | None]] = []
+    for solution in solutions:
+        row: list[Node | None] = []
+        for term in solution:
+            if term is None:
+                row.append(None)
+                continue
+            value = memo.get(term)
+            if value is None:
+                value = memo[term] = to_rdflib(term)
+            row.append(value)
+        out.append(row)
+    return out
+
+
 def bnode_label(label: str) -> str:
     """A blank-node label pyoxigraph accepts (letters, digits, ``_``, ``-``, not leading ``-``)."""
     cleaned = "".join(c if c.isalnum() or c in "_-" else "_" for c in label)

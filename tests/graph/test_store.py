@@ -294,3 +294,22 @@ def test_store_replace_keeps_literals_exactly(empty_store: Store, literal: Liter
     empty_store.replace_graph(DOC_C, graph)
     _, rows = empty_store.select(f"SELECT ?s ?o WHERE {{ GRAPH <{DOC_C}> {{ ?s ?p ?o }} }}")
     assert rows == [[subject, literal]]
+
+
+def test_store_terms_doctests() -> None:
+    """Term conversion (rows share each distinct rdflib term) works as its docstrings say."""
+    import doctest
+
+    import lgkg.graph.terms
+
+    result = doctest.testmod(lgkg.graph.terms)
+    assert result.attempted and not result.failed
+
+
+def test_store_select_rows_keep_unbound_cells_in_their_columns(mini_store: Store) -> None:
+    columns, rows = mini_store.select(
+        "SELECT ?s ?missing ?o WHERE { GRAPH ?g { ?s ?p ?o } "
+        "OPTIONAL { ?s <https://example.org/none> ?missing } } LIMIT 3"
+    )
+    assert columns == ["s", "missing", "o"]
+    assert rows and all(len(r) == 3 and r[1] is None and r[0] is not None for r in rows)
