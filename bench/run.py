@@ -31,7 +31,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -95,50 +97,94 @@ def run_ingest(folder: Path, batch_size: int, n_process: int) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def measure(folder: Path, batch_size: int, n_process: int, repeat: int) -> list[list[str]]:
-    from lgkg.extract.clean import clean
+@dataclass
+class Timings:
+    """One run of the benchmark: the corpus's size and the seconds each step took."""
+
+    docs: int
+    words: int
+    bare: float  # nlp.pipe of the bare spaCy model
+    pipeline: float  # nlp.pipe with lgkg's components
+    extract: float  # lgkg's whole extraction
+    ingest: dict  # what the ingest child printed: docs, failed, seconds, triples, peak_rss_mb
+
+
+def load_models() -> tuple[Any, Any]:
+    """The bare spaCy model and lgkg's extractor (load once, time many corpora)."""
     from lgkg.extract.model import load_model
     from lgkg.extract.pipeline import Extractor
+
+    return load_model(), Extractor()
+
+
+def time_steps(
+    folder: Path,
+    batch_size: int,
+    n_process: int,
+    repeat: int,
+    models: tuple[Any, Any] | None = None,
+) -> Timings:
+    """Time bare spaCy, lgkg's pipeline, extraction and ingest over the documents in ``folder``."""
+    from lgkg.extract.clean import clean
     from lgkg.extract.sources import iter_sources
 
     sources = [s for s in iter_sources([str(folder)]) if not isinstance(s, Exception)]
     texts = [clean(s).text for s in sources]
-    words = sum(len(t.split()) for t in texts)
-    bare = load_model()
-    extractor = Extractor()
+    bare, extractor = models or load_models()
     kw = {"batch_size": batch_size, "n_process": n_process}
     consume(bare.pipe(texts[:8]))  # warm up both
     consume(extractor.extract_many(sources[:8]))
-    t_bare = best_of(repeat, lambda: consume(bare.pipe(texts, **kw)))
-    t_pipeline = best_of(repeat, lambda: consume(extractor.nlp.pipe(texts, **kw)))
-    t_extract = best_of(repeat, lambda: consume(extractor.extract_many(sources, **kw)))
-    ingest = run_ingest(folder, batch_size, n_process)
-    n = len(sources)
-    extract_rate = n / t_extract
+    return Timings(
+        docs=len(sources),
+        words=sum(len(t.split()) for t in texts),
+        bare=best_of(repeat, lambda: consume(bare.pipe(texts, **kw))),
+        pipeline=best_of(repeat, lambda: consume(extractor.nlp.pipe(texts, **kw))),
+        extract=best_of(repeat, lambda: consume(extractor.extract_many(sources, **kw))),
+        ingest=run_ingest(folder, batch_size, n_process),
+    )
+
+
+def measure(folder: Path, batch_size: int, n_process: int, repeat: int) -> list[list[str]]:
+    t = time_steps(folder, batch_size, n_process, repeat)
+    n, words, ingest = t.docs, t.words, t.ingest
+    extract_rate = n / t.extract
     ingest_rate = ingest["docs"] / ingest["seconds"]
     return [
-        ["bare nlp.pipe (en_core_web_sm)", f"{n / t_bare:.1f}", f"{words / t_bare:,.0f}", "1.00"],
+        ["bare nlp.pipe (en_core_web_sm)", f"{n / t.bare:.1f}", f"{words / t.bare:,.0f}", "1.00"],
         [
             "pipeline nlp.pipe (+ council ruler)",
-            f"{n / t_pipeline:.1f}",
-            f"{words / t_pipeline:,.0f}",
-            f"{t_pipeline / t_bare:.2f}",
+            f"{n / t.pipeline:.1f}",
+            f"{words / t.pipeline:,.0f}",
+            f"{t.pipeline / t.bare:.2f}",
         ],
         [
             "extract (lgkg extraction)",
             f"{extract_rate:.1f}",
-            f"{words / t_extract:,.0f}",
-            f"{t_extract / t_bare:.2f}",
+            f"{words / t.extract:,.0f}",
+            f"{t.extract / t.bare:.2f}",
         ],
         [
             f"ingest (embedded store, {ingest['triples']:,} triples)",
             f"{ingest_rate:.1f}",
             f"{words / ingest['seconds']:,.0f}",
-            f"{ingest['seconds'] / t_bare:.2f}",
+            f"{ingest['seconds'] / t.bare:.2f}",
         ],
         ["ingest / extract throughput", f"{100 * ingest_rate / extract_rate:.0f} %", "", ""],
         ["ingest peak RSS (largest process)", f"{ingest['peak_rss_mb']:.0f} MB", "", ""],
     ]
+
+
+def machine() -> str:
+    """The CPU model, the number of cores and the Python version, on one line."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def table(rows: list[list[str]], head: list[str]) -> str:
@@ -167,8 +213,7 @@ def main(argv: list[str] | None = None) -> None:
         rows = measure(folder, args.batch_size, args.n_process, args.repeat)
     print(
         f"{args.docs} generated releases (seed {args.seed}), batch size {args.batch_size}, "
-        f"{args.n_process} process(es); {platform.processor() or platform.machine()}, "
-        f"{os.cpu_count()} cores, Python {platform.python_version()}"
+        f"{args.n_process} process(es); {machine()}"
     )
     print(table(rows, ["step", "docs/s", "words/s", "time vs bare"]))
 
