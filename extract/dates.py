@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
@@ -123,6 +123,12 @@ def find_dates(text: str, published: str | None = None) -> list[tuple[int, int, 
     >>> find_dates("launched in October 2016 and reviewed on 1 May 2018")
     [(12, 24, '2016-10'), (41, 51, '2018-05-01')]
     """
+    return list(_find_dates(text, published))
+
+
+@lru_cache(maxsize=4096)  # each trigger of a sentence asks again for the sentence's dates
+def _find_dates(text: str, published: str | None = None) -> tuple[tuple[int, int, str], ...]:
+    """:func:`find_dates`, remembered for the texts seen last."""
     pub = _pub_parts(published)
     spans: list[tuple[int, int, str]] = []
     taken: list[tuple[int, int]] = []
@@ -221,7 +227,7 @@ def find_dates(text: str, published: str | None = None) -> list[tuple[int, int, 
             add(*m.span(), f"{year:04d}-{mon:02d}-{day:02d}" if day else _ym(year, mon))
     for m in _Y.finditer(text):
         add(*m.span(), m.group(1))
-    return sorted(spans)
+    return tuple(sorted(spans))
 
 
 def compare(a: str, b: str) -> int:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import cache
+from functools import cache, lru_cache
 
 from lgkg.extract.lexicon import load
 
@@ -108,6 +108,7 @@ def dominant(counts: Counter[str]) -> str | None:
     return decide(counts)
 
 
+@lru_cache(maxsize=4096)  # a sentence is asked for again by each of its triggers
 def service_area_of_text(text: str) -> str | None:
     """The service area that the words of ``text`` point to, or None."""
     return decide(area_counts(text))
