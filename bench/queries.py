@@ -22,12 +22,12 @@ sizes (``bench/fit.py``). ``partners`` runs for two councils: one with the
 median number of events and the busiest one. A query whose run at the next
 size is projected (from its growth so far) beyond ``--max-run`` seconds is
 skipped there. ``--alt NAME=FILE`` also times another text for a named query
-on both paths, e.g. the candidate ``bench/data/partners_grouped.rq``. Peak
+on both paths (a candidate rewrite, say). Peak
 memory is about 2 GB at 10M triples. Not part of the test suite.
 
     python bench/queries.py                       # 100k, 1M, 10M: about 40 minutes
     python bench/queries.py --sizes 20k,100k --repeat 5
-    python bench/queries.py --alt partners=bench/data/partners_grouped.rq
+    python bench/queries.py --alt partners=my-partners.rq
 """
 
 from __future__ import annotations
