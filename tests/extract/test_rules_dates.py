@@ -1,22 +1,11 @@
 """Which date is an event's: rules tried on short sentences written for these tests."""
 
 import pytest
+from rule_helpers import run
 
 from lgkg.extract.dates import find_dates
-from lgkg.extract.sources import source_from_text
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def extractor():
-    from lgkg.extract.pipeline import Extractor
-
-    return Extractor()
-
-
-def run(extractor, text, published=None):
-    return extractor.extract(source_from_text(text, name="test.txt", published=published))
 
 
 def dates(x):

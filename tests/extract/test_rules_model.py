@@ -3,21 +3,11 @@
 from decimal import Decimal
 
 import pytest
+from rule_helpers import run
 
 from lgkg.extract.sources import source_from_text
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def extractor():
-    from lgkg.extract.pipeline import Extractor
-
-    return Extractor()
-
-
-def run(extractor, text, published=None):
-    return extractor.extract(source_from_text(text, name="test.txt", published=published))
 
 
 def events(x):
