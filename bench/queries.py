@@ -275,8 +275,13 @@ def measure_size(
     skip: Callable[[Case], str | None],
     workdir: str | None,
     alternatives: dict[str, str] | None = None,
+    in_memory: bool = False,
 ) -> SizeResult:
-    """Generate, load and query one graph of ``target`` triples; the folder is deleted after."""
+    """Generate, load and query one graph of ``target`` triples; the folder is deleted after.
+
+    With ``in_memory`` the queries run on an in-memory copy of the loaded store
+    (what ``lgkg serve --in-memory`` serves), both paths alike.
+    """
     gazetteer = Gazetteer.load()
     with tempfile.TemporaryDirectory(prefix="lgkg-bench-queries-", dir=workdir) as tmp:
         nquads = Path(tmp) / "graph.nq"
@@ -295,12 +300,13 @@ def measure_size(
             if store.count() != info.triples:
                 raise RuntimeError(f"store holds {store.count()} quads, expected {info.triples}")
             store_mb = _folder_mb(Path(tmp) / "store")
+            queried = store.in_memory_copy() if in_memory else store
             for case in cases(info, gazetteer, alternatives):
                 reason = skip(case)
                 if reason:
                     skipped[case.label] = reason
                     continue
-                timings[case.label] = time_case(store, case, repeat, budget)
+                timings[case.label] = time_case(queried, case, repeat, budget)
                 t = timings[case.label]
                 print(
                     f"  {short_size(target)} {case.label}: {t.rows} rows, "
@@ -462,9 +468,18 @@ def main(argv: list[str] | None = None) -> None:
         help="also time another text for the named query NAME (repeatable)",
     )
     parser.add_argument("--workdir", help="folder for the temporary stores (default: system temp)")
+    parser.add_argument(
+        "--in-memory",
+        action="store_true",
+        help="query an in-memory copy of each loaded store (as lgkg serve --in-memory does)",
+    )
     args = parser.parse_args(argv)
     alternatives = dict(args.alt)
-    print(f"lgkg contract queries on generated graphs (seed {args.seed}); {machine()}", flush=True)
+    where = "in-memory copies of the stores" if args.in_memory else "on-disk stores"
+    print(
+        f"lgkg contract queries on generated graphs (seed {args.seed}, {where}); {machine()}",
+        flush=True,
+    )
     results: list[SizeResult] = []
     for target in args.sizes:
 
@@ -473,7 +488,14 @@ def main(argv: list[str] | None = None) -> None:
 
         results.append(
             measure_size(
-                target, args.seed, args.repeat, args.budget, skip, args.workdir, alternatives
+                target,
+                args.seed,
+                args.repeat,
+                args.budget,
+                skip,
+                args.workdir,
+                alternatives,
+                in_memory=args.in_memory,
             )
         )
     report(results, alternatives)

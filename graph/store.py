@@ -341,6 +341,22 @@ class OxigraphStore(_BaseStore):
     def __repr__(self) -> str:
         return f"OxigraphStore({str(self.path) if self.path else None!r})"
 
+    def in_memory_copy(self) -> OxigraphStore:
+        """A read-only copy of this store held in memory, for serving queries.
+
+        Oxigraph answers queries that read many rows several times faster from
+        memory than from its on-disk store; the copy needs about as much RAM as
+        the store's folder takes on disk, and it does not see later writes.
+
+        >>> with OxigraphStore() as store, store.in_memory_copy() as copy:
+        ...     copy.count() == store.count(), copy.read_only
+        (True, True)
+        """
+        copy = OxigraphStore(None)
+        copy.native.bulk_extend(self.native.quads_for_pattern(None, None, None, None))
+        copy.read_only = True
+        return copy
+
     @property
     def native(self) -> ox.Store:
         """The pyoxigraph ``Store`` itself, for code that speaks SPARQL over HTTP (the server)."""

@@ -16,16 +16,23 @@ from lgkg.server.app import ServerConfig, create_app
 __all__ = ["ServerConfig", "create_app", "open_served_store", "serve"]
 
 
-def open_served_store(path: str, *, writable: bool) -> OxigraphStore:
+def open_served_store(path: str, *, writable: bool, in_memory: bool = False) -> OxigraphStore:
     """The store to serve: read-only unless updates are enabled; ``:memory:`` is a new empty one.
 
     Reading a store folder that another process writes (``lgkg ingest``) is
-    undefined in Oxigraph: stop the writer, or serve a copy.
+    undefined in Oxigraph: stop the writer, or serve a copy. ``in_memory``
+    serves a read-only copy of the folder loaded into memory (faster queries;
+    the folder is closed again, so ingest may go on writing to it).
     """
     if path == ":memory:":
         return OxigraphStore(None)
     if not writable and not Path(path).exists():
         raise StoreError(f"no store at {path}: ingest documents first (lgkg ingest PATH)")
+    if in_memory:
+        if writable:
+            raise StoreError("an in-memory copy is read-only: it cannot take updates")
+        with OxigraphStore(path, read_only=True) as disk:
+            return disk.in_memory_copy()
     store = OxigraphStore(path, read_only=not writable)
     if writable:
         store.ensure_reference()

@@ -531,3 +531,33 @@ def test_server_network_command_reads_the_endpoint(served: ServedApp) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[1].startswith("E09000005,Brent,")
     assert "5 councils, 4 links" in result.stderr
+
+
+def test_server_in_memory_copy_serves_the_folder_read_only(tmp_path: Path) -> None:
+    from lgkg.graph.store import StoreError
+    from lgkg.server import open_served_store
+
+    folder = tmp_path / "store"
+    with OxigraphStore(folder) as disk:
+        load_dataset(disk, FIXTURE.read_bytes())
+        triples = disk.count()
+    copy = open_served_store(str(folder), writable=False, in_memory=True)
+    with copy:
+        assert copy.path is None and copy.read_only and copy.count() == triples
+        columns, rows = copy.select(NAMES)
+        assert columns == ["n"] and rows
+        with pytest.raises(StoreError):
+            copy.drop_graph("https://w3id.org/lgkg/id/doc/0000000000000000")
+        # the folder is closed again: a writer (lgkg ingest) may open it meanwhile
+        with OxigraphStore(folder) as writer:
+            assert writer.count() == triples
+    with pytest.raises(StoreError):
+        open_served_store(str(folder), writable=True, in_memory=True)
+
+
+def test_server_cli_in_memory_refuses_updates(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["serve", "--in-memory", "--enable-update", "--token", "t", "--store", str(tmp_path)]
+    )
+    assert result.exit_code == 2
+    assert "--in-memory serves a read-only copy" in result.output
