@@ -16,6 +16,7 @@ import pyoxigraph as ox
 import pytest
 from pyshacl import validate
 from rdflib import RDF, Dataset, Graph, URIRef
+from rdflib.namespace import ORG
 
 from lgkg.extract.gazetteer import Gazetteer
 from lgkg.graph.reference import reference_graph
@@ -91,13 +92,35 @@ def test_graphgen_hits_the_requested_size(bench, target: int) -> None:
         assert len(store.graphs()) == info.documents + 1  # one graph each, and the reference
 
 
+def test_graphgen_resolves_partnerships_as_ingest_does(bench) -> None:
+    """With ``resolve``, invented partnerships sharing an area and two members become one."""
+    graphgen = bench["graphgen"]
+    plain = graphgen.write_nquads(io.BytesIO(), 60_000, 0)
+    out, again = io.BytesIO(), io.BytesIO()
+    resolved = graphgen.write_nquads(out, 60_000, 0, resolve=True)
+    graphgen.write_nquads(again, 60_000, 0, resolve=True)
+    assert out.getvalue() == again.getvalue()
+    assert resolved.documents == plain.documents
+    assert 0 < resolved.partnerships < plain.partnerships
+    kind = (ox.NamedNode(str(RDF.type)), ox.NamedNode(str(ORG.OrganizationalCollaboration)))
+    partnerships = {
+        q.subject
+        for q in ox.parse(out.getvalue(), format=ox.RdfFormat.N_QUADS)
+        if (q.predicate, q.object) == kind
+    }
+    assert len(partnerships) == resolved.partnerships
+
+
 def test_graphgen_refuses_a_size_below_the_reference_graph(bench) -> None:
     with pytest.raises(ValueError, match="reference graph"):
         bench["graphgen"].write_nquads(io.BytesIO(), 1_000, seed=0)
 
 
-def test_graphgen_document_graphs_conform_to_the_shapes(bench) -> None:
-    data, info = _nquads(bench, 15_000, seed=3)
+@pytest.mark.parametrize("resolve", [False, True], ids=["emitted", "resolved"])
+def test_graphgen_document_graphs_conform_to_the_shapes(bench, resolve: bool) -> None:
+    out = io.BytesIO()
+    info = bench["graphgen"].write_nquads(out, 15_000, 3, resolve=resolve)
+    data = out.getvalue()
     dataset = Dataset()
     dataset.parse(data=data, format="nquads")
     union = ontology_graph()  # with the SKOS concepts the shapes look up (MODEL.md)
