@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import random
 import re
 import statistics
@@ -61,6 +62,7 @@ sys.path.insert(0, str(HERE))
 from generate import councils_by_region, vocabulary  # noqa: E402
 
 from lgkg import __version__  # noqa: E402
+from lgkg.extract.gazetteer import Council  # noqa: E402
 from lgkg.extract.records import (  # noqa: E402
     Body,
     DocumentMeta,
@@ -85,8 +87,6 @@ _MONTHS = 12
 @cache
 def shape() -> dict:
     """The proportions of the generated graph (``bench/data/graph_shape.json``)."""
-    import json
-
     return json.loads(SHAPE.read_text(encoding="utf-8"))
 
 
@@ -198,10 +198,10 @@ class _World:
 
     # -- partnerships ------------------------------------------------------
 
-    def _draw(self, pool: Sequence, k: int, exclude: set[str]) -> list:
+    def _draw(self, pool: Sequence[Council], k: int, exclude: set[str]) -> list[Council]:
         """``k`` distinct councils of ``pool`` not in ``exclude``, drawn by activity."""
         candidates = [c for c in pool if c.code not in exclude]
-        chosen: list = []
+        chosen: list[Council] = []
         while len(chosen) < k and candidates:
             council = self.rng.choices(candidates, [self.weight[c.code] for c in candidates])[0]
             chosen.append(council)
@@ -209,7 +209,7 @@ class _World:
         return chosen
 
     @staticmethod
-    def _member(council) -> _Member:
+    def _member(council: Council) -> _Member:
         return _Member(Body(council.short_name, council.code), council.official_name)
 
     def _other_body(self) -> _Member:
