@@ -499,6 +499,9 @@ def merge(
             continue
         for body in dict.fromkeys(members):
             key = (body, spread_action, "")
+            tally = votes.setdefault(key, {})
+            for status, weight in votes.get(spread_key, {}).items():
+                tally[status] = tally.get(status, 0.0) + weight
             if key not in best:
                 best[key] = replace(spread, body=body)
             elif not best[key].date and spread.date:
@@ -514,6 +517,7 @@ def merge(
         for key, e in best.items()
         if movers and key[1] == "formed" and e.rule.endswith((".name", ".existing"))
     }
+    ended_areas = {(b, e.service_area) for (b, a, _), e in best.items() if a == "ended"}
     founders: dict[str, set[Body]] = {}
     for body, action, group in best:
         if action == "formed":
@@ -542,6 +546,8 @@ def merge(
             status = "agreed"  # takes effect after publication
         if action == "formed" and "left" in actions_of[body] and status != "done":
             continue  # a leaver founded the partnership it leaves, or nothing said here
+        if action == "formed" and (body, e.service_area) in ended_areas:
+            status = "done"  # what is being ended was formed before
         if status != e.status:
             e = replace(e, status=status)
         out.append(e)

@@ -194,7 +194,8 @@ class Gazetteer:
 
         Forms are case-sensitive as written; all-lower-case forms, bare one-word names
         that are everyday English words and region-like names of combined authorities
-        are left out. An official name of two words or more also gets an ALL-CAPS form.
+        are left out. A short name, and an official name of two words or more, also get
+        an ALL-CAPS form (newspapers set a story's first words in capitals).
         """
         seen: set[tuple[str, str]] = set()
         patterns = []
@@ -202,8 +203,8 @@ class Gazetteer:
             council = self._councils[code]
             for name, kind in self._name_kinds[code]:
                 forms = [name]
-                if kind == "official" and len(name.split()) > 1:
-                    forms.append(name.upper())
+                if (kind == "official" and len(name.split()) > 1) or kind == "short":
+                    forms.append(name.upper())  # "BEXLEY and Bromley councils are ..."
                 for form in forms:
                     if (form, code) in seen or not self._pattern_ok(council, form):
                         continue

@@ -233,6 +233,15 @@ def _location(doc: Doc, m: Mention, gazetteer: Gazetteer) -> bool:
     return doc[m.start - 1].lower_ in set(load("references")["location_preps"])
 
 
+def _dateline(doc: Doc, m: Mention) -> bool:
+    """A news story's dateline, "SUFFOLK: More services ...": a place in capitals
+    opening a line, followed by a colon or dash."""
+    span = doc[m.start : m.end]
+    opens_line = m.start == 0 or "\n" in doc[m.start - 1].text_with_ws
+    after = doc[m.end].text if m.end < len(doc) else ""
+    return opens_line and span.text.isupper() and after in (":", "-", "–", "—")
+
+
 def _place_modifier(doc: Doc, m: Mention, found: list[Mention]) -> bool:
     """A place name describing other councils ("two Lincolnshire district councils"), not a council.
 
@@ -285,7 +294,11 @@ def name_mentions(doc: Doc, gazetteer: Gazetteer, published: str | None) -> list
         ):
             aliases[nxt[1].text] = body
     found = [
-        m for m in found if not _place_modifier(doc, m, found) and not _location(doc, m, gazetteer)
+        m
+        for m in found
+        if not _place_modifier(doc, m, found)
+        and not _location(doc, m, gazetteer)
+        and not _dateline(doc, m)
     ]
     found = _consistent(doc, found, gazetteer)
     found += _listed_with_councils(doc, found, gazetteer, published)

@@ -47,8 +47,22 @@ def _lemmas(tokens) -> list[str]:
     return [t.lemma_.lower() if t.lemma_ else t.lower_ for t in tokens]
 
 
+def _headline_infinitive(tok: Token) -> bool:
+    """A headline's future: "Councils *to share* legal team" (an infinitive hanging
+    from a verbless noun phrase)."""
+    return (
+        tok.tag_ == "VB"
+        and tok.dep_ in ("acl", "relcl", "xcomp")
+        and tok.head.dep_ == "ROOT"
+        and tok.head.pos_ in ("NOUN", "PROPN")
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+    )
+
+
 def _is_future(trigger: Token) -> bool:
     for tok in (trigger, trigger.head):
+        if _headline_infinitive(tok):
+            return True
         for child in tok.children:
             if child.dep_ == "aux" and child.lower_ in ("will", "shall", "'ll", "wo"):
                 return True

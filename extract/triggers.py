@@ -142,6 +142,22 @@ def _match(tok: Token, sent: Span, action: str, stage: str) -> Trigger | None:
     return None
 
 
+def _negated(tok: Token) -> bool:
+    """Said not to happen: "did *not* join", "is *not* the end of the partnership"
+    ("not only" and "not ... until" are no negation)."""
+    heads = [tok]
+    if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("attr", "dobj"):
+        heads.append(tok.head)  # the verb the noun is said of
+    for head in heads:
+        children = list(head.children)
+        if any(c.lower_ in ("until", "till", "before") for c in children):
+            continue  # "will not transfer until April": a date, not a refusal
+        for c in children:
+            if c.dep_ == "neg" and not (c.i + 1 < len(c.doc) and c.doc[c.i + 1].lower_ == "only"):
+                return True
+    return False
+
+
 def find_triggers(sent: Span) -> list[Trigger]:
     """Every action trigger in ``sent``, at most one action per token.
 
@@ -162,6 +178,8 @@ def find_triggers(sent: Span) -> list[Trigger]:
         for stage in ("particle", "phrase", "word"):
             trig = next((t for a in precedence if (t := _match(tok, sent, a, stage))), None)
             if trig is not None:
+                if _negated(tok):
+                    break
                 weak = trig.kind == "verb" and trig.action == "formed" and _lemma(tok) in weak_verbs
                 if not weak or shared:
                     found.append(trig)

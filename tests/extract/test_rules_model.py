@@ -478,8 +478,14 @@ def test_place_after_an_indefinite_article_is_not_that_council(extractor):
 @pytest.mark.parametrize(
     ("text", "ended"),
     [
-        ("Hart District Council and Rushmoor Borough Council will bring their shared legal service to an end.", True),
-        ("Hart District Council and Rushmoor Borough Council say sharing will bring real benefits to residents.", False),
+        (
+            "Hart District Council and Rushmoor Borough Council will bring their shared legal service to an end.",
+            True,
+        ),
+        (
+            "Hart District Council and Rushmoor Borough Council say sharing will bring real benefits to residents.",
+            False,
+        ),
     ],
 )
 def test_bring_to_an_end_is_ended_but_bring_benefits_to_is_not(extractor, text, ended):
@@ -687,7 +693,6 @@ def test_service_area_is_not_read_in_the_partner_phrase(extractor):
     assert events(x)[("E07000089", "formed")].service_area == "waste"
 
 
-
 @pytest.mark.parametrize(
     "text",
     [
@@ -698,3 +703,61 @@ def test_service_area_is_not_read_in_the_partner_phrase(extractor):
 )
 def test_conditions_and_wishes_are_proposals(extractor, text):
     assert events(run(extractor, text))[("E07000089", "formed")].status == "proposed"
+
+
+def test_a_headline_infinitive_is_a_plan_agreed_not_done(extractor):
+    x = run(extractor, "Hart and Rushmoor councils to share planning team")
+    assert events(x)[("E07000089", "formed")].status == "agreed"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hart District Council did not join the shared audit service.",
+        "Hart District Council has decided not to join the shared audit service.",
+    ],
+)
+def test_a_negated_trigger_is_no_event(extractor, text):
+    assert ("E07000089", "joined") not in events(run(extractor, text))
+
+
+def test_not_until_a_date_is_a_delay_not_a_negation(extractor):
+    x = run(
+        extractor, "Hart District Council will not join the shared audit service until April 2022."
+    )
+    assert events(x)[("E07000089", "joined")].date == "2022-04"
+
+
+def test_not_the_end_of_a_partnership_ends_nothing(extractor):
+    x = run(
+        extractor,
+        "This is not the end of the shared audit partnership of Hart District Council and"
+        " Rushmoor Borough Council.",
+    )
+    assert not [e for e in x.events if e.action == "ended"]
+
+
+def test_what_is_being_ended_was_formed_before(extractor):
+    x = run(
+        extractor,
+        "Hart District Council and Rushmoor Borough Council have decided to stop having a joint"
+        " chief executive.",
+    )
+    got = events(x)
+    assert got[("E07000089", "ended")].status == "agreed"
+    assert got[("E07000089", "formed")].status == "done"
+
+
+def test_a_short_name_in_capitals_opening_a_story_is_the_council(extractor):
+    x = run(
+        extractor, "HART and Rushmoor councils are joining forces to share their planning staff."
+    )
+    assert ("E07000089", "formed") in events(x)
+
+
+def test_a_dateline_in_capitals_is_a_place_not_a_council(extractor):
+    x = run(
+        extractor,
+        "HAMPSHIRE: Hart District Council and Rushmoor Borough Council will share a planning team.",
+    )
+    assert {e.body.code for e in x.events} == {"E07000089", "E07000092"}

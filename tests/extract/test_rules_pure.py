@@ -119,3 +119,31 @@ def test_service_dominant_area_of_a_document(text, code):
     from lgkg.extract.service import area_counts, dominant
 
     assert dominant(area_counts(text)) == code
+
+
+def _candidate(body, action: str, status: str, confidence: float, sent_start: int):
+    from lgkg.extract.events import Candidate
+    from lgkg.extract.records import Event, Evidence
+
+    event = Event(
+        body, action, "the audit partnership", "audit", "", status, None,
+        Evidence("...", 0, 3), confidence, f"event.{action}.verb",
+    )  # fmt: skip
+    return Candidate(event, sent_start)
+
+
+def test_merge_an_ending_told_by_the_partnership_keeps_every_sentences_vote():
+    """The most confident sentence about the partnership's end says "would be wound up",
+    a later one "was wound up": every member's ended event is done."""
+    from lgkg.extract.events import ALL_MEMBERS, merge
+    from lgkg.extract.records import Body
+
+    hart, rushmoor = Body("Hart", "E07000089"), Body("Rushmoor", "E07000092")
+    candidates = [
+        _candidate(hart, "formed", "done", 0.7, 0),
+        _candidate(rushmoor, "formed", "done", 0.7, 0),
+        _candidate(ALL_MEMBERS, "ended", "proposed", 0.75, 10),
+        _candidate(ALL_MEMBERS, "ended", "done", 0.6, 20),
+    ]
+    ended = {e.body.code: e.status for e in merge(candidates) if e.action == "ended"}
+    assert ended == {"E07000089": "done", "E07000092": "done"}
