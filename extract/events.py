@@ -54,6 +54,7 @@ class Candidate:
     event: Event
     sent_start: int  # token index of the sentence, to keep document order
     named_area: str | None = None  # the service area named at the trigger, if any
+    earlier: bool = False  # of a partnership before the one the text is about
 
 
 def _in(tok_i: int, m: Mention) -> bool:
@@ -298,8 +299,16 @@ def sentence_events(
     for m in coming:
         status = "proposed"
         event = Event(
-            m.body, "joined", partnership, context_area or sentence_area or doc_area, "",
-            status, None, evidence, round(0.7 * weight, 3), "event.joined.prospective",
+            m.body,
+            "joined",
+            partnership,
+            context_area or sentence_area or doc_area,
+            "",
+            status,
+            None,
+            evidence,
+            round(0.7 * weight, 3),
+            "event.joined.prospective",
         )
         out.append(Candidate(event, sent.start))
     mentions = [m for m in mentions if m not in coming]
@@ -337,8 +346,16 @@ def sentence_events(
                 date = _event_date(sent, trig.token, published, trig.action)
                 status, sconf = status_of(sent, trig.token, date or None, published)
                 event = Event(
-                    ALL_MEMBERS, "provides", partnership, area, date, status, client, evidence,
-                    round(sconf, 3), trig.rule,
+                    ALL_MEMBERS,
+                    "provides",
+                    partnership,
+                    area,
+                    date,
+                    status,
+                    client,
+                    evidence,
+                    round(sconf, 3),
+                    trig.rule,
                 )
                 out.append(Candidate(event, sent.start, named_area))
             continue
@@ -361,8 +378,15 @@ def sentence_events(
         if existing:  # "X will join the A-B shared service": A and B formed it already
             date, status, sconf, conf = "", "done", 0.5, 0.5
         former = trig.action == "formed" and trig.kind == "noun" and _former(trig.token)
-        if former:  # "its previous partnership with X": formed, and ended, before
+        earlier = former or (  # "builds on the existing alliance of X and Y"
+            trig.action == "formed"
+            and trig.kind == "noun"
+            and not existing
+            and _modified_by(trig.token, "standing_modifiers")
+        )
+        if earlier:  # "its previous partnership with X": formed (and ended) before
             status, sconf = "done", 0.7
+            named_area = area = named_area or sentence_area or "other"
         seen: set[Body] = set()
         for m in agents:
             if m.body in seen or (client is not None and m.body == client):
@@ -372,7 +396,7 @@ def sentence_events(
             event = Event(
                 body=m.body,
                 action=trig.action,
-                partnership=partnership,
+                partnership="" if earlier else partnership,
                 service_area=area,
                 date=date,
                 status=status,
@@ -381,17 +405,28 @@ def sentence_events(
                 confidence=round(min(conf, sconf + 0.2) * body_weight * weight, 3),
                 rule=_rule(trig, m, existing),
             )
-            out.append(Candidate(event, sent.start, named_area))
+            out.append(Candidate(event, sent.start, named_area, earlier))
             if former:
                 ended = replace(event, action="ended", date="", rule="event.ended.former")
-                out.append(Candidate(ended, sent.start, named_area))
+                out.append(Candidate(ended, sent.start, named_area, earlier))
     return out
+
+
+def _modified_by(trigger: Token, key: str) -> bool:
+    """Does a word of the ``actions.json`` list ``key`` modify the partnership noun, or
+    the noun it describes ("our *existing* sharing arrangements")?"""
+    modifiers = set(load("actions")[key])
+    nouns = [trigger, trigger.head] if trigger.dep_ in ("compound", "amod") else [trigger]
+    return any(
+        c.dep_ in ("amod", "compound") and c.lower_ in modifiers
+        for noun in nouns
+        for c in noun.children
+    )
 
 
 def _former(trigger: Token) -> bool:
     """A partnership noun that names one of the past: "its *previous* partnership"."""
-    modifiers = set(load("actions")["former_modifiers"])
-    return any(c.dep_ in ("amod", "compound") and c.lower_ in modifiers for c in trigger.children)
+    return _modified_by(trigger, "former_modifiers")
 
 
 ALL_MEMBERS = Body("*every member*")  # an "ended" whose agent is the partnership itself
@@ -428,7 +463,7 @@ def _groups(candidates: list[Candidate], min_confidence: float) -> dict[int, str
     named: dict[tuple[Body, str], list[str]] = {}
     for cand in candidates:
         e = cand.event
-        if cand.named_area and e.confidence >= min_confidence:
+        if cand.named_area and e.confidence >= min_confidence and not cand.earlier:
             areas = named.setdefault((e.body, e.action), [])
             if cand.named_area not in areas:
                 areas.append(cand.named_area)
@@ -436,6 +471,8 @@ def _groups(candidates: list[Candidate], min_confidence: float) -> dict[int, str
     for i, cand in enumerate(candidates):
         areas = named.get((cand.event.body, cand.event.action), [])
         out[i] = cand.named_area or "" if len(areas) >= 2 else ""
+        if cand.earlier:  # "the existing alliance of X and Y" is a partnership of its own
+            out[i] = f"earlier {cand.named_area}"
     return out
 
 

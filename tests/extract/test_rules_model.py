@@ -761,3 +761,45 @@ def test_a_dateline_in_capitals_is_a_place_not_a_council(extractor):
         "HAMPSHIRE: Hart District Council and Rushmoor Borough Council will share a planning team.",
     )
     assert {e.body.code for e in x.events} == {"E07000089", "E07000092"}
+
+
+def test_an_existing_alliance_is_a_partnership_of_its_own(extractor):
+    """What a new partnership builds on was formed before it; "builds on" forms nothing."""
+    x = run(
+        extractor,
+        "Hart District Council and Rushmoor Borough Council will form a shared waste team.\n\n"
+        "The team builds on the existing alliance between Hart District Council and Rushmoor"
+        " Borough Council.",
+    )
+    got = {(e.body.code, e.service_area): e.status for e in x.events if e.action == "formed"}
+    assert got == {
+        ("E07000089", "waste"): "agreed",
+        ("E07000092", "waste"): "agreed",
+        ("E07000089", "other"): "done",
+        ("E07000092", "other"): "done",
+    }
+    assert len({e.partnership for e in x.events}) == 2
+
+
+def test_a_previous_partnership_is_not_the_new_one(extractor):
+    x = run(
+        extractor,
+        "Hart District Council and Woking Borough Council will set up a shared planning team.\n\n"
+        "Hart District Council learnt a lot from its previous partnership with Rushmoor Borough"
+        " Council.",
+    )
+    got = {(e.body.code, e.action, e.service_area): e.status for e in x.events}
+    assert got[("E07000089", "formed", "planning")] == "agreed"
+    assert got[("E07000092", "formed", "other")] == "done"
+    assert got[("E07000092", "ended", "other")] == "done"
+    assert ("E07000092", "formed", "planning") not in got
+
+
+def test_joining_the_existing_partnership_is_no_earlier_one(extractor):
+    x = run(
+        extractor,
+        "Hart District Council will join the existing partnership of Rushmoor Borough Council.",
+    )
+    got = events(x)
+    assert got[("E07000089", "joined")].status == "agreed"
+    assert len({e.service_area for e in x.events}) == 1
