@@ -92,6 +92,9 @@ def decide(counts: Counter[str]) -> str | None:
         return "back-office"
     if "management" in counts:
         return "management"
+    frontline = set(counts) - corporate
+    if len(frontline) >= config["other_min_frontline"]:
+        return "other"  # a range of services: "roads, social care and waste"
     best = max(counts.items(), key=lambda kv: (kv[1], -list(config["areas"]).index(kv[0])))
     return best[0]
 

@@ -80,6 +80,10 @@ def test_money_find_amounts(text, amount, currency):
         # a person's remit is their job, not a shared service
         ("Cllr Ann Lee, cabinet member for Finance and Waste, said", None),
         ("Cllr Ann Lee, portfolio holder for finance, said the shared legal team works", "legal"),
+        # senior posts are management; a range of front-line services is "other"
+        ("a new joint executive director role", "management"),
+        ("Roads, social care, bin collection and lawyers could be pooled", "other"),
+        ("road repairs, road gritting and bin collection could be pooled", "highways-transport"),
     ],
 )
 def test_service_area_of_text(text, code):
