@@ -467,10 +467,15 @@ def _groups(candidates: list[Candidate], min_confidence: float) -> dict[int, str
             areas = named.setdefault((e.body, e.action), [])
             if cand.named_area not in areas:
                 areas.append(cand.named_area)
+    split: dict[str, set[str]] = {}  # per action, the areas told apart for some body
+    for (_, action), areas in named.items():
+        if len(areas) >= 2:
+            split.setdefault(action, set()).update(areas)
     out: dict[int, str] = {}
     for i, cand in enumerate(candidates):
         areas = named.get((cand.event.body, cand.event.action), [])
-        out[i] = cand.named_area or "" if len(areas) >= 2 else ""
+        told_apart = len(areas) >= 2 or cand.named_area in split.get(cand.event.action, ())
+        out[i] = cand.named_area or "" if told_apart else ""
         if cand.earlier:  # "the existing alliance of X and Y" is a partnership of its own
             out[i] = f"earlier {cand.named_area}"
     return out

@@ -803,3 +803,20 @@ def test_joining_the_existing_partnership_is_no_earlier_one(extractor):
     got = events(x)
     assert got[("E07000089", "joined")].status == "agreed"
     assert len({e.service_area for e in x.events}) == 1
+
+
+def test_an_area_told_apart_for_some_councils_is_told_apart_for_all(extractor):
+    """Hart and Rushmoor share HR and plan shared IT; Woking, named with them only at the
+    IT plan and in an area-less agreement, is in the IT partnership too."""
+    text = (
+        "In 2010 Woking Borough Council signed an agreement with Hart District Council and"
+        " Rushmoor Borough Council for greater cooperation.\n\n"
+        "Hart District Council and Rushmoor Borough Council already have shared HR"
+        " arrangements.\n\n"
+        "The three councils are also planning to develop a shared cloud computing service."
+    )
+    x = extractor.extract(
+        source_from_text(text, name="t.txt", title="Three councils sign up for shared HR service")
+    )
+    ict = {e.body.code: e.status for e in x.events if e.service_area == "ict"}
+    assert ict == {"E07000217": "proposed", "E07000089": "proposed", "E07000092": "proposed"}

@@ -82,6 +82,7 @@ def test_money_find_amounts(text, amount, currency):
         ("Cllr Ann Lee, portfolio holder for finance, said the shared legal team works", "legal"),
         # senior posts are management; a range of front-line services is "other"
         ("a new joint executive director role", "management"),
+        ("a shared cloud computing service", "ict"),
         ("Roads, social care, bin collection and lawyers could be pooled", "other"),
         ("road repairs, road gritting and bin collection could be pooled", "highways-transport"),
     ],
