@@ -209,7 +209,7 @@ def _local_area(trigger: Token) -> str | None:
         else [
             t
             for c in trigger.children
-            if c.dep_ in ("dobj", "attr", "prep", "xcomp", "ccomp") and c.lower_ not in aside
+            if c.dep_ in ("dobj", "attr", "prep", "prt", "xcomp", "ccomp") and c.lower_ not in aside
             for t in c.subtree
         ]
     )
@@ -478,6 +478,16 @@ def _groups(candidates: list[Candidate], min_confidence: float) -> dict[int, str
         out[i] = cand.named_area or "" if told_apart else ""
         if cand.earlier:  # "the existing alliance of X and Y" is a partnership of its own
             out[i] = f"earlier {cand.named_area}"
+    # a trigger naming no area speaks of the partnership its sentence names for that body
+    in_sentence = {
+        (c.event.body, c.event.action, c.sent_start): out[i]
+        for i, c in enumerate(candidates)
+        if out[i] and not c.earlier
+    }
+    for i, cand in enumerate(candidates):
+        if not cand.named_area:
+            key = (cand.event.body, cand.event.action, cand.sent_start)
+            out[i] = in_sentence.get(key, out[i])
     return out
 
 
@@ -559,6 +569,10 @@ def merge(
         for key, e in best.items()
         if movers and key[1] == "formed" and e.rule.endswith((".name", ".existing"))
     }
+    joined_areas, left_areas = (  # a mover's (body, area), and (body, "") for any
+        {(b, area) for (b, a, _), e in best.items() if a == mover for area in ("", e.service_area)}
+        for mover in ("joined", "left")
+    )
     ended_areas = {(b, e.service_area) for (b, a, _), e in best.items() if a == "ended"}
     founders: dict[str, set[Body]] = {}
     for body, action, group in best:
@@ -571,8 +585,9 @@ def merge(
             alone = action == "formed" and len(founders.get(group, ())) < 2
             if alone or e.confidence < _SECOND_GROUP_MIN:
                 continue
-        if action == "formed" and "joined" in actions_of[body]:
-            continue
+        area_key = e.service_area if group else ""
+        if action == "formed" and (body, area_key) in joined_areas:
+            continue  # a joiner founded nothing, unless another partnership by its area
         if action == "formed" and "left" in actions_of[body] and not sents[body] - sents_left[body]:
             continue  # a leaver is a founder only where another sentence says so
         if key in named_only:
@@ -586,7 +601,7 @@ def merge(
         status = _vote(votes.get(key, {}), e.status)
         if status == "done" and e.date and published and compare(e.date, published) > 0:
             status = "agreed"  # takes effect after publication
-        if action == "formed" and "left" in actions_of[body] and status != "done":
+        if action == "formed" and (body, area_key) in left_areas and status != "done":
             continue  # a leaver founded the partnership it leaves, or nothing said here
         if action == "formed" and (body, e.service_area) in ended_areas:
             status = "done"  # what is being ended was formed before

@@ -820,3 +820,45 @@ def test_an_area_told_apart_for_some_councils_is_told_apart_for_all(extractor):
     )
     ict = {e.body.code: e.status for e in x.events if e.service_area == "ict"}
     assert ict == {"E07000217": "proposed", "E07000089": "proposed", "E07000092": "proposed"}
+
+
+@pytest.mark.parametrize(("verb", "mover"), [("join", "joined"), ("leave", "left")])
+def test_a_mover_still_founds_a_partnership_of_another_area(extractor, verb, mover):
+    x = run(
+        extractor,
+        f"Hart District Council will {verb} the shared legal service of Rushmoor Borough Council"
+        " and Woking Borough Council.\n\n"
+        "Hart District Council and Rushmoor Borough Council will keep sharing a chief executive.",
+    )
+    got = {(e.body.code, e.action): (e.service_area, e.status) for e in x.events}
+    assert got[("E07000089", mover)] == ("legal", "agreed")
+    assert got[("E07000089", "formed")] == ("management", "done")
+
+
+def test_a_verb_particle_is_read_for_the_service_area(extractor):
+    """spaCy may take "back" of "back office" for the particle of "sharing"."""
+    x = run(
+        extractor,
+        "Hart District Council and Rushmoor Borough Council have been sharing back office"
+        " functions since April.",
+    )
+    assert events(x)[("E07000089", "formed")].service_area == "back-office"
+
+
+def test_a_trigger_naming_no_area_speaks_of_its_sentences_partnership(extractor):
+    """The date of the IT plan ("by late this year") is not the HR partnership's."""
+    text = (
+        "Hart District Council and Rushmoor Borough Council already share HR staff.\n\n"
+        "The two councils are also planning, along with Woking and Surrey Heath, to develop a"
+        " shared cloud computing service, the infrastructure for which is expected to be in"
+        " place by late this year."
+    )
+    x = extractor.extract(
+        source_from_text(
+            text, name="t.txt", title="Councils sign up for shared HR", published="2011-03-01"
+        )
+    )
+    got = {(e.body.code, e.service_area): (e.status, e.date) for e in x.events}
+    assert got[("E07000089", "hr-payroll")] == ("done", "")
+    assert got[("E07000089", "ict")] == ("proposed", "2011")
+    assert ("E07000217", "hr-payroll") not in got
