@@ -573,6 +573,7 @@ def merge(
         {(b, area) for (b, a, _), e in best.items() if a == mover for area in ("", e.service_area)}
         for mover in ("joined", "left")
     )
+    moved_areas = {area for b, area in joined_areas | left_areas if area}
     ended_areas = {(b, e.service_area) for (b, a, _), e in best.items() if a == "ended"}
     founders: dict[str, set[Body]] = {}
     for body, action, group in best:
@@ -603,6 +604,8 @@ def merge(
             status = "agreed"  # takes effect after publication
         if action == "formed" and (body, area_key) in left_areas and status != "done":
             continue  # a leaver founded the partnership it leaves, or nothing said here
+        if action == "formed" and status == "proposed" and e.service_area in moved_areas:
+            continue  # others join or leave it: it is formed already, whoever founded it
         if action == "formed" and (body, e.service_area) in ended_areas:
             status = "done"  # what is being ended was formed before
         if status != e.status:

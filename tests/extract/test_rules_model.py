@@ -862,3 +862,14 @@ def test_a_trigger_naming_no_area_speaks_of_its_sentences_partnership(extractor)
     assert got[("E07000089", "hr-payroll")] == ("done", "")
     assert got[("E07000089", "ict")] == ("proposed", "2011")
     assert ("E07000217", "hr-payroll") not in got
+
+
+def test_members_of_a_partnership_another_council_leaves_are_no_proposed_founders(extractor):
+    x = run(
+        extractor,
+        "Hart District Council will leave the shared audit partnership of Rushmoor Borough"
+        " Council and Woking Borough Council.\n\n"
+        "Rushmoor Borough Council and Woking Borough Council will discuss the future of the"
+        " partnership.",
+    )
+    assert {(e.body.code, e.action) for e in x.events} == {("E07000089", "left")}
