@@ -312,6 +312,15 @@ def sentence_events(
         )
         out.append(Candidate(event, sent.start))
     mentions = [m for m in mentions if m not in coming]
+    earlier_triggers = [  # "its previous partnership with X", "the existing alliance of X"
+        t
+        for t in triggers
+        if t.action == "formed"
+        and t.kind == "noun"
+        and t.token.i not in joined_objects
+        and (_former(t.token) or _modified_by(t.token, "standing_modifiers"))
+    ]
+    inside_earlier = {x.i for t in earlier_triggers for x in t.token.subtree}
     for trig in triggers:
         agents, conf = _agents(trig, sent, mentions)
         named_area = _local_area(trig.token)
@@ -378,12 +387,9 @@ def sentence_events(
         if existing:  # "X will join the A-B shared service": A and B formed it already
             date, status, sconf, conf = "", "done", 0.5, 0.5
         former = trig.action == "formed" and trig.kind == "noun" and _former(trig.token)
-        earlier = former or (  # "builds on the existing alliance of X and Y"
-            trig.action == "formed"
-            and trig.kind == "noun"
-            and not existing
-            and _modified_by(trig.token, "standing_modifiers")
-        )
+        earlier = trig in earlier_triggers
+        if not earlier:  # a council named only in an earlier partnership is not in this one
+            agents = [m for m in agents if m.start not in inside_earlier]
         if earlier:  # "its previous partnership with X": formed (and ended) before
             status, sconf = "done", 0.7
             named_area = area = named_area or sentence_area or "other"

@@ -873,3 +873,15 @@ def test_members_of_a_partnership_another_council_leaves_are_no_proposed_founder
         " partnership.",
     )
     assert {(e.body.code, e.action) for e in x.events} == {("E07000089", "left")}
+
+
+def test_a_council_named_only_in_a_previous_partnership_is_not_in_the_new_one(extractor):
+    x = run(
+        extractor,
+        "Hart District Council and Rushmoor Borough Council will form a shared waste team.\n\n"
+        "Building on the experience that Hart District Council has gathered from its previous"
+        " partnership with Woking Borough Council, the new partnership will give the councils"
+        " a stronger voice.",
+    )
+    woking = {(e.action, e.service_area) for e in x.events if e.body.code == "E07000217"}
+    assert woking == {("formed", "other"), ("ended", "other")}
