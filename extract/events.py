@@ -600,9 +600,16 @@ def merge(
         if key in named_only:
             continue
         date = dated.get(key)
-        base = best.get((body, action, ""))
-        if group and base is not None and base.service_area == e.service_area:
-            date = date or dated.get((body, action, ""))
+        same_area = [  # groups of this body and action that are the same partnership
+            dated[k]
+            for k, other in best.items()
+            if k[:2] == key[:2]
+            and k != key
+            and k in dated
+            and other.service_area == e.service_area
+            and (not group or not k[2])
+        ]
+        date = date or next(iter(same_area), None)
         if not e.date and date:
             e = replace(e, date=date)
         status = _vote(votes.get(key, {}), e.status)

@@ -59,7 +59,8 @@ def _roles() -> re.Pattern[str]:
 def area_counts(text: str) -> Counter[str]:
     """How often each service area's words occur in ``text`` (longest match wins on overlaps).
 
-    Words in a person's remit ("cabinet member for finance") do not count.
+    Words in a person's remit ("cabinet member for finance") do not count. Two corporate
+    areas named as a bundle ("a number of services including") also count as back-office.
     """
     patterns, area = _patterns()
     roles = [(m.start(), m.end()) for m in _roles().finditer(text)]
@@ -79,7 +80,17 @@ def area_counts(text: str) -> Counter[str]:
         code = area[_key(text[start:end])]
         if code != _NOT_SERVICE:
             counts[code] += 1
+    corporate = set(load("service_areas")["corporate"])
+    if len(corporate & set(counts)) >= 2 and _bundle().search(text):
+        counts["back-office"] += 1  # "a number of services including HR and revenues"
     return counts
+
+
+@cache
+def _bundle() -> re.Pattern[str]:
+    """Words that say several services go together: "a number of services including"."""
+    phrases = sorted(load("service_areas")["bundle_phrases"], key=len, reverse=True)
+    return re.compile("|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases), re.I)
 
 
 def decide(counts: Counter[str]) -> str | None:

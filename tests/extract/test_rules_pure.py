@@ -83,6 +83,8 @@ def test_money_find_amounts(text, amount, currency):
         # senior posts are management; a range of front-line services is "other"
         ("a new joint executive director role", "management"),
         ("a shared cloud computing service", "ict"),
+        ("they share a number of services including HR and revenues", "back-office"),
+        ("they share HR and revenues", "revenues-benefits"),
         ("Roads, social care, bin collection and lawyers could be pooled", "other"),
         ("road repairs, road gritting and bin collection could be pooled", "highways-transport"),
     ],
@@ -126,15 +128,16 @@ def test_service_dominant_area_of_a_document(text, code):
     assert dominant(area_counts(text)) == code
 
 
-def _candidate(body, action: str, status: str, confidence: float, sent_start: int):
+def _candidate(body, action: str, status: str, confidence: float, sent_start: int, **kw):
     from lgkg.extract.events import Candidate
     from lgkg.extract.records import Event, Evidence
 
+    area, named, date = kw.get("area", "audit"), kw.get("named"), kw.get("date", "")
     event = Event(
-        body, action, "the audit partnership", "audit", "", status, None,
+        body, action, "the audit partnership", area, date, status, None,
         Evidence("...", 0, 3), confidence, f"event.{action}.verb",
     )  # fmt: skip
-    return Candidate(event, sent_start)
+    return Candidate(event, sent_start, named)
 
 
 def test_merge_an_ending_told_by_the_partnership_keeps_every_sentences_vote():
@@ -152,3 +155,30 @@ def test_merge_an_ending_told_by_the_partnership_keeps_every_sentences_vote():
     ]
     ended = {e.body.code: e.status for e in merge(candidates) if e.action == "ended"}
     assert ended == {"E07000089": "done", "E07000092": "done"}
+
+
+def test_merge_a_partnership_told_with_and_without_its_area_shares_its_date():
+    """ "Formed in 2010 to share back-office services" dates the back-office partnership
+    that the most confident sentence tells of without naming its area."""
+    from lgkg.extract.events import merge
+    from lgkg.extract.records import Body
+
+    candidates = []
+    for body in (Body("Hart", "E07000089"), Body("Rushmoor", "E07000092")):
+        candidates += [
+            _candidate(body, "formed", "agreed", 0.72, 0, area="back-office"),
+            _candidate(
+                body,
+                "formed",
+                "done",
+                0.6,
+                10,
+                area="back-office",
+                named="back-office",
+                date="2010",
+            ),
+            _candidate(body, "formed", "agreed", 0.6, 20, area="management", named="management"),
+        ]
+    dates = {(e.body.code, e.service_area, e.confidence): e.date for e in merge(candidates)}
+    assert dates[("E07000089", "back-office", 0.72)] == "2010"
+    assert dates[("E07000089", "management", 0.6)] == ""
