@@ -104,12 +104,19 @@ def _non_council_body(doc: Doc, ent: Span) -> Mention | None:
     while j < len(doc) and j - ent.end < 6 and (doc[j].is_title or doc[j].lower_ in ("and", "&")):
         if doc[j].lower_ in heads:
             end = j + 1
-            while (
-                end < len(doc)
-                and doc[end].is_title
-                and doc[end].lower_ in heads | {"service", "services"}
-            ):
-                end += 1
+            words = heads | {"service", "services"}
+            while end < len(doc):
+                if doc[end].is_title and doc[end].lower_ in words:
+                    end += 1
+                elif (  # "Fire and Rescue Service", "Fire & Rescue"
+                    doc[end].lower_ in ("and", "&")
+                    and end + 1 < len(doc)
+                    and doc[end + 1].is_title
+                    and doc[end + 1].lower_ in heads
+                ):
+                    end += 2
+                else:
+                    break
             start = ent.start  # "Avon & Somerset Police": the place before "&" is in the name
             while (
                 start >= 2
@@ -117,6 +124,7 @@ def _non_council_body(doc: Doc, ent: Span) -> Mention | None:
                 and doc[start - 2].is_title
                 and doc[start - 2].ent_type_ != COUNCIL_LABEL
                 and doc[start - 2].lower_ not in ("council", "councils")
+                and doc[start - 2].lower_ not in words  # "... Service and Dorset Police"
             ):
                 start -= 2
             name = doc[start:end].text.replace(" & ", " and ")  # one spelling of a name
@@ -275,6 +283,8 @@ def name_mentions(doc: Doc, gazetteer: Gazetteer, published: str | None) -> list
     for ent in doc.ents:
         if ent.label_ != COUNCIL_LABEL:
             continue
+        if found and found[-1].kind == "org" and ent.start < found[-1].end:
+            continue  # "Cornwall" in "Devon and Cornwall Police", found already
         other = _non_council_body(doc, ent)
         if other is not None:
             found.append(other)

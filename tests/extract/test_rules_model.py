@@ -885,3 +885,21 @@ def test_a_council_named_only_in_a_previous_partnership_is_not_in_the_new_one(ex
     )
     woking = {(e.action, e.service_area) for e in x.events if e.body.code == "E07000217"}
     assert woking == {("formed", "other"), ("ended", "other")}
+
+
+@pytest.mark.parametrize(
+    ("partners", "bodies"),
+    [
+        (
+            "Hampshire Fire and Rescue Service and Hampshire Constabulary",
+            {"Hampshire Fire and Rescue Service", "Hampshire Constabulary"},
+        ),
+        (
+            "Devon and Cornwall Police and Dorset Police",
+            {"Devon and Cornwall Police", "Dorset Police"},
+        ),
+    ],
+)
+def test_public_bodies_listed_with_and_keep_their_whole_names(extractor, partners, bodies):
+    x = run(extractor, f"Hart District Council has set up a shared HR service with {partners}.")
+    assert {e.body.name for e in x.events if not e.body.code} == bodies
