@@ -163,13 +163,18 @@ _LIST_JOINERS = {"and", ",", "&"}
 
 
 def _listed_beside(tok: Token) -> list[Token]:
-    """The words just beside ``tok`` across "and", "&" or a comma, whatever the parse
-    says ("Richmond and Wandsworth Councils" is often parsed without a conjunction)."""
+    """The words just beside ``tok`` across "and", "&", a comma or ", and", whatever the
+    parse says ("Richmond and Wandsworth Councils" is often parsed without a conjunction)."""
     doc, out = tok.doc, []
-    if tok.i + 2 < len(doc) and doc[tok.i + 1].lower_ in _LIST_JOINERS:
-        out.append(doc[tok.i + 2])
-    if tok.i >= 2 and doc[tok.i - 1].lower_ in _LIST_JOINERS:
-        out.append(doc[tok.i - 2])
+    after, before = tok.i + 1, tok.i - 1
+    while after < len(doc) - 1 and doc[after].lower_ in _LIST_JOINERS and after - tok.i < 3:
+        after += 1  # ", and": the serial comma
+    if after > tok.i + 1:
+        out.append(doc[after])
+    while before > 0 and doc[before].lower_ in _LIST_JOINERS and tok.i - before < 3:
+        before -= 1
+    if before < tok.i - 1:
+        out.append(doc[before])
     return out
 
 
@@ -250,6 +255,17 @@ def _dateline(doc: Doc, m: Mention) -> bool:
     return opens_line and span.text.isupper() and after in (":", "-", "–", "—")
 
 
+def _named_county(doc: Doc, m: Mention) -> bool:
+    """A county named "X County" with no "Council" after it ("Woolwich in Gloucester
+    County") is a place, as in the United States, not the council called X."""
+    nxt = doc[m.end : m.end + 2]
+    return (
+        len(nxt) >= 1
+        and nxt[0].text == "County"
+        and (len(nxt) == 1 or nxt[1].lower_ not in ("council", "councils", "hall"))
+    )
+
+
 def _place_modifier(doc: Doc, m: Mention, found: list[Mention]) -> bool:
     """A place name describing other councils ("two Lincolnshire district councils"), not a council.
 
@@ -309,6 +325,7 @@ def name_mentions(doc: Doc, gazetteer: Gazetteer, published: str | None) -> list
         if not _place_modifier(doc, m, found)
         and not _location(doc, m, gazetteer)
         and not _dateline(doc, m)
+        and not _named_county(doc, m)
     ]
     found = _consistent(doc, found, gazetteer)
     found += _listed_with_councils(doc, found, gazetteer, published)

@@ -122,7 +122,9 @@ class Extractor:
         speakers: dict[int, tuple[str, Body | None]] = {}
         evidences: dict[int, Evidence] = {}
         finder = QuoteFinder(doc, mentions)
+        top = True  # before the first sentence that ends in a full stop: headline, standfirst
         for sent in doc.sents:
+            top = top and not sent.text.rstrip().endswith((".", '."', ".”"))
             sent_mentions = by_sent.get(sent.start, [])
             ev = evidences[sent.start] = evidence(sent)
             found, speaker = finder.sentence(sent, ev)
@@ -139,7 +141,7 @@ class Extractor:
                     doc_area=doc_area,
                     partnership=default_label,
                     evidence=ev,
-                    weight=_sentence_weight(sent, source.title),
+                    weight=_sentence_weight(sent, source.title, top),
                 )
             )
         events = _unique(
@@ -184,11 +186,14 @@ _HEADLINE_WEIGHT = 0.7  # headlines use the present tense for anything
 _QUOTED_WEIGHT = 0.75  # people quoted speak loosely about what is done or planned
 
 
-def _sentence_weight(sent: Span, title: str | None) -> float:
-    """How much a sentence counts as evidence of an event's status."""
+def _sentence_weight(sent: Span, title: str | None, top: bool = False) -> float:
+    """How much a sentence counts as evidence of an event's status. ``top``: it comes
+    before the first sentence with a full stop (a headline or standfirst if it has none)."""
     text = " ".join(sent.text.split())
     if title and text.rstrip(".") == " ".join(title.split()).rstrip("."):
         return _HEADLINE_WEIGHT
+    if top and text and text[-1].isalnum():
+        return _HEADLINE_WEIGHT  # "Three boroughs take a step towards sharing services"
     if '"' in text:
         return _QUOTED_WEIGHT
     return 1.0

@@ -706,7 +706,7 @@ def test_conditions_and_wishes_are_proposals(extractor, text):
 
 
 def test_a_headline_infinitive_is_a_plan_agreed_not_done(extractor):
-    x = run(extractor, "Hart and Rushmoor councils to share planning team")
+    x = run(extractor, "Hart and Rushmoor councils to share planning team.")
     assert events(x)[("E07000089", "formed")].status == "agreed"
 
 
@@ -903,3 +903,41 @@ def test_a_council_named_only_in_a_previous_partnership_is_not_in_the_new_one(ex
 def test_public_bodies_listed_with_and_keep_their_whole_names(extractor, partners, bodies):
     x = run(extractor, f"Hart District Council has set up a shared HR service with {partners}.")
     assert {e.body.name for e in x.events if not e.body.code} == bodies
+
+
+def test_a_county_without_council_after_it_is_a_place(extractor):
+    x = run(
+        extractor,
+        "Hart District Council has set up a shared waste service with Woolwich in Gloucester County.",
+    )
+    assert {e.body.code for e in x.events} == {"E07000089"}
+
+
+def test_a_shortened_name_after_a_serial_comma_is_a_council(extractor):
+    x = run(
+        extractor,
+        "The London boroughs of Sutton, Merton, and Kingston have agreed to share a legal team.",
+    )
+    assert {e.body.code for e in x.events} == {"E09000029", "E09000024", "E09000021"}
+
+
+def test_a_cooperation_agreement_naming_no_service_is_other(extractor):
+    x = run(
+        extractor,
+        "In 2010 Hart District Council signed a memorandum of understanding with Rushmoor"
+        " Borough Council for greater cooperation.",
+    )
+    assert events(x)[("E07000089", "formed")].service_area == "other"
+
+
+def test_a_standfirst_weighs_as_little_as_a_headline(extractor):
+    """The standfirst's loose summary ("back office") makes no partnership of its own."""
+    text = (
+        "Three councils take a step towards sharing back office services\n\n"
+        "Hart District Council, Rushmoor Borough Council and Woking Borough Council have"
+        " agreed to share an HR and payroll team."
+    )
+    x = extractor.extract(
+        source_from_text(text, name="t.txt", title="Councils agree shared HR service")
+    )
+    assert {e.service_area for e in x.events} == {"hr-payroll"}
