@@ -498,6 +498,7 @@ def _groups(candidates: list[Candidate], min_confidence: float) -> dict[int, str
 
 
 _SECOND_GROUP_MIN = 0.6  # a second partnership of one body needs firmer evidence
+_MEMBER_MIN = 0.5  # a founder of what others join or leave needs more than a passing mention
 
 
 def _strongest(best: dict, body: Body, action: str) -> Event:
@@ -617,7 +618,9 @@ def merge(
             status = "agreed"  # takes effect after publication
         if action == "formed" and (body, area_key) in left_areas and status != "done":
             continue  # a leaver founded the partnership it leaves, or nothing said here
-        if action == "formed" and status == "proposed" and e.service_area in moved_areas:
+        if action == "formed" and e.service_area in moved_areas and (
+            status == "proposed" or e.confidence < _MEMBER_MIN
+        ):
             continue  # others join or leave it: it is formed already, whoever founded it
         if action == "formed" and (body, e.service_area) in ended_areas:
             status = "done"  # what is being ended was formed before

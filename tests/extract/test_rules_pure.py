@@ -182,3 +182,18 @@ def test_merge_a_partnership_told_with_and_without_its_area_shares_its_date():
     dates = {(e.body.code, e.service_area, e.confidence): e.date for e in merge(candidates)}
     assert dates[("E07000089", "back-office", 0.72)] == "2010"
     assert dates[("E07000089", "management", 0.6)] == ""
+
+
+@pytest.mark.parametrize(("confidence", "kept"), [(0.45, False), (0.6, True)])
+def test_merge_a_founder_of_what_another_leaves_needs_more_than_a_passing_mention(confidence, kept):
+    from lgkg.extract.events import merge
+    from lgkg.extract.records import Body
+
+    hart, rushmoor = Body("Hart", "E07000089"), Body("Rushmoor", "E07000092")
+    candidates = [
+        _candidate(hart, "left", "agreed", 0.76, 0),
+        _candidate(rushmoor, "formed", "done", confidence, 10),
+    ]
+    got = {(e.body.code, e.action) for e in merge(candidates)}
+    assert (("E07000092", "formed") in got) is kept
+    assert ("E07000089", "left") in got
