@@ -195,10 +195,11 @@ def lgkg_path(store: OxigraphStore, case: Case) -> Callable[[], int]:
 
 
 def pyoxigraph_path(store: OxigraphStore, case: Case) -> Callable[[], int]:
-    """The same query text, substitutions and options on the pyoxigraph store itself."""
+    """The same query text (the plan ``run_query`` picks for this store, or the ``--alt``
+    text), substitutions and options on the pyoxigraph store itself."""
     q = get_query(case.name)
     substitutions = {ox.Variable(k): to_ox(v) for k, v in bind_params(q, case.params).items()}
-    native, text = store.native, case.text or q.text
+    native, text = store.native, case.text or q.text_for(store)
 
     def run() -> int:
         result = native.query(

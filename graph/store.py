@@ -358,6 +358,12 @@ class OxigraphStore(_BaseStore):
         return copy
 
     @property
+    def query_plan(self) -> str | None:
+        """The kind of store for query plans (:mod:`lgkg.queries.named`): an on-disk store
+        answers list queries faster in another shape; in memory the plain texts are best."""
+        return "oxigraph-disk" if self.path is not None else None
+
+    @property
     def native(self) -> ox.Store:
         """The pyoxigraph ``Store`` itself, for code that speaks SPARQL over HTTP (the server)."""
         return self._store

@@ -18,6 +18,13 @@ parameter variable occurs in a triple pattern of its query and is projected
 after the header's columns (Oxigraph substitutes only projected variables);
 :func:`run_query` returns just the header's columns.
 
+A query may also have *plans*: ``plans/KIND/NAME.rq`` holds the same query
+shaped for one kind of store (``plans/oxigraph-disk/events.rq`` for Oxigraph's
+on-disk store, which answers it several times faster that way). A store names
+its kind in its ``query_plan`` attribute; :func:`run_query` runs the plan there
+and the ``.rq`` file everywhere else. A plan must return the same rows in the
+same order (tests/graph/test_query_plans.py).
+
 >>> q = get_query("partners")
 >>> q.columns
 ['partner_code', 'partner', 'partnership', 'service_area', 'status']
@@ -30,7 +37,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from importlib.resources import files
@@ -76,6 +83,16 @@ class NamedQuery:
     columns: list[str] = field(default_factory=list)
     cq: str | None = None
     text: str = ""
+    plans: Mapping[str, str] = field(default_factory=dict)  # store kind -> text for it
+
+    def text_for(self, store: object) -> str:
+        """The text to run on ``store``: the plan for its kind (its ``query_plan``
+        attribute) if there is one, else the query itself.
+
+        >>> get_query("events").text_for(object()) == get_query("events").text
+        True
+        """
+        return self.plans.get(getattr(store, "query_plan", None) or "", self.text)
 
 
 # -- loading ---------------------------------------------------------------
@@ -146,7 +163,26 @@ def _load_all() -> dict[str, NamedQuery]:
         if q.name != entry.name[: -len(".rq")]:
             raise QueryError(f"{entry.name}: header name {q.name!r} differs from the file name")
         queries[q.name] = q
+    for kind, name, text in _plans():
+        if name not in queries:
+            raise QueryError(f"plans/{kind}/{name}.rq: there is no query {name!r}")
+        queries[name] = replace(queries[name], plans={**queries[name].plans, kind: text})
     return queries
+
+
+def _plans() -> list[tuple[str, str, str]]:
+    """``queries/plans/KIND/NAME.rq``: query NAME shaped for stores of KIND (the same rows
+    in the same order, faster there), as (KIND, NAME, text)."""
+    root = files("lgkg.queries").joinpath("plans")
+    if not root.is_dir():
+        return []
+    return [
+        (kind.name, entry.name[: -len(".rq")], entry.read_text(encoding="utf-8"))
+        for kind in sorted(root.iterdir(), key=lambda e: e.name)
+        if kind.is_dir()
+        for entry in sorted(kind.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".rq")
+    ]
 
 
 def list_queries() -> list[NamedQuery]:
@@ -368,7 +404,7 @@ def run_query(
         value = (raw_params or {}).get(param.name)
         if param.kind == "partnership" and value and param.name in bindings:
             bindings[param.name] = _stored_partnership(store, bindings[param.name], value)
-    columns, rows = store.select(q.text, bindings)
+    columns, rows = store.select(q.text_for(store), bindings)
     if columns[: len(q.columns)] != q.columns:
         raise QueryError(f"query {name!r} returned columns {columns}, its header says {q.columns}")
     width = len(q.columns)
