@@ -4,6 +4,8 @@ from lgkg.extract.records import Extraction
 from lgkg.extract.sources import source_from_text
 
 
-def run(extractor, text: str, published: str | None = None) -> Extraction:
-    """What ``extractor`` reads in ``text`` (a document called test.txt)."""
-    return extractor.extract(source_from_text(text, name="test.txt", published=published))
+def run(extractor, text: str, published: str | None = None, title: str | None = None) -> Extraction:
+    """What ``extractor`` reads in ``text`` (a document called test.txt, with ``title``)."""
+    return extractor.extract(
+        source_from_text(text, name="test.txt", published=published, title=title)
+    )

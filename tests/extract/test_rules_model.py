@@ -5,8 +5,6 @@ from decimal import Decimal
 import pytest
 from rule_helpers import run
 
-from lgkg.extract.sources import source_from_text
-
 pytestmark = pytest.mark.slow
 
 
@@ -192,15 +190,13 @@ def test_savings_headline_figure_without_period_is_the_same_saving(extractor):
 
 def test_events_service_area_named_at_trigger_wins_over_title(extractor):
     text = "Wealden District Council and Rother District Council formed a shared legal service."
-    source = source_from_text(text, name="t.txt", title="Councils look again at their IT")
-    got = events(extractor.extract(source))
+    got = events(run(extractor, text, title="Councils look again at their IT"))
     assert got[("E07000065", "formed")].service_area == "legal"
 
 
 def test_events_service_area_from_title_when_sentence_names_none(extractor):
     text = "Wealden District Council and Rother District Council have agreed to share the service."
-    source = source_from_text(text, name="t.txt", title="Councils to share building control")
-    got = events(extractor.extract(source))
+    got = events(run(extractor, text, title="Councils to share building control"))
     assert got[("E07000065", "formed")].service_area == "building-control"
 
 
@@ -506,9 +502,7 @@ def test_service_area_is_not_read_in_a_because_phrase(extractor):
         "Rushmoor Borough Council will transfer its services to the partnership in May"
         " because of a merger of officer structures."
     )
-    x = extractor.extract(
-        source_from_text(text, name="t.txt", title="Councils agree shared waste deal")
-    )
+    x = run(extractor, text, title="Councils agree shared waste deal")
     assert events(x)[("E07000092", "joined")].service_area == "waste"
 
 
@@ -687,9 +681,7 @@ def test_a_previous_partnership_was_formed_and_has_ended(extractor):
 
 def test_service_area_is_not_read_in_the_partner_phrase(extractor):
     text = "Hart District Council will work closely with Rushmoor Borough Council and IT suppliers."
-    x = extractor.extract(
-        source_from_text(text, name="t.txt", title="Councils agree shared waste service")
-    )
+    x = run(extractor, text, title="Councils agree shared waste service")
     assert events(x)[("E07000089", "formed")].service_area == "waste"
 
 
@@ -815,9 +807,7 @@ def test_an_area_told_apart_for_some_councils_is_told_apart_for_all(extractor):
         " arrangements.\n\n"
         "The three councils are also planning to develop a shared cloud computing service."
     )
-    x = extractor.extract(
-        source_from_text(text, name="t.txt", title="Three councils sign up for shared HR service")
-    )
+    x = run(extractor, text, title="Three councils sign up for shared HR service")
     ict = {e.body.code: e.status for e in x.events if e.service_area == "ict"}
     assert ict == {"E07000217": "proposed", "E07000089": "proposed", "E07000092": "proposed"}
 
@@ -853,11 +843,7 @@ def test_a_trigger_naming_no_area_speaks_of_its_sentences_partnership(extractor)
         " shared cloud computing service, the infrastructure for which is expected to be in"
         " place by late this year."
     )
-    x = extractor.extract(
-        source_from_text(
-            text, name="t.txt", title="Councils sign up for shared HR", published="2011-03-01"
-        )
-    )
+    x = run(extractor, text, published="2011-03-01", title="Councils sign up for shared HR")
     got = {(e.body.code, e.service_area): (e.status, e.date) for e in x.events}
     assert got[("E07000089", "hr-payroll")] == ("done", "")
     assert got[("E07000089", "ict")] == ("proposed", "2011")
@@ -937,7 +923,5 @@ def test_a_standfirst_weighs_as_little_as_a_headline(extractor):
         "Hart District Council, Rushmoor Borough Council and Woking Borough Council have"
         " agreed to share an HR and payroll team."
     )
-    x = extractor.extract(
-        source_from_text(text, name="t.txt", title="Councils agree shared HR service")
-    )
+    x = run(extractor, text, title="Councils agree shared HR service")
     assert {e.service_area for e in x.events} == {"hr-payroll"}
