@@ -388,11 +388,11 @@ def sentence_events(
             date, status, sconf, conf = "", "done", 0.5, 0.5
         former = trig.action == "formed" and trig.kind == "noun" and _former(trig.token)
         earlier = trig in earlier_triggers
-        if not earlier:  # a council named only in an earlier partnership is not in this one
-            agents = [m for m in agents if m.start not in inside_earlier]
         if earlier:  # "its previous partnership with X": formed (and ended) before
             status, sconf = "done", 0.7
             named_area = area = named_area or sentence_area or "other"
+        else:  # a council named only in an earlier partnership is not in this one
+            agents = [m for m in agents if m.start not in inside_earlier]
         seen: set[Body] = set()
         for m in agents:
             if m.body in seen or (client is not None and m.body == client):
@@ -601,7 +601,7 @@ def merge(
         if key in named_only:
             continue
         date = dated.get(key)
-        same_area = [  # groups of this body and action that are the same partnership
+        same_area = (  # the dates of this body's groups that are the same partnership
             dated[k]
             for k, other in best.items()
             if k[:2] == key[:2]
@@ -609,8 +609,8 @@ def merge(
             and k in dated
             and other.service_area == e.service_area
             and (not group or not k[2])
-        ]
-        date = date or next(iter(same_area), None)
+        )
+        date = date or next(same_area, None)
         if not e.date and date:
             e = replace(e, date=date)
         status = _vote(votes.get(key, {}), e.status)
@@ -618,8 +618,10 @@ def merge(
             status = "agreed"  # takes effect after publication
         if action == "formed" and (body, area_key) in left_areas and status != "done":
             continue  # a leaver founded the partnership it leaves, or nothing said here
-        if action == "formed" and e.service_area in moved_areas and (
-            status == "proposed" or e.confidence < _MEMBER_MIN
+        if (
+            action == "formed"
+            and e.service_area in moved_areas
+            and (status == "proposed" or e.confidence < _MEMBER_MIN)
         ):
             continue  # others join or leave it: it is formed already, whoever founded it
         if action == "formed" and (body, e.service_area) in ended_areas:

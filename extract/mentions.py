@@ -165,17 +165,16 @@ _LIST_JOINERS = {"and", ",", "&"}
 def _listed_beside(tok: Token) -> list[Token]:
     """The words just beside ``tok`` across "and", "&", a comma or ", and", whatever the
     parse says ("Richmond and Wandsworth Councils" is often parsed without a conjunction)."""
-    doc, out = tok.doc, []
-    after, before = tok.i + 1, tok.i - 1
-    while after < len(doc) - 1 and doc[after].lower_ in _LIST_JOINERS and after - tok.i < 3:
-        after += 1  # ", and": the serial comma
-    if after > tok.i + 1:
-        out.append(doc[after])
-    while before > 0 and doc[before].lower_ in _LIST_JOINERS and tok.i - before < 3:
-        before -= 1
-    if before < tok.i - 1:
-        out.append(doc[before])
-    return out
+    return [t for step in (1, -1) if (t := _across_joiners(tok, step)) is not None]
+
+
+def _across_joiners(tok: Token, step: int) -> Token | None:
+    """The word after (``step`` 1) or before (-1) ``tok`` across one or two list joiners
+    (", and": the serial comma), or None if no joiner is there."""
+    doc, j = tok.doc, tok.i + step
+    while 0 < j < len(doc) - 1 and doc[j].lower_ in _LIST_JOINERS and abs(j - tok.i) < 3:
+        j += step
+    return doc[j] if abs(j - tok.i) > 1 else None
 
 
 def _listed_with_councils(

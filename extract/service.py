@@ -25,6 +25,18 @@ def _key(words: str) -> str:
 _NOT_SERVICE = ""  # the "area" of phrases that mask a service word ("legal advice")
 
 
+def _any_of(phrases: list[str], gap: str = r"\s+") -> str:
+    """A regex alternation of ``phrases``, longest first, each space matching ``gap``."""
+    ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
+    return "|".join(re.escape(p).replace(r"\ ", gap) for p in ordered)
+
+
+@cache
+def _corporate() -> frozenset[str]:
+    """The codes that make up back-office when several are named together."""
+    return frozenset(load("service_areas")["corporate"])
+
+
 @cache
 def _patterns() -> tuple[tuple[re.Pattern[str], ...], dict[str, str]]:
     """Two alternations (words in any case; acronyms in upper case only, so the pronoun
@@ -41,8 +53,7 @@ def _patterns() -> tuple[tuple[re.Pattern[str], ...], dict[str, str]]:
             (upper if w in acronyms else words).append(w.upper() if w in acronyms else w)
 
     def alternation(items: list[str], flags: int) -> re.Pattern[str]:
-        ordered = sorted(set(items), key=len, reverse=True)
-        body = "|".join(re.escape(w).replace(r"\ ", r"[\s-]+") for w in ordered)
+        body = _any_of(items, r"[\s-]+")
         return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", flags)
 
     return (alternation(words, re.I), alternation(upper, 0)), area
@@ -51,8 +62,7 @@ def _patterns() -> tuple[tuple[re.Pattern[str], ...], dict[str, str]]:
 @cache
 def _roles() -> re.Pattern[str]:
     """A person's remit after a role word: "cabinet member for Finance and Assets"."""
-    prefixes = sorted(load("service_areas")["role_prefixes"], key=len, reverse=True)
-    body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in prefixes)
+    body = _any_of(load("service_areas")["role_prefixes"])
     return re.compile(rf"\b(?:{body})\s+[^,.;:()\"“”\n]{{1,80}}", re.I)
 
 
@@ -80,8 +90,7 @@ def area_counts(text: str) -> Counter[str]:
         code = area[_key(text[start:end])]
         if code != _NOT_SERVICE:
             counts[code] += 1
-    corporate = set(load("service_areas")["corporate"])
-    if len(corporate & set(counts)) >= 2 and _bundle().search(text):
+    if len(_corporate() & set(counts)) >= 2 and _bundle().search(text):
         counts["back-office"] += 1  # "a number of services including HR and revenues"
     return counts
 
@@ -89,8 +98,7 @@ def area_counts(text: str) -> Counter[str]:
 @cache
 def _bundle() -> re.Pattern[str]:
     """Words that say several services go together: "a number of services including"."""
-    phrases = sorted(load("service_areas")["bundle_phrases"], key=len, reverse=True)
-    return re.compile("|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases), re.I)
+    return re.compile(_any_of(load("service_areas")["bundle_phrases"]), re.I)
 
 
 def decide(counts: Counter[str]) -> str | None:
@@ -98,7 +106,7 @@ def decide(counts: Counter[str]) -> str | None:
     if not counts:
         return None
     config = load("service_areas")
-    corporate = {c for c in counts if c in set(config["corporate"])}
+    corporate = _corporate() & set(counts)
     if "back-office" in counts or len(corporate) >= config["back_office_min_corporate"]:
         return "back-office"
     if "management" in counts:

@@ -150,7 +150,7 @@ def _negated(tok: Token) -> bool:
         heads.append(tok.head)  # the verb the noun is said of
     for head in heads:
         children = list(head.children)
-        if any(c.lower_ in ("until", "till", "before") for c in children):
+        if any(c.lower_ in _table()["negation_delays"] for c in children):
             continue  # "will not transfer until April": a date, not a refusal
         for c in children:
             if c.dep_ == "neg" and not (c.i + 1 < len(c.doc) and c.doc[c.i + 1].lower_ == "only"):
