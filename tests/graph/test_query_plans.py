@@ -41,7 +41,7 @@ def test_query_plan_gives_the_same_rows_in_the_same_order(disk_store, name: str,
     assert len(rows) >= 10  # the fixtures exercise the query
 
 
-def test_query_plan_is_run_on_the_store_it_is_for(disk_store, tmp_path: Path) -> None:
+def test_query_plan_is_run_on_the_store_it_is_for(disk_store) -> None:
     q = get_query("events")
     assert disk_store.query_plan == "oxigraph-disk"
     assert q.text_for(disk_store) == q.plans["oxigraph-disk"]
