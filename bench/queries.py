@@ -197,10 +197,12 @@ def lgkg_path(store: OxigraphStore, case: Case) -> Callable[[], int]:
 
 def pyoxigraph_path(store: OxigraphStore, case: Case) -> Callable[[], int]:
     """The same query text (the plan ``run_query`` picks for this store, or the ``--alt``
-    text), substitutions and options on the pyoxigraph store itself."""
+    text), substitutions and options on the pyoxigraph store itself. It takes the rows
+    as the engine gives them: what a plan leaves to lgkg (unmarking, sorting) is done
+    on lgkg's side only."""
     q = get_query(case.name)
     substitutions = {ox.Variable(k): to_ox(v) for k, v in bind_params(q, case.params).items()}
-    native, text = store.native, case.text or q.text_for(store)
+    native, text = store.native, case.text or q.plan_for(store).text
 
     def run() -> int:
         result = native.query(

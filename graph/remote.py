@@ -40,7 +40,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import TypeVar
 
 import pyoxigraph as ox
@@ -69,8 +69,9 @@ from lgkg.graph.store import (
     _graph_format,
     _ox_union,
     _sorted_lines,
+    column_indexes,
 )
-from lgkg.graph.terms import bnode_label, ntriples_body, to_ox_quads, to_rdflib
+from lgkg.graph.terms import bnode_label, ntriples_body, rdflib_rows, to_ox_quads
 
 #: lgkg writes every graph under this base; the store's own view is limited to it.
 GRAPH_BASE = "https://w3id.org/lgkg/id/"
@@ -462,7 +463,11 @@ class RemoteStore(_BaseStore):
         return result
 
     def select(
-        self, query: str, bindings: Mapping[str, Node] | None = None
+        self,
+        query: str,
+        bindings: Mapping[str, Node] | None = None,
+        *,
+        unmark: Collection[str] = (),
     ) -> tuple[list[str], Rows]:
         result = self._solutions(query, bindings)
         columns = [v.value for v in result.variables]
@@ -471,8 +476,8 @@ class RemoteStore(_BaseStore):
             raise ValueError(
                 f"cannot run the query: it does not project the bound variable ?{missing[0]}"
             )
-        rows = [[to_rdflib(solution[c]) for c in columns] for solution in result]
-        return columns, rows
+        # a solution iterates its values in column order
+        return columns, rdflib_rows(result, column_indexes(columns, unmark))
 
     def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool:
         try:

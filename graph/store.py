@@ -25,7 +25,7 @@ from __future__ import annotations
 import io
 import os
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
@@ -35,7 +35,14 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import OWL
 from rdflib.term import Node
 
-from lgkg.graph.terms import ntriples_body, rdflib_rows, to_ox, to_ox_quads, to_rdflib
+from lgkg.graph.terms import (
+    ntriples_body,
+    rdflib_rows,
+    to_ox,
+    to_ox_quads,
+    to_rdflib,
+    unmarked,
+)
 
 Rows = list[list[Node | None]]
 
@@ -119,13 +126,20 @@ class Store(Protocol):
         """The value of ``<graph_iri> <predicate> ?v`` inside that graph (the least if several)."""
 
     def select(
-        self, query: str, bindings: Mapping[str, Node] | None = None
+        self,
+        query: str,
+        bindings: Mapping[str, Node] | None = None,
+        *,
+        unmark: Collection[str] = (),
     ) -> tuple[list[str], Rows]:
         """Run a SELECT; columns in order, rows of rdflib terms (``None`` when unbound).
 
         ``bindings`` fix variables to terms before evaluation (rdflib
         ``initBindings``, Oxigraph ``substitutions``). Bind only variables that
         occur in triple patterns and are projected (Oxigraph requires the latter).
+        The cells of the columns named in ``unmark`` are texts marked with
+        :data:`~lgkg.graph.terms.MARK` (query plans, :mod:`lgkg.queries.plan`) and
+        come back without the mark.
         """
 
     def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool:
@@ -209,6 +223,18 @@ class _BaseStore:
     def _check_writable(self) -> None:
         if self.read_only:
             raise StoreError("the store is open read-only")
+
+
+def column_indexes(columns: Sequence[str], names: Collection[str]) -> set[int]:
+    """Where the columns ``names`` are among a result's ``columns``.
+
+    >>> sorted(column_indexes(["a", "b", "c"], ["c", "a"]))
+    [0, 2]
+    """
+    missing = [name for name in names if name not in columns]
+    if missing:
+        raise ValueError(f"the result has no column {missing[0]!r}; it has {' '.join(columns)}")
+    return {columns.index(name) for name in names}
 
 
 def _dedupe(items: Iterable[tuple[str, Graph]]) -> dict[str, Graph]:
@@ -432,13 +458,18 @@ class OxigraphStore(_BaseStore):
             raise ValueError(f"cannot run the query: {err}") from err
 
     def select(
-        self, query: str, bindings: Mapping[str, Node] | None = None
+        self,
+        query: str,
+        bindings: Mapping[str, Node] | None = None,
+        *,
+        unmark: Collection[str] = (),
     ) -> tuple[list[str], Rows]:
         result = self._query(query, bindings)
         if not isinstance(result, ox.QuerySolutions):
             raise ValueError("select() needs a SELECT query")
         columns = [v.value for v in result.variables]
-        rows = rdflib_rows(result)  # a solution iterates its values in column order
+        # a solution iterates its values in column order
+        rows = rdflib_rows(result, column_indexes(columns, unmark))
         return columns, rows
 
     def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool:
@@ -551,13 +582,21 @@ class MemoryStore(_BaseStore):
                 raise
 
     def select(
-        self, query: str, bindings: Mapping[str, Node] | None = None
+        self,
+        query: str,
+        bindings: Mapping[str, Node] | None = None,
+        *,
+        unmark: Collection[str] = (),
     ) -> tuple[list[str], Rows]:
         result = self._query(query, bindings)
         if result.type != "SELECT":
             raise ValueError("select() needs a SELECT query")
         columns = [str(v) for v in result.vars or []]
-        rows = [[row[i] for i in range(len(columns))] for row in result]
+        marked = column_indexes(columns, unmark)
+        rows = [
+            [unmarked(row[i]) if i in marked else row[i] for i in range(len(columns))]
+            for row in result
+        ]
         return columns, rows
 
     def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool:

@@ -14,7 +14,8 @@ rdflib.term.Literal('2016-04', datatype=rdflib.term.URIRef('http://www.w3.org/20
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import gc
+from collections.abc import Collection, Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -59,12 +60,50 @@ def to_rdflib(term: OxTerm | ox.DefaultGraph | None) -> Node | None:
     raise TypeError(f"cannot convert {term!r} to an rdflib term")
 
 
-def rdflib_rows(solutions: Iterable[Iterable[OxTerm | None]]) -> list[list[Node | None]]:
-    """Rows of pyoxigraph terms as rows of rdflib terms, each distinct term converted once.
+MARK = "~"
+"""Marks a text a query plan returns for lgkg to unmark (:mod:`lgkg.queries.plan`)."""
+
+
+def unmarked(term: Node | None) -> Node | None:
+    """A text marked with :data:`MARK` as the text itself (``None`` stays ``None``).
+
+    >>> unmarked(Literal("~Kent"))
+    rdflib.term.Literal('Kent')
+    """
+    if term is None:
+        return None
+    if not (isinstance(term, Literal) and term.startswith(MARK)):
+        raise ValueError(f"a marked cell should be a text starting with {MARK!r}: {term!r}")
+    return Literal(str.__str__(term)[len(MARK) :])
+
+
+class _Converted(dict):
+    """pyoxigraph term -> rdflib term, each converted once (``None`` -> ``None``)."""
+
+    def __missing__(self, term: OxTerm) -> Node | None:
+        value = self[term] = to_rdflib(term)
+        return value
+
+
+class _Unmarked(dict):
+    """Like :class:`_Converted`, for the cells of a marked column."""
+
+    def __missing__(self, term: OxTerm) -> Node | None:
+        value = self[term] = unmarked(to_rdflib(term))
+        return value
+
+
+def rdflib_rows(
+    solutions: Iterable[Iterable[OxTerm | None]], unmark: Collection[int] = ()
+) -> list[list[Node | None]]:
+    """Rows of pyoxigraph terms as rows of rdflib terms, each distinct term converted once;
+    the cells of the columns at ``unmark`` are marked texts, returned :func:`unmarked`.
 
     Results repeat terms (a council, a status, a document's URL on each of its
-    rows) and building an rdflib ``Literal`` costs about 10 µs; rdflib terms are
-    immutable, so rows share them.
+    rows) and building an rdflib ``Literal`` costs a microsecond or more; rdflib
+    terms are immutable, so rows share them. The garbage collector pauses while
+    the rows are built: they hold no cycles, and its passes over a growing list of
+    new objects would cost more than the conversion itself.
 
     >>> a = ox.Literal("x")
     >>> rows = rdflib_rows([(a, None), (a, ox.NamedNode("https://x.org/y"))])
@@ -72,21 +111,24 @@ def rdflib_rows(solutions: Iterable[Iterable[OxTerm | None]]) -> list[list[Node 
     [rdflib.term.Literal('x'), rdflib.term.URIRef('https://x.org/y')]
     >>> rows[0][0] is rows[1][0], rows[0][1]
     (True, None)
+    >>> rdflib_rows([(a, ox.Literal("~x"))], unmark={1})
+    [[rdflib.term.Literal('x'), rdflib.term.Literal('x')]]
     """
-    memo: dict[OxTerm, Node | None] = {}
-    out: list[list[Node | None]] = []
-    for solution in solutions:
-        row: list[Node | None] = []
-        for term in solution:
-            if term is None:
-                row.append(None)
-                continue
-            value = memo.get(term)
-            if value is None:
-                value = memo[term] = to_rdflib(term)
-            row.append(value)
-        out.append(row)
-    return out
+    converted, marked = _Converted({None: None}), _Unmarked({None: None})
+    memos: list[dict] = []
+    rows: list[list[Node | None]] = []
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for solution in solutions:
+            values = tuple(solution)
+            if len(memos) != len(values):
+                memos = [marked if i in unmark else converted for i in range(len(values))]
+            rows.append(list(map(dict.__getitem__, memos, values)))
+    finally:
+        if collecting:
+            gc.enable()
+    return rows
 
 
 def bnode_label(label: str) -> str:

@@ -22,8 +22,9 @@ A query may also have *plans*: ``plans/KIND/NAME.rq`` holds the same query
 shaped for one kind of store (``plans/oxigraph-disk/events.rq`` for Oxigraph's
 on-disk store, which answers it several times faster that way). A store names
 its kind in its ``query_plan`` attribute; :func:`run_query` runs the plan there
-and the ``.rq`` file everywhere else. A plan must return the same rows in the
-same order (tests/graph/test_query_plans.py).
+and the ``.rq`` file everywhere else. A plan, finished as it declares
+(:mod:`lgkg.queries.plan`), must give the same rows in the same order
+(tests/graph/test_query_plans.py).
 
 >>> q = get_query("partners")
 >>> q.columns
@@ -48,6 +49,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from lgkg.graph.store import PREFIXES, Rows, Store
+from lgkg.queries.plan import Plan, parse_plan
 
 HEADER_KEYS = ("name", "title", "description", "param", "columns", "cq")
 _GSS = re.compile(r"[EKNSW]\d{8}")
@@ -83,16 +85,16 @@ class NamedQuery:
     columns: list[str] = field(default_factory=list)
     cq: str | None = None
     text: str = ""
-    plans: Mapping[str, str] = field(default_factory=dict)  # store kind -> text for it
+    plans: Mapping[str, Plan] = field(default_factory=dict)  # store kind -> plan for it
 
-    def text_for(self, store: object) -> str:
-        """The text to run on ``store``: the plan for its kind (its ``query_plan``
+    def plan_for(self, store: object) -> Plan:
+        """What to run on ``store``: the plan for its kind (its ``query_plan``
         attribute) if there is one, else the query itself.
 
-        >>> get_query("events").text_for(object()) == get_query("events").text
+        >>> get_query("events").plan_for(object()) == Plan(get_query("events").text)
         True
         """
-        return self.plans.get(getattr(store, "query_plan", None) or "", self.text)
+        return self.plans.get(getattr(store, "query_plan", None) or "", Plan(self.text))
 
 
 # -- loading ---------------------------------------------------------------
@@ -166,7 +168,8 @@ def _load_all() -> dict[str, NamedQuery]:
     for kind, name, text in _plans():
         if name not in queries:
             raise QueryError(f"plans/{kind}/{name}.rq: there is no query {name!r}")
-        queries[name] = replace(queries[name], plans={**queries[name].plans, kind: text})
+        plan = parse_plan(text, queries[name].columns, f"plans/{kind}/{name}.rq")
+        queries[name] = replace(queries[name], plans={**queries[name].plans, kind: plan})
     return queries
 
 
@@ -404,11 +407,12 @@ def run_query(
         value = (raw_params or {}).get(param.name)
         if param.kind == "partnership" and value and param.name in bindings:
             bindings[param.name] = _stored_partnership(store, bindings[param.name], value)
-    columns, rows = store.select(q.text_for(store), bindings)
+    plan = q.plan_for(store)
+    columns, rows = store.select(plan.text, bindings, unmark=plan.keyed)
     if columns[: len(q.columns)] != q.columns:
         raise QueryError(f"query {name!r} returned columns {columns}, its header says {q.columns}")
     width = len(q.columns)
-    return list(q.columns), [row[:width] for row in rows]
+    return list(q.columns), [row[:width] for row in plan.sorted(columns, rows)]
 
 
 def cell_text(term: Node | None) -> str:

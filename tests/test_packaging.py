@@ -28,6 +28,7 @@ def test_packaging_wheel_holds_only_lgkg_with_data(tmp_path):
         "lgkg/extract/patterns/actions.json",
         "lgkg/graph/store.py",
         "lgkg/queries/events.rq",
+        "lgkg/queries/plan.py",
         "lgkg/queries/plans/oxigraph-disk/events.rq",
         "lgkg/ontology/lgkg.ttl",
         "lgkg/ontology/shapes.ttl",

@@ -313,3 +313,25 @@ def test_store_select_rows_keep_unbound_cells_in_their_columns(mini_store: Store
     )
     assert columns == ["s", "missing", "o"]
     assert rows and all(len(r) == 3 and r[1] is None and r[0] is not None for r in rows)
+
+
+def test_store_select_unmarks_the_columns_named(mini_store: Store) -> None:
+    """Query plans mark texts with "~" (lgkg.queries.plan); every store drops the mark."""
+    query = (
+        'SELECT ?kind ?marked ?missing WHERE { GRAPH ?g { ?s a ?kind } BIND(CONCAT("~", '
+        "STR(?kind)) AS ?marked) OPTIONAL { ?s <https://example.org/none> ?missing } }"
+    )
+    columns, plain = mini_store.select(query)
+    _, rows = mini_store.select(query, unmark=["marked", "missing"])
+    assert columns == ["kind", "marked", "missing"]
+    assert len(rows) == len(plain) > 0
+    assert all(row[1] == Literal(str(row[0])) and row[2] is None for row in rows)
+    assert all(str(row[1]).startswith("~") for row in plain)
+
+
+def test_store_select_refuses_to_unmark_what_is_not_marked(mini_store: Store) -> None:
+    query = "SELECT ?s WHERE { GRAPH ?g { ?s a ?kind } } LIMIT 1"
+    with pytest.raises(ValueError, match="should be a text starting with '~'"):
+        mini_store.select(query, unmark=["s"])
+    with pytest.raises(ValueError, match="no column 'nothing'"):
+        mini_store.select(query, unmark=["nothing"])
