@@ -57,7 +57,8 @@ from SPARQLWrapper.SPARQLExceptions import (
 )
 
 from lgkg import __version__
-from lgkg.graph.sparql_text import QUERY_FORMS, bind_values, query_form, term_text, with_prefixes
+from lgkg.graph.sparql_scan import QUERY_FORMS, operation
+from lgkg.graph.sparql_text import bind_values, term_text, with_prefixes
 from lgkg.graph.store import (
     PREFIXES,
     RESULT_FORMATS,
@@ -412,7 +413,7 @@ class RemoteStore(_BaseStore):
         self, query: str, bindings: Mapping[str, Node] | None, kinds: tuple[str, ...]
     ) -> tuple[str, _Response]:
         """Send a query of one of ``kinds`` (SELECT, ASK, CONSTRUCT, DESCRIBE)."""
-        kind = query_form(query)
+        kind = operation(query)
         if kind not in kinds:
             if kind in QUERY_FORMS:
                 raise ValueError(f"needs a {' or '.join(kinds)} query, not {kind}")
@@ -606,5 +607,5 @@ class RemoteStore(_BaseStore):
         self._call(url, "delete", lambda: self._request("DELETE", url, allow=(404,)))
 
     def _update(self, update: str) -> None:
-        wrapper = self._wrapper(update, query_form(update) or "INSERT")
+        wrapper = self._wrapper(update, operation(update) or "INSERT")
         self._call(self.update_endpoint, "update", lambda: wrapper.query().response.read())

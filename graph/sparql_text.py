@@ -23,13 +23,11 @@ from collections.abc import Iterable, Mapping
 from rdflib import BNode
 from rdflib.term import Node
 
+from lgkg.graph.sparql_scan import QUERY_FORMS, skeleton, tokens
 from lgkg.graph.terms import to_ox
 
 _VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_NAME = re.compile(r"[\w.:-]*")
 
 
 def term_text(term: Node) -> str:
@@ -63,7 +61,7 @@ def values_block(variables: Iterable[str], rows: Iterable[Iterable[Node | None]]
 
 def declared_prefixes(query: str) -> set[str]:
     """The prefix names the query declares itself (``PREFIX x:``)."""
-    return {m.group(1) or "" for m in _PREFIX_DECL.finditer(_code_only(query))}
+    return {m.group(1) or "" for m in _PREFIX_DECL.finditer(skeleton(query))}
 
 
 def with_prefixes(query: str, prefixes: Mapping[str, str]) -> str:
@@ -77,26 +75,6 @@ def with_prefixes(query: str, prefixes: Mapping[str, str]) -> str:
     return "".join(decls) + query  # one line, so the server's line numbers stay the user's
 
 
-QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
-UPDATE_FORMS = ("INSERT", "DELETE", "WITH", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE")
-UPDATE_FORMS += ("ADD",)
-
-
-def query_form(query: str) -> str | None:
-    """The query form (``SELECT``, ``ASK``, ...) or update operation a request starts with.
-
-    >>> query_form("# DROP is in a comment\\nPREFIX a: <x:> select * { ?s ?p ?o }")
-    'SELECT'
-    >>> query_form("DROP SILENT GRAPH <x:g>"), query_form("nonsense")
-    ('DROP', None)
-    """
-    for _pos, tok in _tokens(query):
-        word = tok.upper()
-        if word in QUERY_FORMS or word in UPDATE_FORMS:
-            return word
-    return None
-
-
 def bind_values(query: str, bindings: Mapping[str, Node]) -> str:
     """The query with ``bindings`` fixed by a ``VALUES`` block (see the module doc)."""
     if not bindings:
@@ -107,81 +85,9 @@ def bind_values(query: str, bindings: Mapping[str, Node]) -> str:
         return f"{query.rstrip()}\n{block}\n"
     start, end = found
     inner = query[start + 1 : end]
-    if _first_word(inner).upper() == "SELECT":  # WHERE { SELECT ... }: a sub-select alone
+    if next((tok for _, tok in tokens(inner)), "") == "SELECT":  # WHERE { SELECT ... } alone
         return f"{query[: start + 1]} {block} {{{inner}}} {query[end:]}"
     return f"{query[: start + 1]} {block}{inner}{query[end:]}"
-
-
-# -- a small scanner: just enough SPARQL lexing to find the WHERE group --------------------
-
-
-def _tokens(query: str) -> Iterable[tuple[int, str]]:
-    """``(position, text)`` of the words and braces outside comments, strings and IRIs."""
-    i, n = 0, len(query)
-    while i < n:
-        ch = query[i]
-        if ch == "#":
-            end = query.find("\n", i)
-            i = n if end < 0 else end + 1
-        elif ch in "\"'":
-            i = _string_end(query, i)
-        elif ch == "<":
-            m = _IRIREF.match(query, i)
-            i = m.end() if m else i + 1
-        elif ch in "?$":  # a variable: skip its name so ?where is not WHERE
-            m = _WORD.match(query, i + 1)
-            i = m.end() if m else i + 1
-        elif ch in "{}":
-            yield i, ch
-            i += 1
-        elif ch.isalpha() or ch == "_":
-            word = _NAME.match(query, i).group(0).rstrip(".")  # type: ignore[union-attr]
-            yield i, word
-            i += max(len(word), 1)
-        else:
-            i += 1
-
-
-def _string_end(query: str, i: int) -> int:
-    quote = query[i]
-    long = query.startswith(quote * 3, i)
-    close = quote * 3 if long else quote
-    j = i + len(close)
-    while j < len(query):
-        if query[j] == "\\":
-            j += 2
-            continue
-        if query.startswith(close, j):
-            return j + len(close)
-        if not long and query[j] == "\n":
-            return j
-        j += 1
-    return len(query)
-
-
-def _code_only(query: str) -> str:
-    """The query with comments blanked out (strings and IRIs kept)."""
-    out, i, n = [], 0, len(query)
-    while i < n:
-        ch = query[i]
-        if ch == "#":
-            end = query.find("\n", i)
-            i = n if end < 0 else end
-            continue
-        if ch in "\"'":
-            end = _string_end(query, i)
-            out.append(query[i:end])
-            i = end
-            continue
-        if ch == "<":
-            m = _IRIREF.match(query, i)
-            if m:
-                out.append(m.group(0))
-                i = m.end()
-                continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
 
 
 def _where_group(query: str) -> tuple[int, int] | None:
@@ -190,7 +96,7 @@ def _where_group(query: str) -> tuple[int, int] | None:
     form = None
     after_where = False
     start = None
-    for pos, tok in _tokens(query):
+    for pos, tok in tokens(query):
         if tok == "{":
             if depth == 0 and start is None and (after_where or form in ("SELECT", "ASK")):
                 start = pos
@@ -200,15 +106,8 @@ def _where_group(query: str) -> tuple[int, int] | None:
             if depth == 0 and start is not None:
                 return start, pos
         elif depth == 0 and start is None:
-            word = tok.upper()
-            if form is None and word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
-                form = word
-            elif word == "WHERE":
+            if form is None and tok in QUERY_FORMS:
+                form = tok
+            elif tok == "WHERE":
                 after_where = True
     return None
-
-
-def _first_word(text: str) -> str:
-    for _pos, tok in _tokens(text):
-        return tok
-    return ""

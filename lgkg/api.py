@@ -37,8 +37,8 @@ from typing import TYPE_CHECKING, Any, Self
 from rdflib import Dataset
 from rdflib import Graph as RDFGraph
 
+from lgkg.graph.sparql_scan import query_form
 from lgkg.graph.store import Store, default_store_path, load_dataset, open_store
-from lgkg.sparql_scan import query_form
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -18,7 +18,7 @@ FIXTURE = Path(__file__).resolve().parent / "fixtures" / "mini.trig"
 DOCTEST_MODULES = [
     "lgkg.api",
     "lgkg.network",
-    "lgkg.sparql_scan",
+    "lgkg.graph.sparql_scan",
     "lgkg.server.protocol",
     "lgkg.server.results",
     "lgkg.server.gsp",

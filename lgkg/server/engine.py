@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
+from lgkg.graph.sparql_scan import add_using, keywords, update_has_dataset
 from lgkg.graph.store import PREFIXES
 from lgkg.graph.terms import to_ox
 from lgkg.server.protocol import Operation
@@ -38,7 +39,6 @@ from lgkg.server.results import (
     solutions_bytes,
     triples_bytes,
 )
-from lgkg.sparql_scan import add_using, keywords, update_has_dataset
 
 T = TypeVar("T")
 

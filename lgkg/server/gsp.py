@@ -18,10 +18,10 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from lgkg.graph.sparql_scan import is_absolute_iri
 from lgkg.graph.store import PREFIXES
 from lgkg.graph.terms import ntriples_body
 from lgkg.server.results import GRAPH, negotiate, triples_bytes
-from lgkg.sparql_scan import is_absolute_iri
 
 DEFAULT = object()  # the default graph
 DATASET = object()  # the whole dataset

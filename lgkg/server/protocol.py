@@ -24,7 +24,7 @@ from __future__ import annotations
 import urllib.parse
 from dataclasses import dataclass
 
-from lgkg.sparql_scan import is_absolute_iri
+from lgkg.graph.sparql_scan import is_absolute_iri
 
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"

@@ -1,4 +1,4 @@
-"""Query text for remote servers: bound values, prefixes, query forms."""
+"""Query text for remote servers: bound values, prefixes, the operation a text starts with."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 
 from lgkg.graph import sparql_text
-from lgkg.graph.sparql_text import bind_values, query_form, term_text, values_block, with_prefixes
+from lgkg.graph.sparql_scan import operation
+from lgkg.graph.sparql_text import bind_values, term_text, values_block, with_prefixes
 
 EX = "https://example.org/"
 DATA = f"""
@@ -126,8 +127,8 @@ def test_sparql_text_bad_bindings_are_refused(bindings: dict, message: str) -> N
         ("not sparql", None),
     ],
 )
-def test_sparql_text_query_form(query: str, form: str | None) -> None:
-    assert query_form(query) == form
+def test_sparql_text_operation(query: str, form: str | None) -> None:
+    assert operation(query) == form
 
 
 def test_sparql_text_with_prefixes_keeps_own_declarations() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lgkg.sparql_scan import keywords
+from lgkg.graph.sparql_scan import keywords
 
 U = "<http://127.0.0.1:1/x>"
 

@@ -1,4 +1,4 @@
-"""Reading SPARQL text without evaluating it: the query form, keywords, USING clauses.
+"""Reading SPARQL text without evaluating it: the operation, keywords, braces, USING clauses.
 
 SPARQL keywords are found in a *skeleton* of the text in which comments,
 string literals and IRIs are blanked out (same length, so offsets still
@@ -21,6 +21,8 @@ import re
 from collections.abc import Iterable, Sequence
 
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
+UPDATE_FORMS = ("INSERT", "DELETE", "WITH", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE")
+UPDATE_FORMS += ("ADD",)
 
 _BLANKED = re.compile(
     r"""
@@ -33,7 +35,8 @@ _BLANKED = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
-_WORD = re.compile(r"(?<![A-Za-z_:?$@])([A-Za-z]+)(?![\w:\-])")
+#: A brace, or a bare word (not part of a variable, prefixed name, language tag or number).
+_TOKEN = re.compile(r"[{}]|(?<![A-Za-z_:?$@])([A-Za-z]+)(?![\w:\-])")
 #: What may stand right before a word that continues a name: digits, dots, colons, escapes.
 _NAME_TAIL = re.compile(r"[\w.:%\\-]*\Z")
 _LANG_TAG = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*-?")
@@ -76,24 +79,55 @@ def _inside_name(bones: str, start: int) -> bool:
     return False
 
 
+def tokens(text: str) -> Iterable[tuple[int, str]]:
+    """(offset, token) of each brace and each bare word (in upper case) outside comments,
+    strings and IRIs.
+
+    >>> list(tokens('select ?where { ?s ex:where "}" }'))
+    [(0, 'SELECT'), (14, '{'), (32, '}')]
+    """
+    bones = skeleton(text)
+    for match in _TOKEN.finditer(bones):
+        word = match.group(1)
+        if word is None:
+            yield match.start(), match.group(0)
+        elif not _inside_name(bones, match.start()):
+            yield match.start(), word.upper()
+
+
 def _words(text: str) -> Iterable[tuple[int, str, int]]:
     """(offset, upper-case word, brace depth) of each bare word in the skeleton."""
-    bones = skeleton(text)
     depth = 0
-    last = 0
-    for match in _WORD.finditer(bones):
-        if _inside_name(bones, match.start()):
-            continue
-        chunk = bones[last : match.start()]
-        depth += chunk.count("{") - chunk.count("}")
-        last = match.start()
-        yield match.start(), match.group(1).upper(), depth
+    for offset, token in tokens(text):
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+        else:
+            yield offset, token, depth
 
 
 def keywords(text: str, wanted: Iterable[str]) -> set[str]:
     """Which of the ``wanted`` keywords occur as keywords (anywhere) in ``text``."""
     targets = {w.upper() for w in wanted}
     return {word for _, word, _ in _words(text) if word in targets}
+
+
+def operation(text: str) -> str | None:
+    """The query form (``SELECT``, ``ASK``, ...) or the update operation ``text`` starts
+    with (after its BASE and PREFIX lines); None if it starts with neither.
+
+    >>> operation("PREFIX ask: <x:> select * { ?s ?p ?o }"), operation("DROP SILENT ALL")
+    ('SELECT', 'DROP')
+    """
+    for _, word, depth in _words(text):
+        if depth:
+            continue
+        if word in QUERY_FORMS or word in UPDATE_FORMS:
+            return word
+        if word not in ("BASE", "PREFIX"):
+            return None
+    return None
 
 
 def query_form(text: str) -> str | None:
@@ -104,14 +138,8 @@ def query_form(text: str) -> str | None:
     >>> query_form("INSERT DATA { <http://x/s> <http://x/p> 1 }") is None
     True
     """
-    for _, word, depth in _words(text):
-        if depth:
-            continue
-        if word in QUERY_FORMS:
-            return word
-        if word not in ("BASE", "PREFIX"):
-            return None
-    return None
+    form = operation(text)
+    return form if form in QUERY_FORMS else None
 
 
 def update_has_dataset(update: str) -> bool:
