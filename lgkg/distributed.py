@@ -44,7 +44,6 @@ from lgkg.ingest import (
     DocResult,
     IngestSummary,
     cannot_write,
-    display_name,
     extract_stream,
     ingested,
     to_extract,
@@ -325,7 +324,7 @@ def _task_failed(
             submit([source])
         return
     reason = f"failed on the Dask cluster: {type(err).__name__}: {err}"
-    yield DocResult(display_name(sources[0]), FAILED, reason=reason)
+    yield DocResult(sources[0].name, FAILED, reason=reason)
 
 
 # -- the workers ------------------------------------------------------------------
@@ -366,12 +365,12 @@ def extract_task(sources: list[SourceDoc], batch_size: int) -> list[Answer]:
     answers: list[Answer] = []
     for source, x, reason in extracted:
         if x is None:
-            answers.append((DocResult(display_name(source), FAILED, reason=reason), b""))
+            answers.append((DocResult(source.name, FAILED, reason=reason), b""))
             continue
         try:
             answers.append(_answer(source, x))
         except Exception as err:  # a graph that cannot be built
-            answers.append((DocResult(display_name(source), FAILED, reason=cannot_write(err)), b""))
+            answers.append((DocResult(source.name, FAILED, reason=cannot_write(err)), b""))
     return answers
 
 

@@ -123,11 +123,6 @@ def source_meta(source: SourceDoc) -> DocumentMeta:
     return document_meta(clean(source))
 
 
-def display_name(source: SourceDoc) -> str:
-    """The name a message uses: the file name, else the URL or path as given."""
-    return source.file_name or source.name
-
-
 def plan(paths: Iterable[str]) -> list[str]:
     """The documents ``paths`` names, folders expanded (to size a progress bar)."""
     return list(expand_paths(paths))
@@ -208,9 +203,7 @@ def extract_stream(
 
 def ingested(source: SourceDoc, graph_iri: str, x: Extraction) -> DocResult:
     """The result of a document extracted as ``x`` and written to ``graph_iri``."""
-    return DocResult(
-        display_name(source), INGESTED, graph_iri, len(x.events), len(x.savings), len(x.quotes)
-    )
+    return DocResult(source.name, INGESTED, graph_iri, len(x.events), len(x.savings), len(x.quotes))
 
 
 def _write_batch(
@@ -225,7 +218,7 @@ def _write_batch(
             iri = str(doc_graph_iri(x))
             built.append((ingested(source, iri, x), (iri, extraction_graph(x))))
         except Exception as err:  # a graph that cannot be built
-            yield DocResult(display_name(source), FAILED, reason=cannot_write(err))
+            yield DocResult(source.name, FAILED, reason=cannot_write(err))
     yield from write_resolved(built, store, resolver)
 
 
@@ -318,7 +311,7 @@ def to_extract(
         stored = {} if force else stored_versions(store, graphs)
         for (source, meta), graph in zip(read, graphs, strict=True):
             if (meta.content_hash, version) in stored.get(graph, ()):
-                summary.add(DocResult(display_name(source), UNCHANGED, graph))
+                summary.add(DocResult(source.name, UNCHANGED, graph))
             else:
                 yield source
 
@@ -357,7 +350,7 @@ def ingest(
     done: list[tuple[SourceDoc, Extraction]] = []
     for source, x, reason in stream:
         if x is None:
-            summary.add(DocResult(display_name(source), FAILED, reason=reason))
+            summary.add(DocResult(source.name, FAILED, reason=reason))
             continue
         done.append((source, x))
         if len(done) >= batch_size:

@@ -85,7 +85,8 @@ def write_docs(folder: Path, n: int, start: int = 0, extra: dict[int, str] | Non
 
 
 def outcomes(summary) -> dict[str, str]:
-    return {r.name: r.outcome for r in summary.results}
+    """Each document's outcome by its file name (results name documents by path)."""
+    return {Path(r.name).name: r.outcome for r in summary.results}
 
 
 @pytest.mark.parametrize(("docs", "batch", "expected"), [(10, 4, [4, 4, 2]), (3, 16, [3])])
