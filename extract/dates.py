@@ -27,6 +27,7 @@ True
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import date, timedelta
 from functools import cache, lru_cache
 from typing import Any
@@ -267,6 +268,7 @@ def event_date(
     published: str | None,
     action: str = "",
     governed: bool = False,
+    others: Collection[int] = (),
 ) -> str:
     """The date ``sent`` gives for the event that ``trigger`` names, or "".
 
@@ -277,7 +279,9 @@ def event_date(
     list of clauses (across a semicolon) and does not hang from the trigger.
     "since 2011" dates a beginning, so it is no date for leaving or ending.
     With ``governed``, only a date that hangs from the trigger (or the word
-    it hangs from) counts.
+    it hangs from) counts. ``others`` are the sentence's other triggers: a date
+    that hangs from one of them before it reaches this one is theirs ("will end
+    the service they set up in 2011": 2011 dates the setting up).
     """
     cues = _cues()
     doc = sent.doc
@@ -294,7 +298,11 @@ def event_date(
             prev in cues["not_event_preps"] or (prev == "since" and action in ("left", "ended"))
         ):
             continue
-        anc = {a.i for a in span.root.ancestors}
+        path = [a.i for a in span.root.ancestors]
+        owner = next((i for i in path if i == trigger.i or i in others), None)
+        if owner is not None and owner != trigger.i:
+            continue
+        anc = set(path)
         score = 0 if trigger.i in anc or trigger.head.i in anc else 1
         if score and governed:
             continue

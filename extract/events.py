@@ -155,12 +155,16 @@ def _partners_along(trigger: Token, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
-def _event_date(sent: Span, trigger: Token, published: str | None, action: str = "") -> str:
-    """The date the sentence gives for the trigger's event (:func:`event_date`), else the
+def _event_date(
+    sent: Span, trigger: Token, published: str | None, action: str, triggers: list[Trigger]
+) -> str:
+    """The date the sentence gives for the trigger's event (:func:`event_date`; a date
+    that hangs from another of the sentence's ``triggers`` is that one's), else the
     date the document gives for the partnership's own start or end
     (:func:`partnership_dates`: "It was set up in 2007"), else "".
     """
-    found = event_date(sent, trigger, published, action)
+    others = {t.token.i for t in triggers if t.token.i != trigger.i}
+    found = event_date(sent, trigger, published, action, others=others)
     if found or action not in ("formed", "ended"):
         return found
     cache = sent.doc.user_data
@@ -328,7 +332,7 @@ def sentence_events(
         fallback = conf <= 0.5  # no agent on the parse, only the sentence's mentions
         if trig.action == "ended" and (fallback or not any(m.body.is_council for m in agents)):
             if is_partnership_reference(trig.token):
-                date = _event_date(sent, trig.token, published, trig.action)
+                date = _event_date(sent, trig.token, published, trig.action, triggers)
                 status, sconf = status_of(sent, trig.token, date or None, published)
                 out.append(
                     Candidate(
@@ -352,7 +356,7 @@ def sentence_events(
             # "The unit also provides services for X": every member provides them
             client = _client(trig.token, sent, mentions, [])
             if client is not None:
-                date = _event_date(sent, trig.token, published, trig.action)
+                date = _event_date(sent, trig.token, published, trig.action, triggers)
                 status, sconf = status_of(sent, trig.token, date or None, published)
                 event = Event(
                     ALL_MEMBERS,
@@ -382,7 +386,7 @@ def sentence_events(
             client = _client(trig.token, sent, mentions, agents)
             if client is None:
                 continue
-        date = _event_date(sent, trig.token, published, trig.action)
+        date = _event_date(sent, trig.token, published, trig.action, triggers)
         status, sconf = status_of(sent, trig.token, date or None, published)
         if existing:  # "X will join the A-B shared service": A and B formed it already
             date, status, sconf, conf = "", "done", 0.5, 0.5

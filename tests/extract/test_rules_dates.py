@@ -99,3 +99,32 @@ def test_other_start_dates_do_not_date_the_partnership(extractor, second):
     )
     councils = {k: v for k, v in dates(x).items() if k[0].startswith("E07")}
     assert councils == {("E07000238", "formed"): "", ("E07000235", "formed"): ""}
+
+
+def test_the_date_of_ending_an_arrangement_is_not_its_start(extractor):
+    x = run(
+        extractor,
+        "Mendip District Council and Sedgemoor District Council will end their joint "
+        "procurement arrangement in September.",
+        published="2019-02-01",
+    )
+    assert dates(x) == {
+        ("E07000187", "ended"): "2019-09",
+        ("E07000188", "ended"): "2019-09",
+        ("E07000187", "formed"): "",  # formed before, when is not said
+        ("E07000188", "formed"): "",
+    }
+
+
+def test_a_date_inside_what_is_ended_dates_its_start_not_the_end(extractor):
+    x = run(
+        extractor,
+        "Harlow Council and Epping Forest District Council will close the shared audit team "
+        "they set up in 2013.",
+    )
+    assert dates(x) == {
+        ("E07000073", "ended"): "",
+        ("E07000072", "ended"): "",
+        ("E07000073", "formed"): "2013",
+        ("E07000072", "formed"): "2013",
+    }
