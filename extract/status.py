@@ -47,6 +47,16 @@ def _lemmas(tokens) -> list[str]:
     return [t.lemma_.lower() if t.lemma_ else t.lower_ for t in tokens]
 
 
+def _without_time_preps(sent: Span) -> list[Token]:
+    """The sentence less the prepositions that head a date or time ("voted *on* Tuesday"):
+    they are no part of a verb's phrase ("will vote on the plan")."""
+    return [
+        t
+        for t in sent
+        if not (t.dep_ == "prep" and any(c.ent_type_ in ("DATE", "TIME") for c in t.children))
+    ]
+
+
 def _headline_infinitive(tok: Token) -> bool:
     """A headline's future: "Councils *to share* legal team" (an infinitive hanging
     from a verbless noun phrase)."""
@@ -137,13 +147,14 @@ def status_of(
     """
     cues = _cues()
     lemmas = _lemmas(sent)
-    words = [t.lower_ for t in sent]
+    untimed = _without_time_preps(sent)
+    words = [t.lower_ for t in untimed]
     clause = _clause(trigger)
     clause_lemmas = _lemmas(clause)
     strong = (
         _conditional(trigger)
         or any(lem in cues["strong"] for lem in clause_lemmas)
-        or _has_phrase(lemmas, cues["strong_phrases"])
+        or _has_phrase(_lemmas(untimed), cues["strong_phrases"])
         or _has_phrase(words, cues["strong_phrases"])
     )
     weak = any(lem in cues["weak"] for lem in clause_lemmas)

@@ -63,6 +63,14 @@ def test_events_date_and_status_done(extractor):
             "agreed",
         ),
         ("Rutland County Council joined the shared legal service in 2015.", "done"),
+        (  # a vote on a day was taken ("voted on Tuesday"), unlike "will vote on the plan"
+            "Rutland County Council voted on Tuesday to join the shared legal service in June.",
+            "agreed",
+        ),
+        (
+            "Rutland County Council will vote on the plan to join the shared legal service.",
+            "proposed",
+        ),
     ],
 )
 def test_status_from_modality_and_tense(extractor, text, status):
@@ -301,6 +309,26 @@ def test_mentions_the_council_is_the_last_subject(extractor):
     )
     got = events(run(extractor, text))
     assert ("E06000017", "joined") in got and ("E10000018", "joined") not in got
+
+
+@pytest.mark.parametrize("deciders", ["Councillors", "The cabinet", "Cabinet members"])
+def test_mentions_a_councils_deciders_stand_for_the_council(extractor, deciders):
+    text = (
+        "Rutland County Council wants to cut the cost of its legal advice.\n\n"
+        f"{deciders} agreed on Monday to join the shared legal service run by its neighbours."
+    )
+    got = events(run(extractor, text, published="2016-01-10"))
+    assert set(got) == {("E06000017", "joined")}
+    assert got[("E06000017", "joined")].status == "agreed"
+
+
+def test_mentions_deciders_of_a_named_council_are_that_councils(extractor):
+    text = (
+        "Rutland County Council runs a shared legal service with Melton Borough Council.\n\n"
+        "Councillors in Harborough District Council voted to join it in 2015."
+    )
+    got = events(run(extractor, text, published="2016-01-10"))
+    assert ("E07000131", "joined") in got and ("E06000017", "joined") not in got
 
 
 def test_events_existing_members_named_in_the_partnership_get_no_event(extractor):
