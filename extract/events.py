@@ -179,13 +179,18 @@ _OWN_DATES = "lgkg.partnership_dates"  # Doc.user_data key: partnership_dates(do
 def _client(
     trigger: Token, sent: Span, mentions: list[Mention], providers: list[Mention]
 ) -> Body | None:
-    """The body a service is provided to ("provide IT services to the LGA"), or None."""
+    """The body a service is provided to ("provide IT services to the LGA", "take over
+    Hart's payroll service"), or None."""
     objects = [t for c in trigger.children if c.dep_ == "dobj" for t in c.subtree]
     if not objects or (
         not service_area_of_text(" ".join(t.text for t in objects))
         and not any(t.lemma_ in ("service", "support") for t in objects)
     ):
         return None
+    owners = [t for t in objects if t.dep_ == "poss"]  # whose service it was
+    for m in _mentions_in([t for o in owners for t in o.subtree], mentions):
+        if m not in providers and m.kind != "reference":
+            return m.body
     for c in trigger.children:
         if c.dep_ in ("dative", "prep") and c.lower_ in ("to", "for"):
             for m in _mentions_in(c.subtree, mentions):

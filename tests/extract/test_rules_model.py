@@ -98,6 +98,17 @@ def test_events_provides_names_client(extractor):
     assert "Police" in provides[0].client.name
 
 
+def test_events_taking_over_a_councils_service_provides_it_to_that_council(extractor):
+    x = run(
+        extractor,
+        "Torbay Council will take over Teignbridge District Council's payroll service in May.",
+        published="2016-01-10",
+    )
+    assert [(e.body.code, e.action, e.client and e.client.code, e.status) for e in x.events] == [
+        ("E06000027", "provides", "E07000045", "agreed")
+    ]
+
+
 def test_savings_each_council_gives_one_per_council(extractor):
     text = "Wealden District Council and Rother District Council formed a shared waste service. Each council will save £250,000 a year."
     x = run(extractor, text)
@@ -309,6 +320,22 @@ def test_mentions_the_council_is_the_last_subject(extractor):
     )
     got = events(run(extractor, text))
     assert ("E06000017", "joined") in got and ("E10000018", "joined") not in got
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Rutland County Council has served notice to leave the shared legal service.", "agreed"),
+        ("Rutland County Council gave notice to leave the shared legal service.", "agreed"),
+        (  # notice given, and the leaving itself told as done
+            "Rutland County Council gave notice in 2014 and left the shared legal service in 2015.",
+            "done",
+        ),
+    ],
+)
+def test_status_a_leaving_by_notice_is_agreed_until_it_happens(extractor, text, status):
+    e = events(run(extractor, text, published="2016-01-10"))[("E06000017", "left")]
+    assert e.status == status
 
 
 @pytest.mark.parametrize("deciders", ["Councillors", "The cabinet", "Cabinet members"])
