@@ -125,8 +125,10 @@ def _is_past(trigger: Token) -> bool:
 
 
 def _clause(trigger: Token) -> list[Token]:
-    """The trigger, the words it hangs from up to the root, and their direct dependents."""
-    chain = [trigger, *trigger.ancestors]
+    """The trigger, the words it hangs from up to the root, and their direct dependents;
+    a trigger heading a relative clause ("the partnership, which *began* in 2011, is
+    expected to ...") is a clause of its own."""
+    chain = [trigger] if trigger.dep_ == "relcl" else [trigger, *trigger.ancestors]
     out = {t.i: t for t in chain}
     for t in chain:
         for c in t.children:

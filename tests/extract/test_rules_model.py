@@ -98,6 +98,21 @@ def test_events_provides_names_client(extractor):
     assert "Police" in provides[0].client.name
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plans for a shared audit team between Mendip District Council and Sedgemoor District "
+        "Council have been scrapped.",
+        "Mendip District Council and Sedgemoor District Council abandoned talks about a shared "
+        "audit team.",
+    ],
+)
+def test_events_a_scrapped_plan_ends_no_partnership(extractor, text):
+    got = events(run(extractor, text, published="2016-01-10"))
+    assert set(got) == {("E07000187", "formed"), ("E07000188", "formed")}
+    assert {e.status for e in got.values()} == {"proposed"}
+
+
 def test_events_taking_over_a_councils_service_provides_it_to_that_council(extractor):
     x = run(
         extractor,
@@ -336,6 +351,18 @@ def test_mentions_the_council_is_the_last_subject(extractor):
 def test_status_a_leaving_by_notice_is_agreed_until_it_happens(extractor, text, status):
     e = events(run(extractor, text, published="2016-01-10"))[("E06000017", "left")]
     assert e.status == status
+
+
+def test_status_a_relative_clause_is_a_clause_of_its_own(extractor):
+    text = (
+        "The partnership between Mendip District Council and Sedgemoor District Council, "
+        "which started in 2012, is expected to save money."
+    )
+    got = events(run(extractor, text, published="2016-01-10"))
+    assert {(k, e.status, e.date) for k, e in got.items()} == {
+        (("E07000187", "formed"), "done", "2012"),
+        (("E07000188", "formed"), "done", "2012"),
+    }
 
 
 @pytest.mark.parametrize("deciders", ["Councillors", "The cabinet", "Cabinet members"])
