@@ -113,10 +113,11 @@ def test_events_a_scrapped_plan_ends_no_partnership(extractor, text):
     assert {e.status for e in got.values()} == {"proposed"}
 
 
-def test_events_taking_over_a_councils_service_provides_it_to_that_council(extractor):
+@pytest.mark.parametrize("verb", ["take over", "take on"])
+def test_events_taking_over_a_councils_service_provides_it_to_that_council(extractor, verb):
     x = run(
         extractor,
-        "Torbay Council will take over Teignbridge District Council's payroll service in May.",
+        f"Torbay Council will {verb} Teignbridge District Council's payroll service in May.",
         published="2016-01-10",
     )
     assert [(e.body.code, e.action, e.client and e.client.code, e.status) for e in x.events] == [
