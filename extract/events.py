@@ -159,11 +159,12 @@ def _event_date(
     sent: Span, trigger: Token, published: str | None, action: str, triggers: list[Trigger]
 ) -> str:
     """The date the sentence gives for the trigger's event (:func:`event_date`; a date
-    that hangs from another of the sentence's ``triggers`` is that one's), else the
-    date the document gives for the partnership's own start or end
+    that hangs from a trigger of another action in the sentence is that one's, unless it
+    only says who provides the service: "will be hosted by X and start in April"), else
+    the date the document gives for the partnership's own start or end
     (:func:`partnership_dates`: "It was set up in 2007"), else "".
     """
-    others = {t.token.i for t in triggers if t.token.i != trigger.i}
+    others = {t.token.i for t in triggers if t.action not in (action, "provides")}
     found = event_date(sent, trigger, published, action, others=others)
     if found or action not in ("formed", "ended"):
         return found
@@ -595,7 +596,8 @@ def merge(
     for body, action, group in best:
         if action == "formed":
             founders.setdefault(group, set()).add(body)
-    out = []
+    out: list[Event] = []
+    out_groups: list[str] = []  # the group of each event in out
     for key, e in best.items():
         body, action, group = key
         if group and e is not _strongest(best, body, action):
@@ -638,4 +640,21 @@ def merge(
         if status != e.status:
             e = replace(e, status=status)
         out.append(e)
-    return out
+        out_groups.append(group)
+    return _founding_dates_shared(out, out_groups)
+
+
+def _founding_dates_shared(events: list[Event], groups: list[str]) -> list[Event]:
+    """A partnership is founded once: founders of one group with the same status and no
+    date of their own take the date of the most confident dated founder ("X and Y agreed
+    to merge their teams. The new team, hosted by X, starts on 1 April.")."""
+    dates: dict[tuple[str, str], str] = {}
+    for group, e in sorted(zip(groups, events, strict=True), key=lambda p: -p[1].confidence):
+        if e.action == "formed" and e.date:
+            dates.setdefault((group, e.status), e.date)
+    return [
+        replace(e, date=dates[group, e.status])
+        if e.action == "formed" and not e.date and (group, e.status) in dates
+        else e
+        for group, e in zip(groups, events, strict=True)
+    ]

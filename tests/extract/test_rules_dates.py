@@ -128,3 +128,17 @@ def test_a_date_inside_what_is_ended_dates_its_start_not_the_end(extractor):
         ("E07000073", "formed"): "2013",
         ("E07000072", "formed"): "2013",
     }
+
+
+def test_who_hosts_the_new_service_does_not_take_its_start_date(extractor):
+    x = run(
+        extractor,
+        "Mendip District Council and Sedgemoor District Council have agreed to merge their "
+        "audit teams.\n\nThe new service will be hosted by Mendip District Council and is due "
+        "to start on 1 April 2019.",
+        published="2018-11-01",
+    )
+    assert dates(x) == {
+        ("E07000187", "formed"): "2019-04-01",
+        ("E07000188", "formed"): "2019-04-01",
+    }
