@@ -22,7 +22,7 @@ from lgkg.extract.mentions import Mention, can_be_member
 from lgkg.extract.partnerships import is_partnership_reference
 from lgkg.extract.records import Body, Event, Evidence
 from lgkg.extract.service import service_area_of_text
-from lgkg.extract.status import status_of
+from lgkg.extract.status import is_future, status_of
 from lgkg.extract.triggers import Trigger, find_triggers
 
 _UP_DEPS = {
@@ -165,7 +165,9 @@ def _event_date(
     (:func:`partnership_dates`: "It was set up in 2007"), else "".
     """
     others = {t.token.i for t in triggers if t.action not in (action, "provides")}
-    found = event_date(sent, trigger, published, action, others=others)
+    found = _ahead(
+        event_date(sent, trigger, published, action, others=others), sent, trigger, published
+    )
     if found or action not in ("formed", "ended"):
         return found
     cache = sent.doc.user_data
@@ -175,6 +177,19 @@ def _event_date(
 
 
 _OWN_DATES = "lgkg.partnership_dates"  # Doc.user_data key: partnership_dates(doc), once
+
+
+def _ahead(date: str, sent: Span, trigger: Token, published: str | None) -> str:
+    """A month written without its year is read in the publication year; when that falls
+    before publication in a sentence about what is to come ("will merge from April",
+    published in June), it is the next year's April."""
+    if not (date and published and len(date) >= 7 and is_future(trigger)):
+        return date
+    if compare(date, published) >= 0 or date[:4] != published[:4] or date[:4] in sent.text:
+        return date
+    if date[5:] == "02-29":
+        return date
+    return f"{int(date[:4]) + 1}{date[4:]}"
 
 
 def _client(

@@ -69,7 +69,9 @@ def _headline_infinitive(tok: Token) -> bool:
     )
 
 
-def _is_future(trigger: Token) -> bool:
+def is_future(trigger: Token) -> bool:
+    """Does the trigger speak of what is still to come ("will join", "is to merge",
+    "Councils *to share* legal team")?"""
     for tok in (trigger, trigger.head):
         if _headline_infinitive(tok):
             return True
@@ -165,7 +167,7 @@ def status_of(
         t.pos_ == "NOUN" for t in agreed_tokens
     )
     agreed = bool(agreed_tokens) or _has_phrase(clause_lemmas, cues["agreed_phrases"])
-    future = _is_future(trigger)
+    future = is_future(trigger)
     done_now = _has_phrase(lemmas, cues["done_phrases"])
     if strong:
         status, conf = PROPOSED, 0.75

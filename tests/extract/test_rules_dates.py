@@ -142,3 +142,21 @@ def test_who_hosts_the_new_service_does_not_take_its_start_date(extractor):
         ("E07000187", "formed"): "2019-04-01",
         ("E07000188", "formed"): "2019-04-01",
     }
+
+
+@pytest.mark.parametrize(
+    ("sentence", "date"),
+    [
+        ("will merge their audit teams from April.", "2019-04"),  # April after June: next year's
+        ("will merge their audit teams from September.", "2018-09"),
+        ("will merge their audit teams in April 2018.", "2018-04"),  # the year as written
+        ("merged their audit teams in April.", "2018-04"),  # the past: this year's
+    ],
+)
+def test_a_month_to_come_without_a_year_is_the_next_one(extractor, sentence, date):
+    x = run(
+        extractor,
+        f"Mendip District Council and Sedgemoor District Council {sentence}",
+        published="2018-06-15",
+    )
+    assert set(dates(x).values()) == {date}
