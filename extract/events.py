@@ -22,7 +22,7 @@ from lgkg.extract.mentions import Mention, can_be_member
 from lgkg.extract.partnerships import is_partnership_reference
 from lgkg.extract.records import Body, Event, Evidence
 from lgkg.extract.service import service_area_of_text
-from lgkg.extract.status import is_future, status_of
+from lgkg.extract.status import described_as_running, is_future, status_of
 from lgkg.extract.triggers import Trigger, find_triggers
 
 _UP_DEPS = {
@@ -407,7 +407,10 @@ def sentence_events(
             client = _client(trig.token, sent, mentions, agents)
             if client is None:
                 continue
-        date = _event_date(sent, trig.token, published, trig.action, triggers)
+        scope = sent  # where its date is told; a running partnership's, in its own phrase
+        if trig.kind == "noun" and described_as_running(trig.token):
+            scope = sent.doc[trig.token.left_edge.i : trig.token.right_edge.i + 1]
+        date = _event_date(scope, trig.token, published, trig.action, triggers)
         status, sconf = status_of(sent, trig.token, date or None, published)
         if existing:  # "X will join the A-B shared service": A and B formed it already
             date, status, sconf, conf = "", "done", 0.5, 0.5

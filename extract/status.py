@@ -28,6 +28,7 @@ def _cues() -> dict[str, frozenset]:
         "done_phrases": frozenset(tuple(p) for p in d["done_phrases"]),
         "pending_heads": frozenset(d["pending_heads"]),
         "continuing": frozenset(d["continuing_lemmas"]),
+        "done": frozenset(d["done_lemmas"]),
     }
 
 
@@ -126,11 +127,33 @@ def _is_past(trigger: Token) -> bool:
     return trigger.tag_ in ("VBN",) and trigger.dep_ in ("ROOT", "conj")
 
 
+def _participle_clause(tok: Token) -> bool:
+    """A past participle describing a noun ("the service *run* by X", "the team *set* up
+    in 2012"), not one still to come ("to be hosted by X")."""
+    return (
+        tok.dep_ == "acl"
+        and tok.tag_ == "VBN"
+        and not any(c.dep_ in ("aux", "auxpass") for c in tok.children)
+    )
+
+
+def described_as_running(noun: Token) -> bool:
+    """Is the noun described as a partnership already at work ("the joint service *run*
+    by X and Y", "the team *set up* in 2012")? Then what its sentence says of it (is
+    retendered, will be expanded) is no news of its founding."""
+    running = _cues()["done"] | {"set"}
+    return any(
+        _participle_clause(c) and (c.lemma_ or c.lower_).lower() in running for c in noun.children
+    )
+
+
 def _clause(trigger: Token) -> list[Token]:
     """The trigger, the words it hangs from up to the root, and their direct dependents;
-    a trigger heading a relative clause ("the partnership, which *began* in 2011, is
-    expected to ...") is a clause of its own."""
-    chain = [trigger] if trigger.dep_ == "relcl" else [trigger, *trigger.ancestors]
+    a trigger heading a relative or participle clause ("the partnership, which *began*
+    in 2011, is expected to ...", "the team *set up* in 2012 will grow") is a clause of
+    its own."""
+    own = trigger.dep_ == "relcl" or _participle_clause(trigger)
+    chain = [trigger] if own else [trigger, *trigger.ancestors]
     out = {t.i: t for t in chain}
     for t in chain:
         for c in t.children:
@@ -169,7 +192,9 @@ def status_of(
     agreed = bool(agreed_tokens) or _has_phrase(clause_lemmas, cues["agreed_phrases"])
     future = is_future(trigger)
     done_now = _has_phrase(lemmas, cues["done_phrases"])
-    if strong:
+    if trigger.pos_ in ("NOUN", "PROPN") and described_as_running(trigger):
+        status, conf = DONE, 0.7  # "the joint service run by X will be retendered"
+    elif strong:
         status, conf = PROPOSED, 0.75
     elif weak and not agreed_past:
         status, conf = PROPOSED, 0.65

@@ -160,3 +160,21 @@ def test_a_month_to_come_without_a_year_is_the_next_one(extractor, sentence, dat
         published="2018-06-15",
     )
     assert set(dates(x).values()) == {date}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "date"),
+    [
+        ("The joint audit team run by {} will be retendered next year.", ""),
+        ("The joint audit team set up by {} in 2012 will be expanded next year.", "2012"),
+    ],
+)
+def test_a_partnership_described_as_running_was_founded_before_what_is_said_of_it(
+    extractor, sentence, date
+):
+    councils = "Mendip District Council and Sedgemoor District Council"
+    x = run(extractor, sentence.format(councils), published="2016-01-10")
+    assert {(e.body.code, e.action, e.status, e.date) for e in x.events} == {
+        ("E07000187", "formed", "done", date),
+        ("E07000188", "formed", "done", date),
+    }
