@@ -614,8 +614,7 @@ def merge(
     for body, action, group in best:
         if action == "formed":
             founders.setdefault(group, set()).add(body)
-    out: list[Event] = []
-    out_groups: list[str] = []  # the group of each event in out
+    out: list[tuple[str, Event]] = []  # each event with its group
     for key, e in best.items():
         body, action, group = key
         if group and e is not _strongest(best, body, action):
@@ -657,22 +656,21 @@ def merge(
             status = "done"  # what is being ended was formed before
         if status != e.status:
             e = replace(e, status=status)
-        out.append(e)
-        out_groups.append(group)
-    return _founding_dates_shared(out, out_groups)
+        out.append((group, e))
+    return _founding_dates_shared(out)
 
 
-def _founding_dates_shared(events: list[Event], groups: list[str]) -> list[Event]:
+def _founding_dates_shared(grouped: list[tuple[str, Event]]) -> list[Event]:
     """A partnership is founded once: founders of one group with the same status and no
     date of their own take the date of the most confident dated founder ("X and Y agreed
     to merge their teams. The new team, hosted by X, starts on 1 April.")."""
     dates: dict[tuple[str, str], str] = {}
-    for group, e in sorted(zip(groups, events, strict=True), key=lambda p: -p[1].confidence):
+    for group, e in sorted(grouped, key=lambda p: -p[1].confidence):
         if e.action == "formed" and e.date:
             dates.setdefault((group, e.status), e.date)
     return [
         replace(e, date=dates[group, e.status])
         if e.action == "formed" and not e.date and (group, e.status) in dates
         else e
-        for group, e in zip(groups, events, strict=True)
+        for group, e in grouped
     ]

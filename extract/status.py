@@ -28,7 +28,7 @@ def _cues() -> dict[str, frozenset]:
         "done_phrases": frozenset(tuple(p) for p in d["done_phrases"]),
         "pending_heads": frozenset(d["pending_heads"]),
         "continuing": frozenset(d["continuing_lemmas"]),
-        "done": frozenset(d["done_lemmas"]),
+        "running": frozenset(d["done_lemmas"]) | frozenset(d["running_participles"]),
     }
 
 
@@ -141,7 +141,7 @@ def described_as_running(noun: Token) -> bool:
     """Is the noun described as a partnership already at work ("the joint service *run*
     by X and Y", "the team *set up* in 2012")? Then what its sentence says of it (is
     retendered, will be expanded) is no news of its founding."""
-    running = _cues()["done"] | {"set"}
+    running = _cues()["running"]
     return any(
         _participle_clause(c) and (c.lemma_ or c.lower_).lower() in running for c in noun.children
     )

@@ -25,9 +25,8 @@ leave two steps to lgkg, each declared on a comment line of the plan:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from operator import itemgetter
 
 from lgkg.graph.store import Rows
 
@@ -52,13 +51,8 @@ class Plan:
             return rows
         at = [columns.index(name) for name in self.order]
         text = str.__str__  # the plain text of an rdflib term, without its RDF comparisons
-        if len(at) == 1:
-            key: Callable[[list], object] = lambda row: text(row[at[0]])  # noqa: E731
-        else:
-            cells = itemgetter(*at)
-            key = lambda row: tuple(map(text, cells(row)))  # noqa: E731
         try:
-            return sorted(rows, key=key)
+            return sorted(rows, key=lambda row: tuple(map(text, map(row.__getitem__, at))))
         except TypeError as err:  # an unbound cell (None)
             raise PlanError(f"a plan's order columns must be bound in every row: {err}") from None
 
