@@ -270,7 +270,7 @@ def test_evaluate_corpus_gold_files():
     if not CORPUS.is_dir():
         pytest.skip("corpus not present")
     pairs = gold_files(CORPUS)
-    assert len(pairs) == 48
+    assert len(pairs) == len(list(CORPUS.glob("*.gold.json"))) > 0  # every gold file pairs
     for text, gold_path in pairs:
         gold = load_gold(gold_path)
         assert text.name == gold.doc
