@@ -1,4 +1,5 @@
-"""Reading SPARQL text without evaluating it: the operation, keywords, braces, USING clauses.
+"""Reading SPARQL text without evaluating it: the operation, keywords, braces, USING clauses,
+and whether it is within the limits the engine survives (:func:`check_limits`).
 
 SPARQL keywords are found in a *skeleton* of the text in which comments,
 string literals and IRIs are blanked out (same length, so offsets still
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 UPDATE_FORMS = ("INSERT", "DELETE", "WITH", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE")
@@ -185,3 +187,131 @@ def add_using(update: str, default: Sequence[str], named: Sequence[str]) -> str:
     for offset in reversed(inserts):
         out = f"{out[:offset]}{clause} {out[offset:]}"
     return out
+
+
+# --------------------------------------------------------------------------- limits
+
+#: One lexical token of SPARQL, read from the original text (strings and IRIs whole).
+_LEX = re.compile(
+    r"""
+      (?P<space>\s+)
+    | (?P<comment>\#[^\n\r]*)
+    | (?P<term>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+        |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*'
+        |<[^<>"{}|^`\\\x00-\x20]*>
+        |[?$]\w+
+        |(?:[A-Za-z_][\w.\-]*)?:[\w.\-:%\\]*
+        |\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)
+    | (?P<tag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^)
+    | (?P<word>[A-Za-z_]\w*)
+    | (?P<open>[{(\[])
+    | (?P<close>[})\]])
+    | (?P<op>\|\||&&|!=|<=|>=|[!=<>+\-*/|^?])
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class QueryLimits:
+    """How large and how deeply built a query or update may be before it is evaluated.
+
+    Oxigraph parses and evaluates SPARQL recursively: about 5,000 nested
+    groups, parentheses or lists, or 20,000 chained operators, overflow its
+    stack and kill the process, and cost grows steeply well before that
+    (64 nested RDF lists take 0.25 s, 500 take minutes). The defaults are far
+    below both and far above what a person writes.
+
+    - ``max_bytes``: the text's size in UTF-8 bytes;
+    - ``max_depth``: nesting of ``{}``, ``()`` and ``[]``;
+    - ``max_chain``: operators (``|| && ! = < > + - * / | ^ ?`` and ``UNION``)
+      at one nesting level, i.e. the length of the longest chain;
+    - ``max_values``: values in one ``VALUES`` block.
+    """
+
+    max_bytes: int = 1_048_576
+    max_depth: int = 64
+    max_chain: int = 256
+    max_values: int = 10_000
+
+
+class QueryTooComplex(ValueError):
+    """A query or update over one of the :class:`QueryLimits`; the message names the limit."""
+
+
+@dataclass(frozen=True)
+class QueryShape:
+    """What :func:`check_limits` measures of a query: the largest nesting, chain and VALUES block.
+
+    >>> query_shape("SELECT * { ?s ?p ?o FILTER(!(?o > 1 && ?o < 5)) } VALUES ?s { 1 2 3 }")
+    QueryShape(depth=3, chain=3, values=3)
+    """
+
+    depth: int
+    chain: int
+    values: int
+
+
+def query_shape(text: str) -> QueryShape:
+    """Measure ``text`` without parsing it (strings, IRIs and comments are single tokens)."""
+    depth = max_depth = max_chain = max_values = 0
+    chains = [0]  # operators at each open nesting level
+    values_at: int | None = None  # the depth of the VALUES block being read
+    values = 0
+    pending_values = False  # VALUES seen, its block not yet opened
+    for match in _LEX.finditer(text):
+        kind = match.lastgroup
+        if kind == "open":
+            depth += 1
+            max_depth = max(max_depth, depth)
+            chains.append(0)
+            if pending_values and match.group() == "{":
+                values_at, values, pending_values = depth, 0, False
+        elif kind == "close":
+            if depth:
+                depth -= 1
+                chains.pop()
+            if values_at is not None and depth < values_at:
+                values_at = None
+        elif values_at is not None:
+            if kind in ("term", "word"):
+                values += 1
+                max_values = max(max_values, values)
+        elif kind == "op" or (kind == "word" and match.group().upper() == "UNION"):
+            chains[-1] += 1
+            max_chain = max(max_chain, chains[-1])
+        elif kind == "word" and match.group().upper() == "VALUES":
+            pending_values = True
+    return QueryShape(max_depth, max_chain, max_values)
+
+
+def check_limits(text: str, limits: QueryLimits | None = None) -> None:
+    """QueryTooComplex if ``text`` is over one of ``limits`` (default :class:`QueryLimits`).
+
+    >>> try:
+    ...     check_limits("SELECT * WHERE " + "{" * 100 + "}" * 100)
+    ... except QueryTooComplex as err:
+    ...     print(err)
+    the query nests 100 levels deep; at most 64 are allowed
+    """
+    limits = limits or QueryLimits()
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > limits.max_bytes:
+        raise QueryTooComplex(
+            f"the query is {size:,} bytes long; at most {limits.max_bytes:,} are allowed"
+        )
+    shape = query_shape(text)
+    if shape.depth > limits.max_depth:
+        raise QueryTooComplex(
+            f"the query nests {shape.depth} levels deep; at most {limits.max_depth} are allowed"
+        )
+    if shape.chain > limits.max_chain:
+        raise QueryTooComplex(
+            f"the query chains {shape.chain} operators at one level; "
+            f"at most {limits.max_chain} are allowed"
+        )
+    if shape.values > limits.max_values:
+        raise QueryTooComplex(
+            f"a VALUES block of the query has {shape.values:,} values; "
+            f"at most {limits.max_values:,} are allowed"
+        )

@@ -35,6 +35,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import OWL
 from rdflib.term import Node
 
+from lgkg.graph.sparql_scan import check_limits
 from lgkg.graph.terms import (
     ntriples_body,
     rdflib_rows,
@@ -444,6 +445,7 @@ class OxigraphStore(_BaseStore):
         return min(values) if values else None
 
     def _query(self, query: str, bindings: Mapping[str, Node] | None):
+        check_limits(query)  # a query deeper than Oxigraph's stack would kill the process
         substitutions = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
         try:
             return self._store.query(
@@ -573,6 +575,7 @@ class MemoryStore(_BaseStore):
             return min(values) if values else None
 
     def _query(self, query: str, bindings: Mapping[str, Node] | None):
+        check_limits(query)
         with self._lock:
             try:
                 return self._ds.query(query, initNs=PREFIXES, initBindings=dict(bindings or {}))

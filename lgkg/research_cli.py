@@ -10,7 +10,9 @@ from typing import Any
 
 import click
 
+from lgkg.graph.sparql_scan import QueryLimits
 from lgkg.output import ROW_FORMATS, write_rows
+from lgkg.server import defaults
 from lgkg.store_options import open_store_for_cli, store_option
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -140,14 +142,14 @@ def _draw(graph: Any, path: str) -> None:
 )
 @click.option(
     "--timeout",
-    default=30.0,
+    default=defaults.TIMEOUT,
     show_default=True,
     type=click.FloatRange(0.1),
     help="Seconds a query may run before the client gets 503.",
 )
 @click.option(
     "--max-rows",
-    default=10_000,
+    default=defaults.MAX_ROWS,
     show_default=True,
     type=click.IntRange(1),
     help="Most result rows (or triples) one query returns.",
@@ -160,10 +162,75 @@ def _draw(graph: Any, path: str) -> None:
 )
 @click.option(
     "--workers",
-    default=4,
+    default=defaults.WORKERS,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Queries evaluated at the same time.",
+    help="Worker processes for queries of any length (with --enable-update: one).",
+)
+@click.option(
+    "--fast-lanes",
+    default=defaults.FAST_LANES,
+    show_default=True,
+    type=click.IntRange(0, 16),
+    help="More workers kept for short queries, so slow ones cannot hold up cheap ones.",
+)
+@click.option(
+    "--fast-seconds",
+    default=defaults.FAST_SECONDS,
+    show_default=True,
+    type=click.FloatRange(0.05),
+    help="How long a query may run in a fast lane before it moves to a general worker.",
+)
+@click.option(
+    "--max-depth",
+    default=QueryLimits.max_depth,
+    show_default=True,
+    type=click.IntRange(1, 1000),
+    help="Deepest nesting of {}, () and [] a query may have.",
+)
+@click.option(
+    "--max-chain",
+    default=QueryLimits.max_chain,
+    show_default=True,
+    type=click.IntRange(1, 5000),
+    help="Most operators (&&, +, /, UNION ...) a query may chain at one level.",
+)
+@click.option(
+    "--max-values",
+    default=QueryLimits.max_values,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Most values in one VALUES block.",
+)
+@click.option(
+    "--max-query-bytes",
+    default=QueryLimits.max_bytes,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Longest query or update text, in bytes.",
+)
+@click.option(
+    "--max-body-bytes",
+    default=defaults.MAX_BODY_BYTES,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Largest request body (413 beyond it), Graph Store uploads included.",
+)
+@click.option(
+    "--max-result-bytes",
+    default=defaults.MAX_RESULT_BYTES,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Largest result a query may return (400 beyond it).",
+)
+@click.option(
+    "--worker-memory",
+    "worker_memory_mb",
+    default=defaults.WORKER_MEMORY_MB,
+    show_default=True,
+    type=click.IntRange(0),
+    metavar="MB",
+    help="Memory one query may take in its worker, over the open store (0: no cap).",
 )
 def serve(
     host: str,
@@ -175,6 +242,15 @@ def serve(
     max_rows: int,
     in_memory: bool,
     workers: int,
+    fast_lanes: int,
+    fast_seconds: float,
+    max_depth: int,
+    max_chain: int,
+    max_values: int,
+    max_query_bytes: int,
+    max_body_bytes: int,
+    max_result_bytes: int,
+    worker_memory_mb: int,
 ) -> None:
     """Serve the store: a SPARQL 1.1 endpoint at /sparql and a query page at /.
 
@@ -214,6 +290,12 @@ def serve(
         timeout=timeout,
         max_rows=max_rows,
         workers=workers,
+        limits=QueryLimits(max_query_bytes, max_depth, max_chain, max_values),
+        max_body_bytes=max_body_bytes,
+        max_result_bytes=max_result_bytes,
+        fast_lanes=fast_lanes,
+        fast_seconds=fast_seconds,
+        worker_memory_mb=worker_memory_mb,
     )
     mode = "read-write (updates need the token)" if enable_update else "read-only"
     if in_memory:

@@ -12,42 +12,47 @@ Routes:
   ``/api/council/{code or name}``: a council from the gazetteer (JSON).
 
 Every response carries CORS headers for browser clients.
+
+Operations run in worker processes (:mod:`lgkg.server.pool`) that are
+killed at the deadline. Before an operation is queued, its text is checked
+against :class:`~lgkg.graph.sparql_scan.QueryLimits` (size, nesting, operator
+chains, VALUES) and a request body larger than ``max_body_bytes`` is refused
+(413) as it arrives; a result larger than ``max_result_bytes`` is refused
+(400) while it is written.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hmac
+import logging
+import tempfile
 import urllib.parse
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
 
+import pyoxigraph as ox
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from lgkg.graph.sparql_scan import QueryLimits, QueryTooComplex, check_limits
 from lgkg.graph.store import OxigraphStore
-from lgkg.server import gsp
+from lgkg.server import defaults, gsp
 from lgkg.server.description import service_description
-from lgkg.server.engine import (
-    Answer,
-    BadOperation,
-    Cancelled,
-    OperationTimeout,
-    Runner,
-    evaluate_named,
-    evaluate_query,
-    evaluate_update,
-)
+from lgkg.server.engine import Answer
+from lgkg.server.pool import Busy, OperationTimeout, Pool, WorkerDied, shape_key
 from lgkg.server.protocol import ProtocolError, parse_request
 from lgkg.server.results import GRAPH, NotAcceptable, negotiate
+from lgkg.server.worker import Failure, WorkerSpec
+
+log = logging.getLogger("lgkg.server")
 
 STATIC = Path(str(files("lgkg.server") / "static"))
 MAX_ROWS_HEADER = "X-SPARQL-MaxRows"
@@ -60,10 +65,16 @@ class ServerConfig:
     store: OxigraphStore
     enable_update: bool = False
     token: str | None = None
-    timeout: float = 30.0
-    max_rows: int = 10_000
-    workers: int = 4
-    runner: Runner | None = field(default=None, repr=False)
+    timeout: float = defaults.TIMEOUT
+    max_rows: int = defaults.MAX_ROWS
+    workers: int = defaults.WORKERS
+    limits: QueryLimits = field(default_factory=QueryLimits)
+    max_body_bytes: int = defaults.MAX_BODY_BYTES
+    max_result_bytes: int = defaults.MAX_RESULT_BYTES
+    fast_lanes: int = defaults.FAST_LANES
+    fast_seconds: float = defaults.FAST_SECONDS
+    max_queue: int = defaults.MAX_QUEUE
+    worker_memory_mb: int = defaults.WORKER_MEMORY_MB
 
     def __post_init__(self) -> None:
         if self.enable_update and not self.token:
@@ -90,13 +101,81 @@ def _endpoint_url(request: Request) -> str:
     return str(request.url.replace(query="", fragment=""))
 
 
+class BodyTooLarge(Exception):
+    """A request body over the server's ``max_body_bytes`` (HTTP 413)."""
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, read as it arrives; BodyTooLarge as soon as it passes ``limit``."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge(f"the request body is {int(declared):,} bytes; at most {limit:,}")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge(f"the request body is over {limit:,} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _snapshot(store: OxigraphStore, folder: Path) -> str:
+    """Copy an in-memory store into an on-disk store in ``folder`` that workers can open."""
+    path = folder / "store"
+    copy = ox.Store(str(path))
+    copy.bulk_extend(store.native.quads_for_pattern(None, None, None, None))
+    copy.flush()
+    del copy
+    return str(path)
+
+
 class Server:
-    """The request handlers, sharing one store, runner and configuration."""
+    """The request handlers, sharing one configuration and one pool of worker processes."""
 
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
-        self.native = config.store.native
-        self.runner = config.runner or Runner(config.workers, config.timeout)
+        self.pool: Pool | None = None
+        self._snapshot_dir: tempfile.TemporaryDirectory | None = None
+
+    def worker_spec(self) -> WorkerSpec:
+        """How workers open the store: the served folder, or a snapshot of an in-memory store
+        (kept in memory by each worker when it was an in-memory copy)."""
+        store, config = self.config.store, self.config
+        in_memory = False
+        if store.path is None:
+            self._snapshot_dir = tempfile.TemporaryDirectory(prefix="lgkg-serve-")
+            path = _snapshot(store, Path(self._snapshot_dir.name))
+            in_memory = store.read_only and not config.enable_update
+        else:
+            path = str(store.path)
+            if config.enable_update:
+                store.close()  # the one worker opens it for writing: release the lock
+        return WorkerSpec(
+            path,
+            writable=config.enable_update,
+            in_memory=in_memory,
+            max_rows=config.max_rows,
+            max_result_bytes=config.max_result_bytes,
+            memory_mb=config.worker_memory_mb,
+        )
+
+    async def start(self) -> None:
+        config = self.config
+        self.pool = Pool(
+            self.worker_spec(),
+            workers=config.workers,
+            fast_lanes=config.fast_lanes,
+            fast_seconds=config.fast_seconds,
+            timeout=config.timeout,
+            max_queue=config.max_queue,
+        )
+        await self.pool.start()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+        if self._snapshot_dir is not None:
+            self._snapshot_dir.cleanup()
 
     def _authorised(self, request: Request) -> bool:
         scheme, _, value = request.headers.get("authorization", "").partition(" ")
@@ -118,21 +197,42 @@ class Server:
             )
         return None
 
-    async def _run(self, job: Callable[[Any], Answer]) -> Response:
+    async def _reply(self, payload: tuple, key: str) -> Answer | gsp.Reply | Response:
+        """A worker's reply to ``payload``, or the error response to send instead."""
+        assert self.pool is not None, "the server has not started"
         try:
-            answer = await self.runner.run(job)
-        except BadOperation as err:
-            return _text(400, str(err))
-        except NotAcceptable as err:
-            return _text(406, str(err))
-        except (OperationTimeout, Cancelled) as err:
-            return _text(503, f"{err or 'timed out'}; narrow the query or add a LIMIT")
-        return _answer(answer, self.config.max_rows)
+            reply = await self.pool.run(payload, key)
+        except OperationTimeout as err:
+            return _text(503, f"{err}; narrow the query or add a LIMIT")
+        except Busy as err:
+            return _text(503, str(err), {"Retry-After": "1"})
+        except WorkerDied as err:
+            return _text(503, str(err))
+        if isinstance(reply, Failure):
+            return _text(reply.status, reply.message)
+        return reply
+
+    async def _run(self, payload: tuple, key: str) -> Response:
+        reply = await self._reply(payload, key)
+        if isinstance(reply, Response):
+            return reply
+        return _answer(reply, self.config.max_rows)
+
+    async def _body(self, request: Request) -> bytes | Response:
+        try:
+            return await read_body(request, self.config.max_body_bytes)
+        except BodyTooLarge as err:
+            return _text(413, str(err), {"Connection": "close"})
+        except ClientDisconnect:
+            log.info("a client disconnected before sending its whole request")
+            return _text(400, "the client disconnected")
 
     # -- SPARQL protocol ----------------------------------------------------------------
 
     async def sparql(self, request: Request) -> Response:
-        body = await request.body()
+        body = await self._body(request)
+        if isinstance(body, Response):
+            return body
         try:
             op = parse_request(
                 request.method, request.url.query, request.headers.get("content-type"), body
@@ -148,20 +248,15 @@ class Server:
             refused = self._refuse_writes(request, "SPARQL Update")
             if refused is not None:
                 return refused
-            return await self._run(
-                lambda cancel: evaluate_update(self.native, op, base_iri=endpoint, cancel=cancel)
-            )
-        return await self._run(
-            lambda cancel: evaluate_query(
-                self.native,
-                op,
-                accept=accept,
-                fmt=fmt,
-                max_rows=self.config.max_rows,
-                base_iri=endpoint,
-                cancel=cancel,
-            )
-        )
+        try:
+            check_limits(op.text, self.config.limits)
+        except QueryTooComplex as err:
+            return _text(400, f"{err} (this endpoint's limit; see lgkg serve --help)")
+        if op.kind == "update":
+            job = {"op": op, "base_iri": endpoint}
+        else:
+            job = {"op": op, "accept": accept, "fmt": fmt, "base_iri": endpoint}
+        return await self._run((op.kind, job), shape_key(op.kind, op.text))
 
     def _description(self, endpoint: str, accept: str | None, fmt: str | None) -> Response:
         try:
@@ -179,28 +274,21 @@ class Server:
         refused = self._refuse_writes(request, "The Graph Store Protocol")
         if refused is not None:
             return refused
-        body = await request.body()
+        body = await self._body(request)
+        if isinstance(body, Response):
+            return body
         pairs = urllib.parse.parse_qsl(request.url.query, keep_blank_values=True)
-
-        def job(_cancel: Any) -> gsp.Reply:
-            return gsp.handle(
-                self.native,
-                request.method,
-                pairs,
-                content_type=request.headers.get("content-type"),
-                body=body,
-                accept=request.headers.get("accept"),
-                base_iri=_endpoint_url(request),
-            )
-
-        try:
-            reply = await self.runner.run(job)
-        except gsp.GraphStoreError as err:
-            return _text(err.status, str(err))
-        except NotAcceptable as err:
-            return _text(406, str(err))
-        except (OperationTimeout, Cancelled) as err:
-            return _text(503, str(err) or "timed out")
+        job = {
+            "method": request.method,
+            "pairs": pairs,
+            "content_type": request.headers.get("content-type"),
+            "body": body,
+            "accept": request.headers.get("accept"),
+            "base_iri": _endpoint_url(request),
+        }
+        reply = await self._reply(("gsp", job), f"gsp:{request.method}")
+        if isinstance(reply, Response):
+            return reply
         if reply.status in (201, 204):
             return Response(status_code=reply.status)
         return Response(reply.body, status_code=reply.status, media_type=reply.media_type)
@@ -242,17 +330,13 @@ class Server:
         except KeyError as err:
             return _text(404, str(err.args[0]))
         params = {k: v for k, v in request.query_params.items() if k != "format"}
-        return await self._run(
-            lambda cancel: evaluate_named(
-                self.config.store,
-                name,
-                params,
-                accept=request.headers.get("accept"),
-                fmt=request.query_params.get("format"),
-                max_rows=self.config.max_rows,
-                cancel=cancel,
-            )
-        )
+        job = {
+            "name": name,
+            "params": params,
+            "accept": request.headers.get("accept"),
+            "fmt": request.query_params.get("format"),
+        }
+        return await self._run(("named", job), f"named:{name}:{sorted(params)}")
 
     async def council(self, request: Request) -> Response:
         from lgkg.extract.gazetteer import Gazetteer
@@ -288,8 +372,11 @@ def create_app(config: ServerConfig) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        yield
-        server.runner.close()
+        await server.start()
+        try:
+            yield
+        finally:
+            server.close()
 
     routes = [
         Route("/sparql", server.sparql, methods=["GET", "POST"]),

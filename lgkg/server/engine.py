@@ -1,35 +1,31 @@
-"""Running queries and updates for the server: worker threads, a deadline and a row cap.
+"""Evaluating queries and updates for the server, inside a worker process.
 
-pyoxigraph cannot interrupt a query once it runs, so every operation runs in
-a :class:`Runner` worker thread while the request waits for it at most
-``timeout`` seconds. When the deadline passes, the client gets 503 at once
-and the worker is told to stop: it checks between result rows (and before it
-starts, if it was still queued), so a query that streams many rows ends soon
-after; a query that computes for long before its first row (a big sort or
-aggregate) keeps its thread until pyoxigraph returns, then its result is
-thrown away. The pool has a fixed number of threads, so at most that many
-such queries run at once; requests queued behind them time out in turn. An
-update that times out may still be applied when its thread finishes.
+These functions run in the worker processes of :mod:`lgkg.server.pool`,
+which the server kills at the deadline, so they need not watch the clock;
+``cancel`` lets a caller in the same process stop a result being read
+between rows (the tests use it).
 
 A result is cut at ``max_rows`` rows (SELECT) or triples (CONSTRUCT,
 DESCRIBE); :class:`Answer.truncated` says so and the server adds an
-``X-SPARQL-MaxRows`` header.
+``X-SPARQL-MaxRows`` header. A result that would take more than
+``max_bytes`` is refused (:class:`ResultTooLarge`) as soon as the rows read
+so far reach it, so a query that makes huge strings cannot make the worker
+hold more than about that much.
 """
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import pyoxigraph as ox
 
 from lgkg.graph.sparql_scan import add_using, keywords, update_has_dataset
 from lgkg.graph.store import PREFIXES
 from lgkg.graph.terms import to_ox
+from lgkg.server import defaults
 from lgkg.server.protocol import Operation
 from lgkg.server.results import (
     GRAPH,
@@ -40,19 +36,23 @@ from lgkg.server.results import (
     triples_bytes,
 )
 
-T = TypeVar("T")
-
 
 class Cancelled(Exception):
-    """The request's deadline passed; the worker stopped early."""
-
-
-class OperationTimeout(Exception):
-    """The operation did not finish within the server's timeout."""
+    """The caller set ``cancel``; reading the result stopped early."""
 
 
 class BadOperation(ValueError):
     """A query or update the server refuses or cannot parse (HTTP 400)."""
+
+
+class ResultTooLarge(ValueError):
+    """The result would be larger than the server sends (HTTP 400: narrow the query)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(
+            f"the result is larger than this endpoint sends ({max_bytes:,} bytes); "
+            "add a LIMIT or select fewer or shorter values"
+        )
 
 
 @dataclass(frozen=True)
@@ -63,63 +63,6 @@ class Answer:
     media_type: str
     truncated: bool = False
     status: int = 200
-
-
-class Runner:
-    """A fixed pool of worker threads; :meth:`run` waits for a job at most ``timeout`` seconds."""
-
-    def __init__(self, workers: int = 4, timeout: float = 30.0) -> None:
-        self.timeout = timeout
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lgkg-query")
-
-    async def run(self, job: Callable[[threading.Event], T]) -> T:
-        """Run ``job(cancel)`` in a worker; at the deadline, set ``cancel`` and time out."""
-        cancel = threading.Event()
-        loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self._pool, _started(job), cancel)
-        future.add_done_callback(_consume)
-        try:
-            return await asyncio.wait_for(asyncio.shield(future), self.timeout)
-        except TimeoutError:
-            cancel.set()
-            raise OperationTimeout(f"the operation took longer than {self.timeout:g} s") from None
-
-    def close(self) -> None:
-        """Stop taking jobs (running ones finish on their own)."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _started(job: Callable[[threading.Event], T]) -> Callable[[threading.Event], T]:
-    def run(cancel: threading.Event) -> T:
-        if cancel.is_set():  # its deadline passed while it waited for a thread
-            raise Cancelled
-        try:
-            return job(cancel)
-        except BaseException as err:
-            _drop_frames(err)
-            raise
-
-    return run
-
-
-def _drop_frames(err: BaseException | None) -> None:
-    """Free the frames of an exception's tracebacks in this thread.
-
-    pyoxigraph result iterators must be dropped in the thread that made
-    them; a traceback's frames would otherwise keep one alive until the
-    exception is dropped in the event loop's thread.
-    """
-    seen = set()
-    while err is not None and id(err) not in seen:
-        seen.add(id(err))
-        err.__traceback__ = None
-        err = err.__cause__ or err.__context__
-
-
-def _consume(future: asyncio.Future) -> None:
-    """Retrieve an abandoned job's outcome so asyncio does not log it as never retrieved."""
-    if not future.cancelled():
-        future.exception()
 
 
 # --------------------------------------------------------------------------- queries
@@ -164,6 +107,7 @@ def evaluate_query(
     max_rows: int,
     base_iri: str | None,
     cancel: threading.Event,
+    max_bytes: int = defaults.MAX_RESULT_BYTES,
 ) -> Answer:
     """Run a query and write its result in the negotiated format (see the module docstring)."""
     check_allowed(op.text, FORBIDDEN_IN_QUERY)
@@ -177,23 +121,50 @@ def evaluate_query(
     if isinstance(result, ox.QuerySolutions):
         media, name = negotiate(accept, TABULAR, fmt)
         variables = [v.value for v in result.variables]
-        rows, truncated = _take(result, max_rows, cancel, lambda s: [s[i] for i in range(len(s))])
-        return Answer(solutions_bytes(name, variables, rows), media, truncated)
+        rows, truncated = _take(result, max_rows, max_bytes, cancel, _solution_terms)
+        return Answer(_capped(solutions_bytes(name, variables, rows), max_bytes), media, truncated)
     media, name = negotiate(accept, GRAPH, fmt)
-    triples, truncated = _take(result, max_rows, cancel, lambda t: t)
-    return Answer(triples_bytes(name, triples, PREFIXES), media, truncated)
+    triples, truncated = _take(result, max_rows, max_bytes, cancel, _triple_terms)
+    return Answer(_capped(triples_bytes(name, triples, PREFIXES), max_bytes), media, truncated)
 
 
-def _take(items: Any, limit: int, cancel: threading.Event, conv: Callable) -> tuple[list, bool]:
-    """At most ``limit`` converted items, and whether there were more; stops when cancelled."""
-    taken = []
+def _solution_terms(solution: ox.QuerySolution) -> list:
+    return [solution[i] for i in range(len(solution))]
+
+
+def _triple_terms(triple: ox.Triple) -> list:
+    return [triple.subject, triple.predicate, triple.object]
+
+
+def _size(terms: list) -> int:
+    """About how many bytes the terms take written out (their N-Triples form)."""
+    return sum(len(str(t)) for t in terms if t is not None)
+
+
+def _capped(body: bytes, max_bytes: int) -> bytes:
+    if len(body) > max_bytes:
+        raise ResultTooLarge(max_bytes)
+    return body
+
+
+def _take(
+    items: Any, limit: int, max_bytes: int, cancel: threading.Event, terms: Callable
+) -> tuple[list, bool]:
+    """At most ``limit`` items, and whether there were more; ResultTooLarge once the items
+    read take more than ``max_bytes``; Cancelled when ``cancel`` is set."""
+    taken: list = []
+    size = 0
     try:
         for item in items:
             if cancel.is_set():
                 raise Cancelled
             if len(taken) >= limit:
                 return taken, True
-            taken.append(conv(item))
+            values = terms(item)
+            size += _size(values)
+            if size > max_bytes:
+                raise ResultTooLarge(max_bytes)
+            taken.append(item if isinstance(item, ox.Triple) else values)
     except (OSError, RuntimeError) as err:  # an evaluation error raised while iterating
         raise BadOperation(f"the query failed: {err}") from err
     return taken, False
@@ -232,6 +203,7 @@ def evaluate_named(
     fmt: str | None,
     max_rows: int,
     cancel: threading.Event,
+    max_bytes: int = defaults.MAX_RESULT_BYTES,
 ) -> Answer:
     """Run a named query with its parameters bound (``run_query``), as SPARQL results."""
     from lgkg.queries.named import QueryError, run_query
@@ -245,4 +217,4 @@ def evaluate_named(
         raise Cancelled
     truncated = len(rows) > max_rows
     cells = [[None if t is None else to_ox(t) for t in row] for row in rows[:max_rows]]
-    return Answer(solutions_bytes(fmt_name, columns, cells), media, truncated)
+    return Answer(_capped(solutions_bytes(fmt_name, columns, cells), max_bytes), media, truncated)
