@@ -307,7 +307,6 @@ class Pool:
             deadline=time.monotonic() + self.timeout,
             future=loop.create_future(),
             seq=next(self._seq),
-            cost=self.costs.estimate(key),
         )
         self._queue.append(job)
         self._dispatch()
@@ -335,6 +334,8 @@ class Pool:
         lane the cheapest that is expected to be short."""
         if not self._queue or not self._idle:
             return
+        for job in self._queue:  # what was learned since they queued counts
+            job.cost = self.costs.estimate(job.key)
         self._queue.sort(key=lambda j: (j.cost, j.seq))
         for worker in sorted(self._idle, key=lambda w: w.lane == FAST):
             job = next((j for j in self._queue if self._fits(j, worker)), None)
@@ -367,7 +368,6 @@ class Pool:
             await self._replace(worker)
             if worker.lane == FAST and not job.future.done() and time.monotonic() < job.deadline:
                 job.fast_ok = False
-                job.cost = self.costs.estimate(job.key)
                 self._queue.append(job)
             elif not job.future.done():
                 job.future.set_exception(OperationTimeout("timed out"))

@@ -142,8 +142,21 @@ def run_job(store: Any, spec: WorkerSpec, job: tuple) -> Any:
         return Failure(503, "the operation needed more memory than a worker may use")
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process when the server dies (elsewhere: it ends at EOF)."""
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def main() -> None:
     """The worker's loop: read the spec, open the store, answer jobs until the pipe closes."""
+    _die_with_parent()
     channel = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # stray prints go to stderr
     jobs = sys.stdin.buffer
