@@ -5,7 +5,9 @@ every evidence offset downstream points into it) and what is known about it
 (URL, title, publication date). Anything that is not a readable text
 document raises :class:`~lgkg.extract.errors.BadInput` with the reason, and
 :func:`iter_sources` yields those errors instead of raising, so a batch goes
-on.
+on. A URL is fetched over http(s) only, from public addresses unless a
+:class:`FetchPolicy` allows more, and every redirect is checked the same way
+before it is followed.
 
 A text may open with a front-matter block, as the corpus files do::
 
@@ -29,18 +31,22 @@ from __future__ import annotations
 
 import calendar
 import codecs
+import http.client
+import ipaddress
 import json
 import os
 import re
+import socket
+import ssl
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 from lgkg.extract.errors import BadInput
 
@@ -75,6 +81,7 @@ class SourceDoc:
     title: str | None = None
     published: str | None = None  # "YYYY", "YYYY-MM" or "YYYY-MM-DD"; None when unknown
     file_name: str | None = None  # basename when read from a file
+    warnings: tuple[str, ...] = ()  # what was read but not used, and why (without the name)
 
 
 # --------------------------------------------------------------------------- dates
@@ -126,6 +133,19 @@ def _words_date(text: str) -> str | None:
     return _ymd(years[0], month[0], days[0] if days else None)
 
 
+def _date_text(value: object) -> str:
+    return str(value).strip().strip("\"'").strip()
+
+
+def states_a_date(value: object) -> bool:
+    """Whether ``value`` says anything about a date: None, blanks and "unknown" say nothing.
+
+    >>> [states_a_date(v) for v in (None, " ", "n/a", "Unknown", "2099-13-45", 2016)]
+    [False, False, False, False, True, True]
+    """
+    return value is not None and _date_text(value).lower() not in _UNKNOWN_DATES
+
+
 def normalise_date(value: object) -> str | None:
     """A publication date as ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, or None.
 
@@ -136,15 +156,13 @@ def normalise_date(value: object) -> str | None:
     >>> [normalise_date(v) for v in ("April 2016", "April 1, 2016", "2016-04-01T09:30Z", "2016-13")]
     ['2016-04', '2016-04-01', '2016-04-01', None]
     """
-    if value is None:
+    if not states_a_date(value):
         return None
     if isinstance(value, int) and not isinstance(value, bool):
         return _ymd(value) if 1000 <= value <= 9999 else None
     if isinstance(value, date):
         return value.isoformat()[:10]
-    text = str(value).strip().strip("\"'").strip()
-    if text.lower() in _UNKNOWN_DATES:
-        return None
+    text = _date_text(value)
     if m := _ISO_DATE.fullmatch(text):
         year, month, day = (int(g) if g else None for g in m.groups())
         return _ymd(year, month, day) if year else None
@@ -396,14 +414,25 @@ def _build(
         raw = body
     if not raw.strip():
         raise BadInput(name, "empty document")
+    doc_url = _pick(url, fetched_url, fields.get("url"))
+    if doc_url is not None and not is_url(doc_url):
+        raise BadInput(name, f"url {doc_url!r} is not an http or https URL")
     published_value = published if published is not None else fields.get("published")
+    published_date = normalise_date(published_value)
+    warnings: tuple[str, ...] = ()
+    if published_date is None and states_a_date(published_value):
+        warnings = (
+            f"published {_date_text(published_value)!r} is not a date"
+            " (YYYY, YYYY-MM or YYYY-MM-DD); the publication date is unknown",
+        )
     return SourceDoc(
         name=name,
         raw=raw,
-        url=_pick(url, fetched_url, fields.get("url")),
+        url=doc_url,
         title=_pick(title, fields.get("title")),
-        published=normalise_date(published_value),
+        published=published_date,
         file_name=file_name,
+        warnings=warnings,
     )
 
 
@@ -457,54 +486,232 @@ def _read_file(path: str, max_bytes: int) -> bytes:
     return data
 
 
-class _LimitedRedirects(urllib.request.HTTPRedirectHandler):
-    max_redirections = MAX_REDIRECTS
-    max_repeats = 2
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+#: The kinds of address a fetch refuses (``ipaddress`` properties), checked in this order.
+_NON_PUBLIC = (
+    ("is_unspecified", "an unspecified address"),
+    ("is_loopback", "a loopback address"),
+    ("is_link_local", "a link-local address"),
+    ("is_multicast", "a multicast address"),
+    ("is_private", "a private address"),
+    ("is_reserved", "a reserved address"),
+)
+_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_REQUEST_HEADERS = {
+    "User-Agent": _USER_AGENT,
+    "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1",
+    "Accept-Encoding": "identity",
+    "Connection": "close",
+}
 
 
-def _fetch(url: str, timeout: float, max_bytes: int) -> tuple[bytes, str, str | None]:
-    """GET ``url``: the body, its content type and declared charset."""
-    opener = urllib.request.build_opener(_LimitedRedirects)
-    request = urllib.request.Request(
-        url,
-        headers={
-            "User-Agent": _USER_AGENT,
-            "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1",
-            "Accept-Encoding": "identity",
-        },
-    )
-    deadline = time.monotonic() + timeout
+def non_public_kind(address: IPAddress) -> str | None:
+    """What keeps ``address`` from being fetched ("a loopback address"), or None when public.
+
+    An IPv6 address carrying an IPv4 one (IPv4-mapped ``::ffff:a.b.c.d``,
+    6to4 ``2002::/16``) is judged by the IPv4 address. An address of none of
+    the named kinds that is not globally reachable either (the shared
+    address space 100.64.0.0/10, say) is "a non-global address".
+
+    >>> [non_public_kind(ipaddress.ip_address(a)) for a in ("169.254.169.254", "::ffff:10.0.0.1")]
+    ['a link-local address', 'a private address']
+    >>> non_public_kind(ipaddress.ip_address("93.184.216.34")) is None
+    True
+    """
+    if isinstance(address, ipaddress.IPv6Address):
+        address = address.ipv4_mapped or address.sixtofour or address
+    for prop, kind in _NON_PUBLIC:
+        if getattr(address, prop):
+            return kind
+    return None if address.is_global else "a non-global address"
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    """Where fetching a URL may connect: public addresses only, unless allowed.
+
+    Only http and https are ever fetched, on every hop. ``allow_private``
+    also lets a fetch reach private, loopback, link-local, multicast,
+    reserved and unspecified addresses (an intranet server: ``lgkg ingest
+    --allow-private``). ``trusted`` names ``(host, port)`` pairs (the host
+    as the URL spells it, lower case) fetched whatever their addresses, so
+    one known server can be reached without opening every private address.
+    """
+
+    allow_private: bool = False
+    trusted: frozenset[tuple[str, int]] = frozenset()
+
+    def refusal(self, host: str, port: int, addresses: Iterable[IPAddress]) -> str | None:
+        """Why ``host`` (at ``port``, resolving to ``addresses``) is not fetched, or None.
+
+        Every address counts: a host with one private address among public
+        ones is refused.
+
+        >>> FetchPolicy().refusal("127.0.0.1", 80, [ipaddress.ip_address("127.0.0.1")])
+        '127.0.0.1 is a loopback address; pass --allow-private to fetch it'
+        >>> FetchPolicy(allow_private=True).refusal("h", 80, [ipaddress.ip_address("10.0.0.1")])
+        """
+        if self.allow_private or (host, port) in self.trusted:
+            return None
+        for address in addresses:
+            if kind := non_public_kind(address):
+                try:
+                    literal = ipaddress.ip_address(host) == address
+                except ValueError:
+                    literal = False
+                said = f"{host} is" if literal else f"{host} resolves to {address},"
+                return f"{said} {kind}; pass --allow-private to fetch it"
+        return None
+
+
+#: The policy of a plain fetch: public addresses only.
+PUBLIC_ONLY = FetchPolicy()
+
+
+class _Refused(Exception):
+    """A URL the fetch policy refuses, before any connection; the message says why."""
+
+
+class _CheckedConnection(http.client.HTTPConnection):
+    """HTTP, or HTTPS with ``tls``, to addresses already checked; the host is never resolved again.
+
+    The Host header, the TLS server name (SNI) and the certificate check
+    name the URL's host, while the socket connects to one of ``addresses``.
+    """
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        addresses: list[IPAddress],
+        tls: ssl.SSLContext | None,
+        timeout: float,
+    ) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self.default_port = 443 if tls else 80  # the Host header leaves out a default port
+        self._addresses = addresses
+        self._tls = tls
+
+    def connect(self) -> None:
+        """Connect to the first of the checked addresses that answers."""
+        error: OSError = OSError(f"no address for {self.host}")
+        for address in self._addresses:
+            try:
+                sock = socket.create_connection((str(address), self.port), self.timeout)
+            except OSError as err:
+                error = err
+                continue
+            if self._tls is None:
+                self.sock = sock
+                return
+            try:
+                self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
+            except BaseException:
+                sock.close()
+                raise
+            return
+        raise error
+
+
+def _resolve(host: str, port: int) -> list[IPAddress]:
+    """Every address ``host`` resolves to (a literal address is itself)."""
     try:
-        with opener.open(request, timeout=timeout) as response:
-            content_type = response.headers.get_content_type()
-            if content_type not in ACCEPTED_CONTENT_TYPES:
-                raise BadInput(url, f"unsupported content type {content_type}, not text or HTML")
-            length = response.headers.get("Content-Length", "")
-            if length.isdigit() and int(length) > max_bytes:
-                raise BadInput(url, f"larger than {max_bytes} bytes")
-            chunks: list[bytes] = []
-            total = 0
-            while chunk := response.read(65536):
-                chunks.append(chunk)
-                total += len(chunk)
-                if total > max_bytes:
-                    raise BadInput(url, f"larger than {max_bytes} bytes")
-                if time.monotonic() > deadline:
-                    raise BadInput(url, f"timed out after {timeout:g} s")
-            return b"".join(chunks), content_type, response.headers.get_content_charset()
-    except urllib.error.HTTPError as err:
-        if 300 <= err.code < 400:
-            reason = f"too many redirects (more than {MAX_REDIRECTS}) or a redirect loop"
-            raise BadInput(url, reason) from err
-        raise BadInput(url, f"HTTP error {err.code} {err.reason}") from err
-    except urllib.error.URLError as err:
-        if isinstance(err.reason, TimeoutError):
-            raise BadInput(url, f"timed out after {timeout:g} s") from err
-        raise BadInput(url, f"cannot fetch: {err.reason}") from err
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as err:
+        raise OSError(f"cannot resolve {host}: {err.strerror}") from err
+    return list(dict.fromkeys(ipaddress.ip_address(info[4][0]) for info in infos))
+
+
+@contextmanager
+def _get(url: str, policy: FetchPolicy, timeout: float) -> Iterator[http.client.HTTPResponse]:
+    """GET one URL, without following redirects, once ``policy`` let it through.
+
+    Raises :class:`_Refused` before any connection for a scheme other than
+    http(s) or a host whose addresses ``policy`` refuses.
+    """
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise _Refused("only http and https are fetched")
+    host = parts.hostname
+    if not host:
+        raise ValueError(f"no host in {url}")
+    port = parts.port or (443 if scheme == "https" else 80)
+    addresses = _resolve(host, port)
+    if reason := policy.refusal(host, port, addresses):
+        raise _Refused(reason)
+    tls = ssl.create_default_context() if scheme == "https" else None
+    connection = _CheckedConnection(host, port, addresses, tls, timeout)
+    try:
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        connection.request("GET", target, headers=_REQUEST_HEADERS)
+        yield connection.getresponse()
+    finally:
+        connection.close()
+
+
+def _read_body(
+    url: str, response: http.client.HTTPResponse, timeout: float, deadline: float, max_bytes: int
+) -> tuple[bytes, str, str | None]:
+    """The body of a 2xx response, its content type and declared charset."""
+    content_type = response.headers.get_content_type()
+    if content_type not in ACCEPTED_CONTENT_TYPES:
+        raise BadInput(url, f"unsupported content type {content_type}, not text or HTML")
+    length = response.headers.get("Content-Length", "")
+    if length.isdigit() and int(length) > max_bytes:
+        raise BadInput(url, f"larger than {max_bytes} bytes")
+    chunks: list[bytes] = []
+    total = 0
+    while chunk := response.read(65536):
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > max_bytes:
+            raise BadInput(url, f"larger than {max_bytes} bytes")
+        if time.monotonic() > deadline:
+            raise BadInput(url, f"timed out after {timeout:g} s")
+    return b"".join(chunks), content_type, response.headers.get_content_charset()
+
+
+def _fetch(
+    url: str, timeout: float, max_bytes: int, policy: FetchPolicy = PUBLIC_ONLY
+) -> tuple[bytes, str, str | None]:
+    """GET ``url``, following up to :data:`MAX_REDIRECTS` redirects: body, content type, charset.
+
+    Every hop (the URL, then each redirect's target) is checked before any
+    connection is made to it: http or https only, and every address its host
+    resolves to must pass ``policy``. The host is resolved once per hop and
+    the socket connects to an address that was checked (the Host header and
+    TLS name the host), so a DNS answer that changes between the check and
+    the connection (DNS rebinding) cannot send it elsewhere. Proxy settings
+    (``http_proxy``) are not used: a proxy would resolve the host itself.
+    ``timeout`` bounds the whole fetch, redirects included.
+    """
+    deadline = time.monotonic() + timeout
+    hop = url
+    try:
+        for redirects in range(MAX_REDIRECTS + 1):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            try:
+                with _get(hop, policy, left) as response:
+                    location = response.getheader("Location")
+                    if response.status in _REDIRECT_STATUSES and location:
+                        hop = urljoin(hop, location.strip())
+                        continue
+                    if not 200 <= response.status < 300:
+                        raise BadInput(url, f"HTTP error {response.status} {response.reason}")
+                    return _read_body(url, response, timeout, deadline, max_bytes)
+            except _Refused as err:  # raised before any connection to ``hop``
+                where = "" if redirects == 0 else f"redirect to {hop} "
+                raise BadInput(url, f"{where}refused: {err}") from None
+        raise BadInput(url, f"too many redirects (more than {MAX_REDIRECTS}) or a redirect loop")
     except TimeoutError as err:
         raise BadInput(url, f"timed out after {timeout:g} s") from err
-    except (OSError, ValueError) as err:  # connection reset, bad status line, malformed URL
-        raise BadInput(url, f"cannot fetch: {err}") from err
+    except (OSError, ValueError, http.client.HTTPException) as err:
+        # connection refused or reset, bad status line, malformed URL, bad certificate
+        raise BadInput(url, f"cannot fetch: {str(err) or type(err).__name__}") from err
 
 
 def read_source(
@@ -515,17 +722,22 @@ def read_source(
     published: str | None = None,
     timeout: float = 20.0,
     max_bytes: int = 20_000_000,
+    policy: FetchPolicy = PUBLIC_ONLY,
 ) -> SourceDoc:
     """Read one document from a file or an http(s) URL.
 
     ``url``, ``title`` and ``published`` override what the document says
     (front matter or HTML metadata). A fetched document's URL is the one
     given (not the page's canonical URL), so re-reading it names it the same.
-    Raises :class:`BadInput` with the reason when it cannot be read.
+    A URL, and each redirect, is fetched only as ``policy`` allows (http(s),
+    public addresses; see :func:`_fetch`). Raises :class:`BadInput` with the
+    reason when the document cannot be read, or when its URL (front matter
+    or ``url``) is not http(s). A ``published`` value that is no date is
+    dropped with a warning in :attr:`SourceDoc.warnings`.
     """
     name = str(path_or_url)
     if is_url(name):
-        data, content_type, charset = _fetch(name, timeout, max_bytes)
+        data, content_type, charset = _fetch(name, timeout, max_bytes, policy)
         html = content_type in ("text/html", "application/xhtml+xml")
         if html and not charset and (m := _META_CHARSET.search(data[:4096])):
             charset = m[1].decode("ascii")

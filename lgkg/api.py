@@ -122,6 +122,7 @@ class Graph:
         *sources: str | os.PathLike[str],
         force: bool = False,
         on_result: Callable[[DocResult], None] | None = None,
+        allow_private: bool = False,
         **meta: str | None,
     ) -> IngestSummary:
         """Ingest documents, as ``lgkg ingest`` does, and return its summary.
@@ -132,6 +133,10 @@ class Graph:
         text without a URL is recorded under the file name ``text-{hash}.txt``.
         ``meta`` (``url``, ``title``, ``published``) sets those of a single
         document. The spaCy model loads on the first document that needs it.
+        URLs (and their redirects) are fetched from public addresses only;
+        ``allow_private=True`` also fetches private, loopback and link-local
+        ones, as ``lgkg ingest --allow-private`` does. Warnings (a
+        ``published`` value that is no date) are in the summary's ``warnings``.
         """
         from lgkg.ingest import ingest
 
@@ -144,6 +149,7 @@ class Graph:
                 self._load_extractor,
                 force=force,
                 on_result=on_result or (lambda r: None),
+                allow_private=allow_private,
                 **meta,
             )
 

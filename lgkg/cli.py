@@ -16,7 +16,7 @@ from typing import Any, BinaryIO
 import click
 
 from lgkg import __version__
-from lgkg.output import ROW_FORMATS, write_rows
+from lgkg.output import ROW_FORMATS, printable, write_rows
 from lgkg.store_options import StoreErrorGroup, store_option
 from lgkg.store_options import open_store_for_cli as _open_store
 
@@ -37,8 +37,21 @@ def source_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return f
 
 
+allow_private_option = click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Also fetch URLs (and redirects) on private, loopback, link-local and other"
+    " non-public addresses; without it they are refused.",
+)
+
+
 def _fail(message: str) -> click.ClickException:
     return click.ClickException(message)
+
+
+def _warning_line(document: str, message: str) -> str:
+    """The line printed for a warning about a document."""
+    return printable(f"warning: {document}: {message}")
 
 
 def _load_extractor():
@@ -80,7 +93,7 @@ def _write_out(data: str | bytes, out: str | None) -> None:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if out and out != "-":
         Path(out).write_bytes(raw)
-        click.echo(f"wrote {out}", err=True)
+        click.echo(printable(f"wrote {out}"), err=True)
     else:
         sys.stdout.buffer.write(raw)
         sys.stdout.flush()
@@ -126,6 +139,7 @@ def batch_options(f: Callable[..., Any]) -> Callable[..., Any]:
 @source_options
 @batch_options
 @click.option("--force", is_flag=True, help="Re-extract documents that are unchanged.")
+@allow_private_option
 @click.option(
     "--dask",
     "dask_address",
@@ -143,6 +157,7 @@ def ingest(
     batch_size: int,
     n_process: int,
     force: bool,
+    allow_private: bool,
     dask_address: str | None,
     store_path: str | None,
 ) -> None:
@@ -154,7 +169,10 @@ def ingest(
     batch per transaction. A document that cannot be read is reported, the
     others go on, and the command exits 1 at the end. With --dask the
     documents are extracted on a Dask cluster (one pipeline per worker) and
-    written here, one batch per transaction.
+    written here, one batch per transaction. URLs are fetched over http(s)
+    only, every redirect checked before it is followed; an address that is
+    not public (private, loopback, link-local, ...) is refused unless
+    --allow-private.
 
     \b
     Example:
@@ -177,7 +195,7 @@ def ingest(
         raise click.UsageError("--n-process does not go with --dask: start more Dask workers")
     total = len(plan(paths))
     if not total:
-        raise _fail(f"no documents (.txt, .md, .html) found in {' '.join(paths)}")
+        raise _fail(printable(f"no documents (.txt, .md, .html) found in {' '.join(paths)}"))
     client = _dask_client(dask_address) if dask_address else None
     bar = None
     if total > PROGRESS_THRESHOLD:
@@ -187,13 +205,20 @@ def ingest(
 
     finished = []
 
+    def say(line: str) -> None:
+        if bar is not None:
+            bar.write(line, file=sys.stderr)
+        else:
+            click.echo(line, err=True)
+
     def report(result) -> None:
         finished.append(result)
+        say(result.line())
         if bar is not None:
-            bar.write(result.line(), file=sys.stderr)
             bar.update(1)
-        else:
-            click.echo(result.line(), err=True)
+
+    def warn(document: str, message: str) -> None:
+        say(_warning_line(document, message))
 
     meta = {"url": url, "title": title, "published": published}
     started = time.perf_counter()
@@ -209,6 +234,8 @@ def ingest(
                     n_process=n_process,
                     force=force,
                     on_result=report,
+                    on_warning=warn,
+                    allow_private=allow_private,
                     **meta,
                 )
             else:
@@ -221,6 +248,8 @@ def ingest(
                     batch_size=batch_size,
                     force=force,
                     on_result=report,
+                    on_warning=warn,
+                    allow_private=allow_private,
                     **meta,
                 )
     except (StoreError, DaskError) as err:
@@ -270,6 +299,7 @@ def ingest(
     is_flag=True,
     help="With nquads: also write the reference graph (councils, service areas; once per store).",
 )
+@allow_private_option
 @batch_options
 def extract(
     paths: tuple[str, ...],
@@ -280,6 +310,7 @@ def extract(
     out: str | None,
     shard: str | None,
     reference: bool,
+    allow_private: bool,
     batch_size: int,
     n_process: int,
 ) -> None:
@@ -299,7 +330,7 @@ def extract(
         lgkg extract corpus/ --format nquads --out part-2.nq --shard 2/4
     """
     from lgkg.extract.errors import BadInput
-    from lgkg.extract.sources import iter_sources
+    from lgkg.extract.sources import FetchPolicy, iter_sources
     from lgkg.ingest import extract_stream
     from lgkg.scaleout import Shard, document_nquads, in_shard, reference_nquads
     from lgkg.show import extraction_table, extractions_json, extractions_rdf
@@ -310,17 +341,20 @@ def extract(
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="--shard") from err
     kw = {k: v for k, v in (("url", url), ("title", title), ("published", published)) if v}
+    policy = FetchPolicy(allow_private=allow_private)
     failed: list[str] = []
     count = 0
 
     def sources():
         nonlocal count
-        for item in in_shard(iter_sources(paths, **kw), part):
+        for item in in_shard(iter_sources(paths, policy=policy, **kw), part):
             count += 1
             if isinstance(item, BadInput):
-                click.echo(f"failed {item}", err=True)
+                click.echo(printable(f"failed {item}"), err=True)
                 failed.append(item.document)
             else:
+                for message in item.warnings:
+                    click.echo(_warning_line(item.name, message), err=True)
                 yield item
 
     def extractions():
@@ -331,7 +365,7 @@ def extract(
         stream = extract_stream(_load_extractor(), chain([first], todo), batch_size, n_process)
         for source, x, reason in stream:
             if x is None:
-                click.echo(f"failed {source.name}: {reason}", err=True)
+                click.echo(printable(f"failed {source.name}: {reason}"), err=True)
                 failed.append(source.name)
             else:
                 yield x
@@ -345,7 +379,7 @@ def extract(
             for x in extractions():
                 sink.write(document_nquads(x))
         if out and out != "-":
-            click.echo(f"wrote {out}", err=True)
+            click.echo(printable(f"wrote {out}"), err=True)
     else:
         done = list(extractions())
         if fmt == "table":
@@ -398,13 +432,13 @@ def retract(doc: str, store_path: str | None) -> None:
     try:
         graph = doc_graph(doc)
     except BadInput as err:
-        raise _fail(str(err)) from err
+        raise _fail(printable(str(err))) from err
     with _open_store(store_path, write=True) as store:
         before = store.count()
         if not store.drop_graph(graph):
-            raise _fail(f"{doc}: no such document in the store ({graph})")
+            raise _fail(printable(f"{doc}: no such document in the store ({graph})"))
         removed = before - store.count()
-    click.echo(f"retracted {doc}: {removed} triples removed ({graph})", err=True)
+    click.echo(printable(f"retracted {doc}: {removed} triples removed ({graph})"), err=True)
 
 
 def _parse_params(values: tuple[str, ...]) -> dict[str, str]:

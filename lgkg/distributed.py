@@ -137,6 +137,8 @@ def ingest_on_dask(
     batch_size: int = 16,
     force: bool = False,
     on_result: Callable[[DocResult], None] = lambda r: None,
+    on_warning: Callable[[str, str], None] = lambda d, m: None,
+    allow_private: bool = False,
     **read_kw: str | None,
 ) -> IngestSummary:
     """Ingest the documents ``paths`` names into ``store``, extracting them on ``client``'s cluster.
@@ -145,15 +147,19 @@ def ingest_on_dask(
     documents per task and per store transaction; unchanged documents are
     skipped unless ``force``; ``on_result`` sees each result as it
     finishes (documents written in the order of ``paths``, failures as
-    their tasks finish).
+    their tasks finish) and ``on_warning`` each warning as its document is
+    read. Documents are read (URLs fetched) here, not on the workers: public
+    addresses only unless ``allow_private``.
     The workers are checked (:func:`check_workers`) only when a document
     needs extracting. DaskError if the cluster fails as a whole.
     """
     from distributed import as_completed
 
-    summary = IngestSummary(on_result=on_result)
+    summary = IngestSummary(on_result=on_result, on_warning=on_warning)
     chunk = max(batch_size, CHECK_CHUNK)
-    todo = to_extract(paths, store, summary, force=force, chunk=chunk, **read_kw)
+    todo = to_extract(
+        paths, store, summary, force=force, chunk=chunk, allow_private=allow_private, **read_kw
+    )
     tasks = iter_chunks(todo, batch_size)
     first = next(tasks, None)
     if first is None:

@@ -30,10 +30,11 @@ from lgkg.extract.clean import clean, document_meta
 from lgkg.extract.errors import BadInput
 from lgkg.extract.model import ModelNotInstalled
 from lgkg.extract.records import DocumentMeta, Extraction
-from lgkg.extract.sources import SourceDoc, expand_paths, iter_sources
+from lgkg.extract.sources import FetchPolicy, SourceDoc, expand_paths, iter_sources
 from lgkg.graph.identity import Resolver
 from lgkg.graph.store import Store, StoreError, StoreUnavailable
 from lgkg.graph.vocab import LGKG, doc_iri
+from lgkg.output import printable
 
 if TYPE_CHECKING:
     from lgkg.extract.pipeline import Extractor
@@ -57,7 +58,7 @@ class DocResult:
     reason: str = ""
 
     def line(self) -> str:
-        """The line printed for this document.
+        """The line printed for this document (control characters escaped: one line).
 
         >>> DocResult("a.txt", INGESTED, "g", 4, 1, 3).line()
         'ingested a.txt: 4 events, 1 saving, 3 quotes (g)'
@@ -65,7 +66,7 @@ class DocResult:
         'failed b.pdf: binary file (PDF), not text'
         """
         if self.outcome == FAILED:
-            return f"failed {self.name}: {self.reason}"
+            return printable(f"failed {self.name}: {self.reason}")
         counts = ", ".join(
             (
                 plural(self.events, "event"),
@@ -74,21 +75,33 @@ class DocResult:
             )
         )
         if self.outcome == UNCHANGED:
-            return f"unchanged {self.name} ({self.graph})"
-        return f"ingested {self.name}: {counts} ({self.graph})"
+            return printable(f"unchanged {self.name} ({self.graph})")
+        return printable(f"ingested {self.name}: {counts} ({self.graph})")
 
 
 @dataclass
 class IngestSummary:
-    """Every document's result, in the order they finished; ``add`` also tells ``on_result``."""
+    """Every document's result, in the order they finished; ``add`` also tells ``on_result``.
+
+    ``warnings`` holds ``(document, message)`` for what a document said but
+    could not be used (a ``published`` value that is no date, say); ``warn``
+    also tells ``on_warning``.
+    """
 
     results: list[DocResult] = field(default_factory=list)
     on_result: Callable[[DocResult], None] = field(default=lambda r: None, repr=False)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    on_warning: Callable[[str, str], None] = field(default=lambda d, m: None, repr=False)
 
     def add(self, result: DocResult) -> None:
         """Record one document's result."""
         self.results.append(result)
         self.on_result(result)
+
+    def warn(self, document: str, message: str) -> None:
+        """Record a warning about one document."""
+        self.warnings.append((document, message))
+        self.on_warning(document, message)
 
     def count(self, outcome: str) -> int:
         return sum(1 for r in self.results if r.outcome == outcome)
@@ -110,7 +123,7 @@ class IngestSummary:
             f"{plural(len(self.results), 'document')}: {self.count(INGESTED)} ingested, "
             f"{self.count(UNCHANGED)} unchanged, {self.count(FAILED)} failed"
         )
-        return "\n".join([head, *(f"  {r.name}: {r.reason}" for r in self.failures)])
+        return "\n".join([head, *(printable(f"  {r.name}: {r.reason}") for r in self.failures)])
 
 
 def plural(n: int, noun: str) -> str:
@@ -284,19 +297,24 @@ def to_extract(
     *,
     force: bool = False,
     chunk: int = CHECK_CHUNK,
+    allow_private: bool = False,
     **read_kw: str | None,
 ) -> Iterator[SourceDoc]:
     """The documents ``paths`` names that need extracting, read and checked ``chunk`` at a time.
 
     Documents that cannot be read, and those stored with the same content
     hash and extractor version (unless ``force``), go to ``summary`` on the
-    way. ``read_kw`` (``url``, ``title``, ``published``) goes to
-    :func:`~lgkg.extract.sources.read_source`.
+    way, and so do the warnings of those read. ``read_kw`` (``url``,
+    ``title``, ``published``) goes to
+    :func:`~lgkg.extract.sources.read_source`. URLs are fetched from public
+    addresses only unless ``allow_private`` (see
+    :class:`~lgkg.extract.sources.FetchPolicy`).
     """
     from lgkg.extract.pipeline import extractor_version
 
     version = extractor_version()
-    items = iter_sources(paths, **{k: v for k, v in read_kw.items() if v is not None})
+    kw = {k: v for k, v in read_kw.items() if v is not None}
+    items = iter_sources(paths, policy=FetchPolicy(allow_private=allow_private), **kw)
     while True:
         block = list(islice(items, chunk))
         if not block:
@@ -305,8 +323,10 @@ def to_extract(
         for item in block:
             if isinstance(item, BadInput):
                 summary.add(DocResult(item.document, FAILED, reason=item.reason))
-            else:
-                read.append((item, source_meta(item)))
+                continue
+            for message in item.warnings:
+                summary.warn(item.name, message)
+            read.append((item, source_meta(item)))
         graphs = [str(doc_iri(meta.doc_id)) for _, meta in read]
         stored = {} if force else stored_versions(store, graphs)
         for (source, meta), graph in zip(read, graphs, strict=True):
@@ -325,6 +345,8 @@ def ingest(
     n_process: int = 1,
     force: bool = False,
     on_result: Callable[[DocResult], None] = lambda r: None,
+    on_warning: Callable[[str, str], None] = lambda d, m: None,
+    allow_private: bool = False,
     **read_kw: str | None,
 ) -> IngestSummary:
     """Ingest the documents ``paths`` names into ``store``.
@@ -337,11 +359,15 @@ def ingest(
     document needs extracting (an unchanged corpus never loads the model).
     ``read_kw`` (``url``, ``title``, ``published``) goes to
     :func:`~lgkg.extract.sources.read_source`. ``on_result`` sees each
-    document's result as it finishes.
+    document's result as it finishes, ``on_warning`` each warning (document,
+    message) as the document is read. URLs and their redirects are fetched
+    over http(s) from public addresses only, unless ``allow_private``.
     """
-    summary = IngestSummary(on_result=on_result)
+    summary = IngestSummary(on_result=on_result, on_warning=on_warning)
     chunk = max(batch_size, CHECK_CHUNK)
-    todo = to_extract(paths, store, summary, force=force, chunk=chunk, **read_kw)
+    todo = to_extract(
+        paths, store, summary, force=force, chunk=chunk, allow_private=allow_private, **read_kw
+    )
     first = next(todo, None)
     if first is None:
         return summary

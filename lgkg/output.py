@@ -18,12 +18,28 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Sequence
 from typing import Any, TextIO
 
 from lgkg.queries.named import cell_text
 
 ROW_FORMATS = ("table", "csv", "json")
+#: C0 controls, DEL, C1 controls, and the Unicode line and paragraph separators.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """``text`` with its control characters escaped as ``repr`` writes them (``\\n``, ``\\x1b``).
+
+    Every message line that echoes a document's name, URL or reason goes
+    through it, so a file named with a newline stays on its line and cannot
+    fake another one.
+
+    >>> print(printable("a.txt\\ningested b.txt\\x1b[2J"))
+    a.txt\\ningested b.txt\\x1b[2J
+    """
+    return _CONTROLS.sub(lambda m: repr(m[0])[1:-1], text)
 
 
 def table(columns: Sequence[str], rows: Sequence[Sequence[Any]], max_width: int = 60) -> str:

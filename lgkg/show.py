@@ -31,6 +31,7 @@ from lgkg.extract.records import Body, Evidence, Extraction
 from lgkg.graph.emit import doc_graph_iri, extraction_graph
 from lgkg.graph.store import PREFIXES
 from lgkg.ingest import plural
+from lgkg.output import printable
 
 EXTRACT_FORMATS = ("table", "json", "turtle", "nquads")
 
@@ -83,7 +84,10 @@ def extraction_table(x: Extraction) -> str:
             plural(len(x.quotes), "quote"),
         )
     )
-    lines = [f"{name}  {doc_graph_iri(x)}", f"  published: {meta.published or 'unknown'}  {counts}"]
+    lines = [
+        printable(f"{name}  {doc_graph_iri(x)}"),
+        f"  published: {meta.published or 'unknown'}  {counts}",
+    ]
     rows = fact_rows(x)
     widths = [max((len(r[i]) for r in rows), default=0) for i in range(4)]
     for row in rows:

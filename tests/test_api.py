@@ -152,6 +152,15 @@ def test_api_ingest_rejects_a_missing_file() -> None:
         g.ingest("no-such-file.txt")
 
 
+def test_api_ingest_refuses_private_urls_unless_allowed() -> None:
+    url = "http://127.0.0.1:9/news"
+    with lgkg.open(":memory:") as g:
+        refused = g.ingest(url)
+        allowed = g.ingest(url, allow_private=True)
+    assert refused.failures[0].reason.startswith("refused: 127.0.0.1 is a loopback address")
+    assert allowed.failures[0].reason.startswith("cannot fetch")
+
+
 @pytest.mark.slow
 def test_api_ingest_text_and_files(tmp_path: Path) -> None:
     note = tmp_path / "note.txt"

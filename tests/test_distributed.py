@@ -129,6 +129,20 @@ def test_distributed_workers_unlike_this_machine_are_refused() -> None:
         check_workers(Cluster({"tcp://w1:1": here, "tcp://w2:1": "lgkg-0.0.1+old"}))
 
 
+def test_distributed_reads_urls_here_under_the_fetch_policy() -> None:
+    """Documents are read (URLs fetched) on this machine, private addresses only if allowed.
+
+    Every document fails to read, so no task is sent: the cluster is never asked.
+    """
+    from lgkg.distributed import ingest_on_dask
+
+    url = "http://127.0.0.1:9/news"
+    refused = ingest_on_dask([url], MemoryStore(), client=None)
+    assert refused.failures[0].reason.startswith("refused: 127.0.0.1 is a loopback address")
+    tried = ingest_on_dask([url], MemoryStore(), client=None, allow_private=True)
+    assert tried.failures[0].reason.startswith("cannot fetch")
+
+
 def fixture_nquads() -> tuple[bytes, dict[str, Graph]]:
     """The fixture's named graphs as N-Quads (as workers send them), and the graphs."""
     import pyoxigraph as ox

@@ -205,6 +205,36 @@ def test_ingest_into_a_remote_store(tmp_path: Path, sparql_server) -> None:
     assert len(store.graphs()) == 5
 
 
+def test_ingest_warns_of_a_published_value_that_is_no_date(tmp_path: Path) -> None:
+    """The document is ingested; the warning names it, on the way and in the summary."""
+    doc = tmp_path / "doc.txt"
+    doc.write_text("---\npublished: 2099-13-45\n---\nTwo councils agreed.\n", encoding="utf-8")
+    heard: list[tuple[str, str]] = []
+    store = CountingStore()
+    summary = ingest(
+        [str(doc)], store, HeadlineExtractor, on_warning=lambda d, m: heard.append((d, m))
+    )
+    message = (
+        "published '2099-13-45' is not a date (YYYY, YYYY-MM or YYYY-MM-DD);"
+        " the publication date is unknown"
+    )
+    assert summary.count(INGESTED) == 1
+    assert summary.warnings == heard == [(str(doc), message)]
+    again = ingest([str(doc)], store, HeadlineExtractor)  # unchanged: still said
+    assert again.count(UNCHANGED) == 1 and again.warnings == heard
+
+
+def test_ingest_allow_private_reaches_the_fetch() -> None:
+    """A loopback URL is refused unless allow_private; then it is fetched (nothing listens)."""
+    url = "http://127.0.0.1:9/news"
+    refused = ingest([url], CountingStore(), HeadlineExtractor)
+    assert [r.reason for r in refused.failures] == [
+        "refused: 127.0.0.1 is a loopback address; pass --allow-private to fetch it"
+    ]
+    tried = ingest([url], CountingStore(), HeadlineExtractor, allow_private=True)
+    assert [r.reason.split(":")[0] for r in tried.failures] == ["cannot fetch"]
+
+
 # --------------------------------------------------------------------------- shards
 
 

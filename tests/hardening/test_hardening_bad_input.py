@@ -1,7 +1,8 @@
 """Bad input through ``lgkg ingest``: each failure is named with its reason, the rest is stored.
 
 A folder of good documents and every kind of bad one, plus URLs served by a
-misbehaving loopback server (``badinput_server``). The CLI runs in process
+misbehaving loopback server (``badinput_server``), fetched with
+``--allow-private`` (loopback is refused without it). The CLI runs in process
 (CliRunner) so the fetch timeout can be shortened: ``lgkg ingest`` has no
 ``--timeout`` option, and ``read_source`` waits 20 s by default.
 """
@@ -21,7 +22,7 @@ from click.testing import CliRunner
 
 from lgkg.cli import cli
 from lgkg.extract import sources
-from lgkg.extract.sources import read_source
+from lgkg.extract.sources import FetchPolicy, read_source
 from lgkg.graph.store import OxigraphStore
 from lgkg.graph.vocab import doc_iri
 from lgkg.ingest import source_meta
@@ -138,7 +139,8 @@ def doc_graphs(store_path: Path) -> set[str]:
 
 
 def expected_graph(path_or_url: str) -> str:
-    return str(doc_iri(source_meta(read_source(path_or_url)).doc_id))
+    policy = FetchPolicy(allow_private=True)  # the test server is on loopback
+    return str(doc_iri(source_meta(read_source(path_or_url, policy=policy)).doc_id))
 
 
 def test_hardening_ingest_bad_input_catalogue(
@@ -153,7 +155,7 @@ def test_hardening_ingest_bad_input_catalogue(
     store = tmp_path / "store"
     urls = [web.url + "/good", *(web.url + path for path in BAD_URLS)]
 
-    result = ingest(str(folder), *urls, "--store", str(store))
+    result = ingest(str(folder), *urls, "--store", str(store), "--allow-private")
 
     assert result.exit_code == 1, result.output
     lines = result.stderr.splitlines()
@@ -208,11 +210,11 @@ def test_hardening_ingest_failed_refetch_keeps_stored_version(
 ) -> None:
     store = tmp_path / "store"
     url = web.url + "/flaky"
-    assert ingest(url, "--store", str(store)).exit_code == 0
+    assert ingest(url, "--store", str(store), "--allow-private").exit_code == 0
     with OxigraphStore(store, read_only=True) as opened:
         before = opened.dump("nquads")
     web.flaky_fails = True
-    result = ingest(url, "--store", str(store), "--force")
+    result = ingest(url, "--store", str(store), "--force", "--allow-private")
     assert result.exit_code == 1
     assert f"failed {url}: HTTP error 500" in result.stderr
     assert "1 document: 0 ingested, 0 unchanged, 1 failed" in result.stderr

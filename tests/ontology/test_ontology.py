@@ -261,6 +261,7 @@ INVALID = {
     "invalid-document-no-hash.ttl": {
         ("0123456789abcdef", "contentHash", "MinCountConstraintComponent")
     },
+    "invalid-document-url-scheme.ttl": {("0123456789abcdef", "url", "PatternConstraintComponent")},
     "invalid-council-gss.ttl": {
         ("E07000081", "gssCode", "PatternConstraintComponent"),
         ("E07000081", "", "SPARQLConstraintComponent"),
