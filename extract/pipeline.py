@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from spacy.language import Language
@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span
 
 from lgkg import __version__
 from lgkg.extract.clean import CleanText, clean, document_meta
+from lgkg.extract.decisions import BodyCase, Decisions, body_cases, shipped
 from lgkg.extract.errors import BadInput
 from lgkg.extract.events import Candidate, merge, sentence_events
 from lgkg.extract.gazetteer import Gazetteer
@@ -71,9 +72,15 @@ def extractor_version() -> str:
 class Extractor:
     """Turns :class:`SourceDoc` objects into :class:`Extraction` records."""
 
-    def __init__(self, gazetteer: Gazetteer | None = None, nlp: Language | None = None):
+    def __init__(
+        self,
+        gazetteer: Gazetteer | None = None,
+        nlp: Language | None = None,
+        decisions: Decisions | bool | None = True,
+    ):
         self.gazetteer = gazetteer or Gazetteer.load()
         self.nlp = nlp or build_nlp(self.gazetteer)
+        self.decisions = shipped() if decisions is True else decisions or None
         self.version = extractor_version()
 
     def extract(self, source: SourceDoc) -> Extraction:
@@ -84,11 +91,18 @@ class Extractor:
         self, sources: Iterable[SourceDoc], batch_size: int = 16, n_process: int = 1
     ) -> Iterator[Extraction]:
         """Extract a stream of documents with ``nlp.pipe`` (in order)."""
+        for reading in self.read_many(sources, batch_size=batch_size, n_process=n_process):
+            yield self.finish(reading)
+
+    def read_many(
+        self, sources: Iterable[SourceDoc], batch_size: int = 16, n_process: int = 1
+    ) -> Iterator[Reading]:
+        """What the rules read in a stream of documents (:meth:`read`), in order."""
         cleaned = ((ct.text, ct) for ct in (self._fits(clean(s)) for s in sources))
         for doc, ct in self.nlp.pipe(
             cleaned, as_tuples=True, batch_size=batch_size, n_process=n_process
         ):
-            yield self.from_doc(doc, ct)
+            yield self.read(doc, ct)
 
     def _fits(self, ct: CleanText) -> CleanText:
         """The cleaned text, or :class:`BadInput` when it is longer than the model reads at once."""
@@ -102,6 +116,10 @@ class Extractor:
 
     def from_doc(self, doc: Doc, ct: CleanText) -> Extraction:
         """Read the facts of a parsed document."""
+        return self.finish(self.read(doc, ct))
+
+    def read(self, doc: Doc, ct: CleanText) -> Reading:
+        """What the rules find in a parsed document, before the learned decisions."""
         source = ct.source
         published = source.published
         mentions = all_mentions(doc, self.gazetteer, published)
@@ -147,7 +165,25 @@ class Extractor:
         events = _unique(
             [_council_then(self.gazetteer, e) for e in merge(candidates, published=published)]
         )
-        events, label = _labelled(events, default_label, doc_area)
+        cases = body_cases(
+            doc, mentions, events, evidences, title=source.title, published=published
+        )
+        return Reading(
+            doc, ct, by_sent, events, cases, named, doc_area, quotes, speakers, evidences
+        )
+
+    def finish(self, reading: Reading, decisions: Decisions | bool | None = True) -> Extraction:
+        """The extraction of a document the rules have read: the learned decisions over its
+        bodies (``decisions``: the shipped models when True, the rules alone when None),
+        then labels, savings and partnerships."""
+        if decisions is True:
+            decisions = self.decisions
+        doc, ct = reading.doc, reading.ct
+        events = list(reading.rule_events)
+        if decisions:
+            events = _unique(decisions.events(reading.cases))
+        named = reading.named
+        events, label = _labelled(events, named[0] if named else "", reading.doc_area)
         members = list(
             dict.fromkeys(
                 e.body for e in events if e.action in ("formed", "joined") and e.body.is_council
@@ -155,31 +191,47 @@ class Extractor:
         )
         savings: list[Saving] = []
         for sent in doc.sents:
-            speaker, org = speakers.get(sent.start, (None, None))
+            speaker, org = reading.speakers.get(sent.start, (None, None))
             savings.extend(
                 sentence_savings(
                     sent,
-                    by_sent.get(sent.start, []),
+                    reading.by_sent.get(sent.start, []),
                     members=members,
                     speaker=speaker,
                     speaker_org=org if org is not None and org.is_council else None,
                     partnership=label or None,
-                    evidence=evidences[sent.start],
+                    evidence=reading.evidences[sent.start],
                 )
             )
         partnerships = _partnerships(events, named)
         if label and savings and all(p.label != label for p in partnerships):
-            partnerships.append(Partnership(label, doc_area, (), ()))
+            partnerships.append(Partnership(label, reading.doc_area, (), ()))
         return Extraction(
             doc=document_meta(ct),
-            text=source.raw,
+            text=ct.source.raw,
             events=tuple(events),
             savings=tuple(_dedupe_savings(savings)),
-            quotes=tuple(merge_quotes(quotes)),
+            quotes=tuple(merge_quotes(reading.quotes)),
             partnerships=tuple(partnerships),
             extractor_version=self.version,
             extracted_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         )
+
+
+@dataclass
+class Reading:
+    """What the rules read in one parsed document: the input of the learned decisions."""
+
+    doc: Doc
+    ct: CleanText
+    by_sent: dict[int, list[Mention]]  # a sentence's first token -> its mentions
+    rule_events: list[Event]
+    cases: list[BodyCase]
+    named: list[str]  # the partnership names the text gives
+    doc_area: str
+    quotes: list[Quote]
+    speakers: dict[int, tuple[str, Body | None]]
+    evidences: dict[int, Evidence]
 
 
 _HEADLINE_WEIGHT = 0.7  # headlines use the present tense for anything

@@ -656,26 +656,75 @@ def validate(store_path: str | None) -> None:
 @click.argument("gold_dir", type=click.Path(exists=True, file_okay=False), metavar="GOLD_DIR")
 @click.option("--per-document", is_flag=True, help="Also show each document's scores.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def evaluate(gold_dir: str, per_document: bool, as_json: bool) -> None:
+@click.option(
+    "--cv",
+    type=click.IntRange(0),
+    default=0,
+    metavar="K",
+    help="Also score the learned decisions by K-fold cross-validation over the documents.",
+)
+def evaluate(gold_dir: str, per_document: bool, as_json: bool, cv: int) -> None:
     """Precision, recall and F1 of extraction against gold files (*.gold.json).
 
     Each text beside a NAME.gold.json file (NAME.txt, .html, ...) is
-    extracted (nothing is stored) and scored as SPEC.md describes.
+    extracted (nothing is stored) and scored as SPEC.md describes. With
+    --cv K the decisions are also fitted on K-1 folds of the documents and
+    scored on the fold left out, K times (needs the train extra).
 
     \b
     Example:
         lgkg evaluate ../shared/corpus/dev
         lgkg evaluate ../shared/corpus/dev --per-document
+        lgkg evaluate ../shared/corpus/dev --cv 5
     """
     from lgkg.evaluation import evaluate_dir
 
     try:
         text = evaluate_dir(
-            Path(gold_dir), _load_extractor, per_document=per_document, as_json=as_json
+            Path(gold_dir), _load_extractor, per_document=per_document, as_json=as_json, cv=cv
         )
-    except (ValueError, OSError) as err:
+    except (ValueError, OSError, RuntimeError) as err:
         raise _fail(str(err)) from err
     click.echo(text)
+
+
+@cli.command()
+@click.argument(
+    "corpus_dirs",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, file_okay=False),
+    metavar="CORPUS_DIR...",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Where to write the models (default: the package's extract/data/decisions.json).",
+)
+def train(corpus_dirs: tuple[str, ...], out: str | None) -> None:
+    """Fit the extractor's learned decisions on gold files and write them as JSON.
+
+    Each CORPUS_DIR holds texts with NAME.gold.json files beside them. The
+    same documents give the same file, byte for byte. Needs the train extra
+    (pip install 'lgkg[train]': scikit-learn).
+
+    \b
+    Example:
+        lgkg train ../shared/corpus/dev
+        lgkg train ../shared/corpus/dev --out /tmp/decisions.json
+    """
+    from importlib.resources import files
+
+    from lgkg.extract.decisions import MODEL_FILE
+    from lgkg.train import train_command
+
+    target = Path(out) if out else Path(str(files("lgkg.extract") / "data" / MODEL_FILE))
+    try:
+        decisions = train_command([Path(d) for d in corpus_dirs], target)
+    except (ValueError, OSError, RuntimeError) as err:
+        raise _fail(str(err)) from err
+    click.echo(f"wrote {printable(str(target))} (trained on {decisions.trained_on})")
 
 
 # The researchers' commands (lgkg network, lgkg serve) live in lgkg/research_cli.py.

@@ -1,7 +1,8 @@
 """``lgkg evaluate``: extract every text that has a gold file, and score it.
 
 Pairing texts with gold files and scoring live in :mod:`lgkg.extract.evaluate`;
-this module reads the texts and runs the extractor over them in one batch.
+reading the corpus once and cross-validating the learned decisions live in
+:mod:`lgkg.train`.
 """
 
 from __future__ import annotations
@@ -12,12 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from lgkg.extract.sources import read_source
 
-
-def _report_json(report: Any) -> str:
-    data = report.to_dict() if hasattr(report, "to_dict") else dataclasses.asdict(report)
-    return json.dumps(data, indent=2, ensure_ascii=False, default=str)
+def _report_json(report: Any) -> dict:
+    return report.to_dict() if hasattr(report, "to_dict") else dataclasses.asdict(report)
 
 
 def evaluate_dir(
@@ -26,19 +24,36 @@ def evaluate_dir(
     *,
     per_document: bool = False,
     as_json: bool = False,
+    cv: int = 0,
 ) -> str:
-    """The report for every gold file in ``gold_dir`` with a text beside it.
+    """The report for every gold file in ``gold_dir`` with a text beside it; with ``cv``,
+    the ``cv``-fold cross-validated report of the learned decisions after it.
 
     Raises ValueError when the folder has no gold file with a text.
     """
-    from lgkg.extract.evaluate import format_report, gold_files, load_gold, score
+    from lgkg.extract.evaluate import format_report
+    from lgkg.train import cross_validate, evaluate, read_examples
 
-    golds, sources = [], []
-    for text, gold_path in gold_files(gold_dir):
-        golds.append(load_gold(gold_path))
-        sources.append(read_source(str(text)))
-    if not golds:
-        raise ValueError(f"{gold_dir}: no *.gold.json file with a text beside it")
-    extractions = list(extractor().extract_many(sources))
-    report = score(list(zip(golds, extractions, strict=True)))
-    return _report_json(report) if as_json else format_report(report, per_document=per_document)
+    x = extractor()
+    examples = read_examples(x, [gold_dir])
+    report = evaluate(x, examples, x.decisions)
+    crossed = cross_validate(x, examples, cv) if cv else None
+    if as_json:
+        data = _report_json(report)
+        if crossed is not None:
+            data["cross_validated"] = {"folds": cv, **_report_json(crossed)}
+        return json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    text = format_report(report, per_document=per_document)
+    if crossed is not None:
+        text += f"\n\n{cv}-fold cross-validated (decisions fitted on the other folds):\n"
+        text += format_report(crossed)
+        text += "\n\n" + _side_by_side(report, crossed)
+    return text
+
+
+def _side_by_side(report: Any, crossed: Any) -> str:
+    rows = ["kind          F1    cv F1"]
+    for kind, counts in report.kinds.items():
+        rows.append(f"{kind:12s} {counts.f1:.3f}  {crossed.kinds[kind].f1:.3f}")
+    rows.append(f"{'mean':12s} {report.mean_f1:.3f}  {crossed.mean_f1:.3f}")
+    return "\n".join(rows)
