@@ -49,7 +49,7 @@ from lgkg.extract.linear import LinearModel
 from lgkg.extract.mentions import Mention
 from lgkg.extract.names import name_key
 from lgkg.extract.records import ACTIONS, STATUSES, Body, Event, Evidence
-from lgkg.extract.service import area_counts, decide, dominant
+from lgkg.extract.service import area_counts
 
 MODEL_FILE = "decisions.json"
 FORMAT = 1  # the layout of the JSON file
@@ -115,10 +115,14 @@ def body_cases(
     *,
     title: str | None,
     published: str | None,
+    title_area: str | None,
+    text_area: str | None,
 ) -> list[BodyCase]:
     """A :class:`BodyCase` for every body named in ``doc`` or in a rule's event.
 
-    ``evidence`` maps a sentence's first token to its :class:`Evidence`.
+    ``evidence`` maps a sentence's first token to its :class:`Evidence`;
+    ``title_area`` and ``text_area`` are the service areas the title and the
+    whole text speak of most, if any.
     """
     sentences = list(doc.sents)
     index = {s.start: i for i, s in enumerate(sentences)}
@@ -130,8 +134,7 @@ def body_cases(
     councils = {b for b in by_body if b.is_council}
     headline = _lemmas(sentences[0]) if sentences else set()
     title_words = {w for w in (title or "").lower().split() if w.isalpha()}
-    title_area = decide(area_counts(title or ""))
-    doc_area = dominant(area_counts(doc.text))
+    sentence_areas: dict[int, Counter[str]] = {}
     shared: dict[str, float] = {
         f"doc:councils={_bucket(len(councils), (1, 2, 3, 5, 8))}": 1.0,
         "doc:published" if published else "doc:undated": 1.0,
@@ -168,13 +171,15 @@ def body_cases(
         areas: dict[str, float] = {}
         counts: Counter[str] = Counter()
         for start in sent_starts:
-            counts.update(area_counts(doc[start].sent.text))
+            if start not in sentence_areas:
+                sentence_areas[start] = area_counts(doc[start].sent.text)
+            counts.update(sentence_areas[start])
         for area, n in counts.items():
             areas[f"near:{area}"] = float(min(n, 3))
         if title_area:
             areas[f"title:{title_area}"] = 1.0
-        if doc_area:
-            areas[f"doc:{doc_area}"] = 1.0
+        if text_area:
+            areas[f"doc:{text_area}"] = 1.0
         for e in events:
             areas[f"rule:{e.service_area}"] = 1.0
         if sent_starts:

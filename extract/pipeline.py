@@ -127,7 +127,8 @@ class Extractor:
         for m in mentions:
             by_sent.setdefault(doc[m.start].sent.start, []).append(m)
         title_area = decide(area_counts(source.title or ""))
-        doc_area = title_area or dominant(area_counts(doc.text)) or "other"
+        text_area = dominant(area_counts(doc.text))
+        doc_area = title_area or text_area or "other"
         named = name_partnerships(doc, mentions)
         default_label = named[0] if named else ""
 
@@ -166,7 +167,14 @@ class Extractor:
             [_council_then(self.gazetteer, e) for e in merge(candidates, published=published)]
         )
         cases = body_cases(
-            doc, mentions, events, evidences, title=source.title, published=published
+            doc,
+            mentions,
+            events,
+            evidences,
+            title=source.title,
+            published=published,
+            title_area=title_area,
+            text_area=text_area,
         )
         return Reading(
             doc, ct, by_sent, events, cases, named, doc_area, quotes, speakers, evidences
