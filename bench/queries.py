@@ -3,7 +3,7 @@
 For each size (default 100k, 1M and 10M triples) a graph from
 ``bench/graphgen.py`` is written as N-Quads and bulk-loaded into a fresh
 on-disk :class:`~lgkg.graph.store.OxigraphStore` in a temporary folder
-(deleted afterwards). Each contract query of SPEC.md is then timed two ways
+(deleted afterwards). Each contract query (docs/contract.md) is then timed two ways
 on that store, with its parameters bound as ``lgkg query NAME --param k=v``
 binds them:
 

@@ -31,7 +31,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
 from typing import overload
 
@@ -475,6 +475,11 @@ class CleanText:
     source: SourceDoc
     offsets: Sequence[int]  # offsets[i]: index in source.raw of text[i]; last is len(raw)
 
+    @cached_property
+    def meta(self) -> DocumentMeta:
+        """The document's :class:`DocumentMeta` (:func:`document_meta`), computed once."""
+        return document_meta(self)
+
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """The span of ``source.raw`` that the ``[start, end)`` span of ``text`` came from.
 
@@ -525,7 +530,7 @@ def _sha256(text: str) -> str:
 
 
 def document_meta(ct: CleanText) -> DocumentMeta:
-    """The :class:`DocumentMeta` of a cleaned document (SPEC.md, "Identifiers").
+    """The :class:`DocumentMeta` of a cleaned document (docs/contract.md, "Identifiers").
 
     ``doc_id`` is the first 16 hex digits of the sha256 of the URL when there
     is one, else of the normalised text; ``content_hash`` is the sha256 of

@@ -3,7 +3,7 @@
 Absolute forms ("1 December 2020", "December 1, 2020", "April 2016", "2010")
 are read as written; relative ones ("next April", "last year", "October this
 year") are resolved against the publication date, and dropped when it is not
-known (SPEC.md, "Dates"). On the parse, :func:`event_date` picks the date a
+known (docs/contract.md, "Dates"). On the parse, :func:`event_date` picks the date a
 sentence gives for an event and :func:`partnership_dates` the dates a
 document gives for the partnership's own start and end.
 
@@ -36,6 +36,7 @@ from spacy.tokens import Doc, Span, Token
 
 from lgkg.extract.lexicon import load
 from lgkg.extract.mentions import COUNCIL_LABEL
+from lgkg.extract.vocabulary import ENDED, LEFT
 
 MONTHS = {
     m: i
@@ -295,7 +296,7 @@ def event_date(
         prev = doc[span.start - 1].lower_ if span.start > sent.start else ""
         until_ok = negated and prev in cues["until_preps"]  # "not ... until April": in April
         if not until_ok and (
-            prev in cues["not_event_preps"] or (prev == "since" and action in ("left", "ended"))
+            prev in cues["not_event_preps"] or (prev == "since" and action in (LEFT, ENDED))
         ):
             continue
         path = [a.i for a in span.root.ancestors]

@@ -48,8 +48,9 @@ from spacy.tokens import Doc
 from lgkg.extract.linear import LinearModel
 from lgkg.extract.mentions import Mention
 from lgkg.extract.names import name_key
-from lgkg.extract.records import ACTIONS, STATUSES, Body, Event, Evidence
+from lgkg.extract.records import Body, Event, Evidence
 from lgkg.extract.service import area_counts
+from lgkg.extract.vocabulary import ACTIONS, MEMBER_ACTIONS, STATUSES
 
 MODEL_FILE = "decisions.json"
 FORMAT = 1  # the layout of the JSON file
@@ -333,7 +334,7 @@ def fit_decisions(documents: Sequence[Labelled], *, trained_on: str = "") -> Dec
                 status_rows.append(status_features(case, e["action"]))
                 status_labels.append(e["status"])
             if events:
-                members = [e for e in events if e["action"] in ("formed", "joined")]
+                members = [e for e in events if e["action"] in MEMBER_ACTIONS]
                 area_rows.append(area_features(case))
                 area_labels.append((members or events)[0]["service_area"])
     return Decisions(

@@ -1,4 +1,4 @@
-"""Scoring extractions against gold annotations (SPEC.md, "Scoring").
+"""Scoring extractions against gold annotations (docs/contract.md, "Scoring").
 
 Each kind of fact becomes a set of tuples per document, from the gold file
 and from the :class:`~lgkg.extract.records.Extraction`; true positives,
@@ -14,7 +14,6 @@ false positives and false negatives are summed over the corpus
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -23,10 +22,9 @@ from pathlib import Path
 from lgkg.extract.names import name_key, speaker_key
 from lgkg.extract.records import Body, Extraction
 from lgkg.extract.sources import SUFFIXES, normalise_date
+from lgkg.extract.vocabulary import GSS_CODE, MEMBER_ACTIONS
 
 KINDS = ("councils", "members", "events", "events_dated", "status", "savings", "quotes")
-MEMBER_ACTIONS = ("formed", "joined")
-_GSS_CODE = re.compile(r"[A-Z]\d{8}")
 
 
 def _body_key(value: str | Body | None) -> str:
@@ -36,12 +34,12 @@ def _body_key(value: str | Body | None) -> str:
     if isinstance(value, Body):
         return value.code.strip().upper() if value.code else name_key(value.name)
     value = str(value).strip()
-    return value.upper() if _GSS_CODE.fullmatch(value.upper()) else name_key(value)
+    return value.upper() if GSS_CODE.fullmatch(value.upper()) else name_key(value)
 
 
 def is_gss_code(value: str) -> bool:
     """True for a GSS code such as ``E09000028``."""
-    return bool(_GSS_CODE.fullmatch(value.strip().upper()))
+    return bool(GSS_CODE.fullmatch(value.strip().upper()))
 
 
 def _amount(value: object) -> Decimal | None:
@@ -75,7 +73,7 @@ class Gold:
 
 
 def load_gold(path: Path) -> Gold:
-    """Read a ``*.gold.json`` file (SPEC.md, "Gold annotation")."""
+    """Read a ``*.gold.json`` file (docs/contract.md, "Gold annotations")."""
     path = Path(path)
     data = json.loads(path.read_text(encoding="utf-8"))
     doc = data.get("doc") or path.name.removesuffix(".gold.json") + ".txt"
@@ -162,7 +160,7 @@ def tuples(
 
 def _event_dicts(extraction: Extraction, gold: Gold) -> list[dict]:
     """Predicted events as gold-style dicts; a body without a GSS code is kept only
-    where the gold names it (SPEC.md)."""
+    where the gold names it (docs/contract.md, "Scoring")."""
     gold_names = {_body_key(e["council"]) for e in gold.events if not is_gss_code(e["council"])}
     dicts = []
     for event in extraction.events:

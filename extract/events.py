@@ -5,8 +5,8 @@ bodies the parse makes their agents: the subject of the trigger verb (or of
 the verb it hangs from), the members named inside a partnership noun
 ("a merger between A and B"), the possessor ("A's withdrawal"), and, for
 ``formed``, the partners joined by "with". Candidates are then merged per
-(body, action) across the document (SPEC.md: one event per body, action
-and partnership).
+(body, action) across the document (one event per body, action and
+partnership: docs/contract.md, "How texts are annotated").
 """
 
 from __future__ import annotations
@@ -24,6 +24,18 @@ from lgkg.extract.records import Body, Event, Evidence
 from lgkg.extract.service import service_area_of_text
 from lgkg.extract.status import described_as_running, is_future, status_of
 from lgkg.extract.triggers import Trigger, find_triggers
+from lgkg.extract.vocabulary import (
+    AGREED,
+    DONE,
+    ENDED,
+    FORMED,
+    JOINED,
+    LEFT,
+    MEMBER_ACTIONS,
+    PROPOSED,
+    PROVIDES,
+    status_rank,
+)
 
 _UP_DEPS = {
     "xcomp",
@@ -114,20 +126,18 @@ def _agents(trig: Trigger, sent: Span, mentions: list[Mention]) -> tuple[list[Me
     tok = trig.token
     mentions = [m for m in mentions if not _describes_someone(sent.doc[m.start])]
     subject = _subject_mentions(tok, mentions)
-    if trig.action in ("joined", "left", "provides"):
+    if trig.action in (JOINED, LEFT, PROVIDES):
         obj = _object_tokens(tok)
         subject = [m for m in subject if m.start not in obj]
         if subject:
             return subject, 0.85
-        if trig.action == "provides":
+        if trig.action == PROVIDES:
             return [], 0.0
         before = [m for m in mentions if m.end <= tok.i and m.start not in obj]
         return (before[-1:], 0.55) if before else ([], 0.0)
     inside = [m for m in _mentions_in(tok.subtree, mentions) if m not in subject]
     if trig.kind == "noun":
-        inside = [
-            m for m in inside if m.start not in _object_tokens(tok) or trig.action != "joined"
-        ]
+        inside = [m for m in inside if m.start not in _object_tokens(tok) or trig.action != JOINED]
     partners = [m for m in _partners_along(tok, mentions) if m not in subject + inside]
     found = subject + inside + partners
     if found:
@@ -164,11 +174,11 @@ def _event_date(
     the date the document gives for the partnership's own start or end
     (:func:`partnership_dates`: "It was set up in 2007"), else "".
     """
-    others = {t.token.i for t in triggers if t.action not in (action, "provides")}
+    others = {t.token.i for t in triggers if t.action not in (action, PROVIDES)}
     found = _ahead(
         event_date(sent, trigger, published, action, others=others), sent, trigger, published
     )
-    if found or action not in ("formed", "ended"):
+    if found or action not in (FORMED, ENDED):
         return found
     cache = sent.doc.user_data
     if _OWN_DATES not in cache:
@@ -277,7 +287,7 @@ def _rule(trig: Trigger, m: Mention, existing: bool) -> str:
     ("the *Brent*-*Lewisham* shared IT service") and in a joined partnership."""
     if existing:
         return "event.formed.existing"
-    if trig.action == "formed" and trig.kind == "noun":
+    if trig.action == FORMED and trig.kind == "noun":
         root = m.tokens(trig.token.doc).root
         if root.dep_ in ("compound", "nmod", "amod", "poss") and root.head.i in {
             t.i for t in trig.token.subtree
@@ -312,20 +322,20 @@ def sentence_events(
     provided = {  # the bodies served ("provides IT to X"), not the whole clause
         t.i
         for tr in triggers
-        if tr.action == "provides"
+        if tr.action == PROVIDES
         for c in tr.token.children
         if c.dep_ in ("dobj", "dative") or (c.dep_ == "prep" and c.lower_ in ("to", "for"))
         for t in c.subtree
     }
     joined_objects = {
-        i for tr in triggers if tr.action in ("joined", "left") for i in _object_tokens(tr.token)
+        i for tr in triggers if tr.action in (JOINED, LEFT) for i in _object_tokens(tr.token)
     }
     coming = _prospective(sent, mentions)
     for m in coming:
-        status = "proposed"
+        status = PROPOSED
         event = Event(
             m.body,
-            "joined",
+            JOINED,
             partnership,
             context_area or sentence_area or doc_area,
             "",
@@ -340,7 +350,7 @@ def sentence_events(
     earlier_triggers = [  # "its previous partnership with X", "the existing alliance of X"
         t
         for t in triggers
-        if t.action == "formed"
+        if t.action == FORMED
         and t.kind == "noun"
         and t.token.i not in joined_objects
         and (_former(t.token) or _modified_by(t.token, "standing_modifiers"))
@@ -351,7 +361,7 @@ def sentence_events(
         named_area = _local_area(trig.token)
         area = named_area or context_area or sentence_area or doc_area
         fallback = conf <= 0.5  # no agent on the parse, only the sentence's mentions
-        if trig.action == "ended" and (fallback or not any(m.body.is_council for m in agents)):
+        if trig.action == ENDED and (fallback or not any(m.body.is_council for m in agents)):
             if is_partnership_reference(trig.token):
                 date = _event_date(sent, trig.token, published, trig.action, triggers)
                 status, sconf = status_of(sent, trig.token, date or None, published)
@@ -359,7 +369,7 @@ def sentence_events(
                     Candidate(
                         Event(
                             ALL_MEMBERS,
-                            "ended",
+                            ENDED,
                             partnership,
                             area,
                             date,
@@ -373,7 +383,7 @@ def sentence_events(
                     )
                 )
             continue
-        if trig.action == "provides" and not agents and is_partnership_reference(trig.token):
+        if trig.action == PROVIDES and not agents and is_partnership_reference(trig.token):
             # "The unit also provides services for X": every member provides them
             client = _client(trig.token, sent, mentions, [])
             if client is not None:
@@ -381,7 +391,7 @@ def sentence_events(
                 status, sconf = status_of(sent, trig.token, date or None, published)
                 event = Event(
                     ALL_MEMBERS,
-                    "provides",
+                    PROVIDES,
                     partnership,
                     area,
                     date,
@@ -393,17 +403,17 @@ def sentence_events(
                 )
                 out.append(Candidate(event, sent.start, named_area))
             continue
-        if trig.action == "formed":
+        if trig.action == FORMED:
             agents = [m for m in agents if m.start not in provided]
-        if trig.action != "provides":
+        if trig.action != PROVIDES:
             agents = [m for m in agents if can_be_member(m.body)]
-        if trig.action == "joined" and len({m.body for m in agents if m.body.is_council}) >= 2:
-            trig = Trigger(trig.token, "formed", trig.kind)  # founders signing up together
+        if trig.action == JOINED and len({m.body for m in agents if m.body.is_council}) >= 2:
+            trig = Trigger(trig.token, FORMED, trig.kind)  # founders signing up together
         if not agents:
             continue
-        existing = trig.action == "formed" and trig.token.i in joined_objects
+        existing = trig.action == FORMED and trig.token.i in joined_objects
         client = None
-        if trig.action == "provides":
+        if trig.action == PROVIDES:
             client = _client(trig.token, sent, mentions, agents)
             if client is None:
                 continue
@@ -413,11 +423,11 @@ def sentence_events(
         date = _event_date(scope, trig.token, published, trig.action, triggers)
         status, sconf = status_of(sent, trig.token, date or None, published)
         if existing:  # "X will join the A-B shared service": A and B formed it already
-            date, status, sconf, conf = "", "done", 0.5, 0.5
-        former = trig.action == "formed" and trig.kind == "noun" and _former(trig.token)
+            date, status, sconf, conf = "", DONE, 0.5, 0.5
+        former = trig.action == FORMED and trig.kind == "noun" and _former(trig.token)
         earlier = trig in earlier_triggers
         if earlier:  # "its previous partnership with X": formed (and ended) before
-            status, sconf = "done", 0.7
+            status, sconf = DONE, 0.7
             named_area = area = named_area or sentence_area or "other"
         else:  # a council named only in an earlier partnership is not in this one
             agents = [m for m in agents if m.start not in inside_earlier]
@@ -441,7 +451,7 @@ def sentence_events(
             )
             out.append(Candidate(event, sent.start, named_area, earlier))
             if former:
-                ended = replace(event, action="ended", date="", rule="event.ended.former")
+                ended = replace(event, action=ENDED, date="", rule="event.ended.former")
                 out.append(Candidate(ended, sent.start, named_area, earlier))
     return out
 
@@ -465,8 +475,6 @@ def _former(trigger: Token) -> bool:
 
 ALL_MEMBERS = Body("*every member*")  # an "ended" whose agent is the partnership itself
 
-_STATUS_ORDER = {"proposed": 0, "agreed": 1, "done": 2}
-
 _KIND_RANK = {"verb": 3, "particle": 3, "phrase": 2, "noun": 1}
 
 
@@ -482,7 +490,7 @@ def _vote(tally: dict[str, float], default: str) -> str:
     """
     if not tally:
         return default
-    return max(tally, key=lambda s: (_STATUS_ORDER[s], round(tally[s], 6)))
+    return max(tally, key=lambda s: (status_rank(s), round(tally[s], 6)))
 
 
 def _groups(candidates: list[Candidate], min_confidence: float) -> dict[int, str]:
@@ -552,8 +560,8 @@ def merge(
     sents: dict[Body, set[int]] = defaultdict(set)  # where each body forms something
     sents_left: dict[Body, set[int]] = defaultdict(set)  # where it leaves
     for c in candidates:
-        if c.event.confidence >= min_confidence and c.event.action in ("formed", "left"):
-            (sents if c.event.action == "formed" else sents_left)[c.event.body].add(c.sent_start)
+        if c.event.confidence >= min_confidence and c.event.action in (FORMED, LEFT):
+            (sents if c.event.action == FORMED else sents_left)[c.event.body].add(c.sent_start)
     told = {
         (c.event.body, c.event.action, groups[i])
         for i, c in enumerate(candidates)
@@ -575,9 +583,9 @@ def merge(
     members = [
         b
         for (b, a, _), e in best.items()
-        if a in ("formed", "joined") and b.is_council and not e.rule.endswith(".prospective")
+        if a in MEMBER_ACTIONS and b.is_council and not e.rule.endswith(".prospective")
     ]
-    for spread_action in ("ended", "provides"):  # the partnership's own act is its members'
+    for spread_action in (ENDED, PROVIDES):  # the partnership's own act is its members'
         spread_key = (ALL_MEMBERS, spread_action, "")
         spread = best.pop(spread_key, None)
         if spread is not None and not spread.date and spread_key in dated:
@@ -598,33 +606,33 @@ def merge(
         actions_of.setdefault(body, set()).add(action)
     # Members named only in a partnership's name ("the A-B shared service") while another
     # council joins or leaves it are existing members: no event of theirs is reported.
-    movers = any(a in ("joined", "left") for _, a, _ in best)
+    movers = any(a in (JOINED, LEFT) for _, a, _ in best)
     named_only = {
         key
         for key, e in best.items()
-        if movers and key[1] == "formed" and e.rule.endswith((".name", ".existing"))
+        if movers and key[1] == FORMED and e.rule.endswith((".name", ".existing"))
     }
     joined_areas, left_areas = (  # a mover's (body, area), and (body, "") for any
         {(b, area) for (b, a, _), e in best.items() if a == mover for area in ("", e.service_area)}
-        for mover in ("joined", "left")
+        for mover in (JOINED, LEFT)
     )
     moved_areas = {area for b, area in joined_areas | left_areas if area}
-    ended_areas = {(b, e.service_area) for (b, a, _), e in best.items() if a == "ended"}
+    ended_areas = {(b, e.service_area) for (b, a, _), e in best.items() if a == ENDED}
     founders: dict[str, set[Body]] = {}
     for body, action, group in best:
-        if action == "formed":
+        if action == FORMED:
             founders.setdefault(group, set()).add(body)
     out: list[tuple[str, Event]] = []  # each event with its group
     for key, e in best.items():
         body, action, group = key
         if group and e is not _strongest(best, body, action):
-            alone = action == "formed" and len(founders.get(group, ())) < 2
+            alone = action == FORMED and len(founders.get(group, ())) < 2
             if alone or e.confidence < _SECOND_GROUP_MIN:
                 continue
         area_key = e.service_area if group else ""
-        if action == "formed" and (body, area_key) in joined_areas:
+        if action == FORMED and (body, area_key) in joined_areas:
             continue  # a joiner founded nothing, unless another partnership by its area
-        if action == "formed" and "left" in actions_of[body] and not sents[body] - sents_left[body]:
+        if action == FORMED and LEFT in actions_of[body] and not sents[body] - sents_left[body]:
             continue  # a leaver is a founder only where another sentence says so
         if key in named_only:
             continue
@@ -642,18 +650,18 @@ def merge(
         if not e.date and date:
             e = replace(e, date=date)
         status = _vote(votes.get(key, {}), e.status)
-        if status == "done" and e.date and published and compare(e.date, published) > 0:
-            status = "agreed"  # takes effect after publication
-        if action == "formed" and (body, area_key) in left_areas and status != "done":
+        if status == DONE and e.date and published and compare(e.date, published) > 0:
+            status = AGREED  # takes effect after publication
+        if action == FORMED and (body, area_key) in left_areas and status != DONE:
             continue  # a leaver founded the partnership it leaves, or nothing said here
         if (
-            action == "formed"
+            action == FORMED
             and e.service_area in moved_areas
-            and (status == "proposed" or e.confidence < _MEMBER_MIN)
+            and (status == PROPOSED or e.confidence < _MEMBER_MIN)
         ):
             continue  # others join or leave it: it is formed already, whoever founded it
-        if action == "formed" and (body, e.service_area) in ended_areas:
-            status = "done"  # what is being ended was formed before
+        if action == FORMED and (body, e.service_area) in ended_areas:
+            status = DONE  # what is being ended was formed before
         if status != e.status:
             e = replace(e, status=status)
         out.append((group, e))
@@ -666,11 +674,11 @@ def _founding_dates_shared(grouped: list[tuple[str, Event]]) -> list[Event]:
     to merge their teams. The new team, hosted by X, starts on 1 April.")."""
     dates: dict[tuple[str, str], str] = {}
     for group, e in sorted(grouped, key=lambda p: -p[1].confidence):
-        if e.action == "formed" and e.date:
+        if e.action == FORMED and e.date:
             dates.setdefault((group, e.status), e.date)
     return [
         replace(e, date=dates[group, e.status])
-        if e.action == "formed" and not e.date and (group, e.status) in dates
+        if e.action == FORMED and not e.date and (group, e.status) in dates
         else e
         for group, e in grouped
     ]

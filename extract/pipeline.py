@@ -1,11 +1,11 @@
 """The extractor: a cleaned document through spaCy to extraction records.
 
->>> from lgkg.extract.pipeline import Extractor            # doctest: +SKIP
->>> from lgkg.extract.sources import source_from_text      # doctest: +SKIP
+>>> from lgkg.extract.pipeline import Extractor
+>>> from lgkg.extract.sources import source_from_text
 >>> x = Extractor().extract(source_from_text(
 ...     "Brent Council and Lewisham Council formed a shared IT service in April 2016.",
-...     name="example"))                                   # doctest: +SKIP
->>> sorted((e.body.name, e.action, e.date) for e in x.events)  # doctest: +SKIP
+...     name="example"))
+>>> sorted((e.body.name, e.action, e.date) for e in x.events)
 [('Brent', 'formed', '2016-04'), ('Lewisham', 'formed', '2016-04')]
 """
 
@@ -15,12 +15,12 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from importlib.metadata import version
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from lgkg import __version__
-from lgkg.extract.clean import CleanText, clean, document_meta
+from lgkg.extract.clean import CleanText, clean
 from lgkg.extract.decisions import BodyCase, Decisions, body_cases, shipped
 from lgkg.extract.errors import BadInput
 from lgkg.extract.events import Candidate, merge, sentence_events
@@ -33,6 +33,7 @@ from lgkg.extract.records import Body, Event, Evidence, Extraction, Partnership,
 from lgkg.extract.savings import sentence_savings
 from lgkg.extract.service import area_counts, decide, dominant, service_area_of_text
 from lgkg.extract.sources import SourceDoc
+from lgkg.extract.vocabulary import FORMED, MEMBER_ACTIONS
 
 
 @Language.component("line_sentences")
@@ -66,7 +67,7 @@ def build_nlp(gazetteer: Gazetteer) -> Language:
 
 def extractor_version() -> str:
     """What produced a graph: lgkg's version and the model's."""
-    return f"lgkg-{__version__}+{model_version()}"
+    return f"lgkg-{version('lgkg')}+{model_version()}"
 
 
 class Extractor:
@@ -91,16 +92,30 @@ class Extractor:
         self, sources: Iterable[SourceDoc], batch_size: int = 16, n_process: int = 1
     ) -> Iterator[Extraction]:
         """Extract a stream of documents with ``nlp.pipe`` (in order)."""
-        for reading in self.read_many(sources, batch_size=batch_size, n_process=n_process):
+        cleaned = (clean(s) for s in sources)
+        return self.extract_cleaned(cleaned, batch_size=batch_size, n_process=n_process)
+
+    def extract_cleaned(
+        self, cleaned: Iterable[CleanText], batch_size: int = 16, n_process: int = 1
+    ) -> Iterator[Extraction]:
+        """Extract a stream of cleaned documents (:func:`~lgkg.extract.clean.clean`), in order."""
+        for reading in self.read_cleaned(cleaned, batch_size=batch_size, n_process=n_process):
             yield self.finish(reading)
 
     def read_many(
         self, sources: Iterable[SourceDoc], batch_size: int = 16, n_process: int = 1
     ) -> Iterator[Reading]:
         """What the rules read in a stream of documents (:meth:`read`), in order."""
-        cleaned = ((ct.text, ct) for ct in (self._fits(clean(s)) for s in sources))
+        cleaned = (clean(s) for s in sources)
+        return self.read_cleaned(cleaned, batch_size=batch_size, n_process=n_process)
+
+    def read_cleaned(
+        self, cleaned: Iterable[CleanText], batch_size: int = 16, n_process: int = 1
+    ) -> Iterator[Reading]:
+        """What the rules read in a stream of cleaned documents, through one ``nlp.pipe``."""
+        texts = ((ct.text, ct) for ct in (self._fits(ct) for ct in cleaned))
         for doc, ct in self.nlp.pipe(
-            cleaned, as_tuples=True, batch_size=batch_size, n_process=n_process
+            texts, as_tuples=True, batch_size=batch_size, n_process=n_process
         ):
             yield self.read(doc, ct)
 
@@ -194,7 +209,7 @@ class Extractor:
         events, label = _labelled(events, named[0] if named else "", reading.doc_area)
         members = list(
             dict.fromkeys(
-                e.body for e in events if e.action in ("formed", "joined") and e.body.is_council
+                e.body for e in events if e.action in MEMBER_ACTIONS and e.body.is_council
             )
         )
         savings: list[Saving] = []
@@ -215,7 +230,7 @@ class Extractor:
         if label and savings and all(p.label != label for p in partnerships):
             partnerships.append(Partnership(label, reading.doc_area, (), ()))
         return Extraction(
-            doc=document_meta(ct),
+            doc=ct.meta,
             text=ct.source.raw,
             events=tuple(events),
             savings=tuple(_dedupe_savings(savings)),
@@ -289,8 +304,8 @@ def _labelled(events: list[Event], named: str, doc_area: str) -> tuple[list[Even
     labels: dict[str | None, str] = {}
     for i, area in enumerate(areas):
         group = [e for e in events if area is None or e.service_area == area]
-        members = [e.body for e in group if e.action in ("formed", "joined") and e.body.is_council]
-        founders = [e.body for e in group if e.action == "formed" and e.body.is_council]
+        members = [e.body for e in group if e.action in MEMBER_ACTIONS and e.body.is_council]
+        founders = [e.body for e in group if e.action == FORMED and e.body.is_council]
         founders = list(dict.fromkeys(founders)) or list(dict.fromkeys(members))
         made = partnership_label(founders, group, area or doc_area)
         labels[area] = (named or made) if i == 0 else made
@@ -337,7 +352,7 @@ def _partnerships(events, named: list[str]) -> list[Partnership]:
     out = []
     for label, evs in by_label.items():
         area = Counter(e.service_area for e in evs).most_common(1)[0][0]
-        members = tuple(dict.fromkeys(e.body for e in evs if e.action in ("formed", "joined")))
+        members = tuple(dict.fromkeys(e.body for e in evs if e.action in MEMBER_ACTIONS))
         aliases = tuple(n for n in named if n != label)
         out.append(Partnership(label, area, members, aliases))
     return out

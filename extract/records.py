@@ -17,8 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-ACTIONS = ("formed", "joined", "left", "ended", "provides")
-STATUSES = ("proposed", "agreed", "done")
+from lgkg.extract.vocabulary import ACTIONS as ACTIONS
+from lgkg.extract.vocabulary import STATUSES as STATUSES
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class Event:
     body: Body
     action: str  # one of ACTIONS
     partnership: str  # the partnership's label as the document names it
-    service_area: str  # a service-area code of SPEC.md
+    service_area: str  # a service-area code (docs/contract.md)
     date: str  # ISO 8601 at the precision given ("2016", "2016-04", "2016-04-01") or ""
     status: str  # one of STATUSES
     client: Body | None  # the body served, for action "provides"
@@ -101,7 +101,7 @@ class DocumentMeta:
     """What is known about a source document.
 
     ``doc_id`` is the first 16 hex digits of the sha256 of the URL when there
-    is one, else of the normalised text (SPEC.md, "Identifiers").
+    is one, else of the normalised text (docs/contract.md, "Identifiers").
     """
 
     doc_id: str

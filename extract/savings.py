@@ -1,9 +1,9 @@
 """Money saved: amount, currency, period, who saves, and who said so.
 
 Only amounts tied to a saving word ("save", "savings") count; costs, budgets,
-contract values and grants do not (SPEC.md "savings"). "Each council will
-save £1m a year" gives one saving per council; a saving of the partnership
-as a whole has no ``who``.
+contract values and grants do not (docs/contract.md, "How texts are
+annotated"). "Each council will save £1m a year" gives one saving per council;
+a saving of the partnership as a whole has no ``who``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Service areas (SPEC.md codes) from the service words of a sentence and its neighbours.
+"""Service areas (docs/contract.md codes) from the service words of a sentence and its neighbours.
 
 >>> from lgkg.extract.service import service_area_of_text
 >>> service_area_of_text("a shared legal service")

@@ -443,6 +443,7 @@ def source_from_text(
     url: str | None = None,
     title: str | None = None,
     published: str | None = None,
+    file_name: str | None = None,
 ) -> SourceDoc:
     """A :class:`SourceDoc` from a string (HTML is detected by its content).
 
@@ -451,7 +452,9 @@ def source_from_text(
     """
     if not text.strip():
         raise BadInput(name, "empty document")
-    return _build(text, name=name, html=None, url=url, title=title, published=published)
+    return _build(
+        text, name=name, html=None, url=url, title=title, published=published, file_name=file_name
+    )
 
 
 # --------------------------------------------------------------------------- files and URLs
@@ -797,7 +800,19 @@ def iter_sources(paths: Iterable[str], **kw) -> Iterator[SourceDoc | BadInput]:
     Folders are expanded to their ``*.txt``, ``*.text``, ``*.md``, ``*.html``
     and ``*.htm`` files; ``kw`` goes to :func:`read_source`.
     """
-    for item in expand_paths(paths):
+    return read_documents(expand_paths(paths), **kw)
+
+
+def read_documents(
+    items: Iterable[str | SourceDoc | BadInput], **kw
+) -> Iterator[SourceDoc | BadInput]:
+    """Read documents already listed (files and URLs, no folders), as :func:`iter_sources`
+    does; a :class:`SourceDoc` (a text given as such) or a :class:`BadInput` (one that could
+    not be made) passes through as it is."""
+    for item in items:
+        if isinstance(item, SourceDoc | BadInput):
+            yield item
+            continue
         try:
             yield read_source(item, **kw)
         except BadInput as err:

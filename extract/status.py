@@ -1,7 +1,7 @@
 """An event's status as of publication: ``proposed``, ``agreed`` or ``done``.
 
 Read from the modality and tense around the trigger word and from the
-event's date against the publication date (SPEC.md, "Status").
+event's date against the publication date (docs/contract.md, "Statuses").
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from spacy.tokens import Span, Token
 
 from lgkg.extract.dates import compare
 from lgkg.extract.lexicon import load
-
-PROPOSED, AGREED, DONE = "proposed", "agreed", "done"
+from lgkg.extract.vocabulary import AGREED, DONE, PROPOSED
 
 
 @cache
@@ -168,9 +167,12 @@ def status_of(
 
     >>> import spacy
     >>> nlp = spacy.blank("en")
-    >>> doc = nlp("The councils will be asked to approve the plan.")
-    >>> status_of(doc[:], doc[7])[0]
-    'proposed'
+    >>> doc = nlp("The councils will share a legal team, subject to approval.")
+    >>> doc[3], status_of(doc[:], doc[3])  # a cue phrase: not decided yet
+    (share, ('proposed', 0.75))
+    >>> doc = nlp("The councils shared a legal team.")
+    >>> status_of(doc[:], doc[2])[0]
+    'done'
     """
     cues = _cues()
     lemmas = _lemmas(sent)

@@ -1,4 +1,4 @@
-"""Words that name a partnership action, found on the parse (SPEC.md "Actions").
+"""Words that name a partnership action, found on the parse (docs/contract.md, "Actions").
 
 A :class:`Trigger` is a token with the action it signals: a verb ("join",
 "pull out", "wound up"), a noun ("merger", "withdrawal", "a shared legal
@@ -15,6 +15,7 @@ from typing import Any
 from spacy.tokens import Span, Token
 
 from lgkg.extract.lexicon import load
+from lgkg.extract.vocabulary import ENDED, FORMED
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def _has_object(tok: Token) -> bool:
 
 def _noun_object_ok(tok: Token) -> bool:
     """For ambiguous nouns ("end", "split"): is it the end *of a partnership*?"""
-    share_words = set(_table()["ended"]["object_words"])
+    share_words = set(_table()[ENDED]["object_words"])
     for child in tok.children:
         if child.dep_ == "prep" and child.lower_ == "of":
             words = {t.lower_ for t in child.subtree}
@@ -180,10 +181,10 @@ def find_triggers(sent: Span) -> list[Trigger]:
             if trig is not None:
                 if _negated(tok):
                     break
-                weak = trig.kind == "verb" and trig.action == "formed" and _lemma(tok) in weak_verbs
+                weak = trig.kind == "verb" and trig.action == FORMED and _lemma(tok) in weak_verbs
                 if not weak or shared:
                     found.append(trig)
-                    if trig.action != "formed":
+                    if trig.action != FORMED:
                         covered = tok.i + trig.length
                 break
     return found

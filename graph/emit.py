@@ -14,7 +14,6 @@ True
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -22,9 +21,13 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, SKOS, TIME, XSD
 
 from lgkg.extract.records import Body, Event, Evidence, Extraction, Quote, Saving
+from lgkg.extract.vocabulary import AGREED, DONE, ENDED, LEFT, MEMBER_ACTIONS, PROVIDES
+from lgkg.graph.terms import date_form, date_literal
 from lgkg.graph.vocab import (
+    ACTION_CONCEPTS,
     LGKG,
     SCHEMA,
+    STATUS_CONCEPTS,
     council_iri,
     doc_iri,
     fact_iri,
@@ -33,40 +36,6 @@ from lgkg.graph.vocab import (
     person_iri,
     service_area_iri,
 )
-
-_DATE_FORMS = (
-    (re.compile(r"\d{4}"), XSD.gYear, TIME.inXSDgYear),
-    (re.compile(r"\d{4}-(0[1-9]|1[0-2])"), XSD.gYearMonth, TIME.inXSDgYearMonth),
-    (re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"), XSD.date, TIME.inXSDDate),
-)
-_ACTIONS = {
-    "formed": LGKG.Formed,
-    "joined": LGKG.Joined,
-    "left": LGKG.Left,
-    "ended": LGKG.Ended,
-    "provides": LGKG.Provides,
-}
-_STATUSES = {"proposed": LGKG.Proposed, "agreed": LGKG.Agreed, "done": LGKG.Done}
-_MEMBER_ACTIONS = ("formed", "joined")
-
-
-def _date_form(value: str | None) -> tuple[URIRef, URIRef] | None:
-    for pattern, datatype, position in _DATE_FORMS:
-        if value and pattern.fullmatch(value):
-            return datatype, position
-    return None
-
-
-def date_literal(value: str | None) -> Literal | None:
-    """An ISO date at its precision as ``xsd:gYear``/``gYearMonth``/``date``; None if not one.
-
-    >>> date_literal("2016").n3()
-    '"2016"^^<http://www.w3.org/2001/XMLSchema#gYear>'
-    >>> date_literal("next April") is None
-    True
-    """
-    form = _date_form(value)
-    return None if form is None else Literal(value, datatype=form[0])
 
 
 def decimal_literal(value: Decimal | float | int) -> Literal:
@@ -173,16 +142,16 @@ class _Emitter:
     def event(self, n: int, e: Event) -> None:
         iri = self.fact("event", n, e.evidence, e.confidence, e.rule)
         self.add(iri, RDF.type, LGKG.PartnershipEvent)
-        self.add(iri, LGKG.action, _ACTIONS[e.action])
+        self.add(iri, LGKG.action, ACTION_CONCEPTS[e.action])
         self.add(iri, LGKG.actor, self.body(e.body))
         self.add(iri, LGKG.partnership, self.partnership(e.partnership, e.service_area))
         if e.service_area:
             self.add(iri, LGKG.serviceArea, URIRef(service_area_iri(e.service_area)))
-        self.add(iri, LGKG.status, _STATUSES[e.status])
+        self.add(iri, LGKG.status, STATUS_CONCEPTS[e.status])
         when = date_literal(e.date)
         if when is not None:
             self.add(iri, LGKG.date, when)
-        if e.action == "provides" and e.client is not None:
+        if e.action == PROVIDES and e.client is not None:
             self.add(iri, LGKG.client, self.body(e.client))
 
     def membership(self, n: int, e: Event, end: str | None) -> None:
@@ -190,12 +159,12 @@ class _Emitter:
         self.add(iri, RDF.type, ORG.Membership)
         self.add(iri, ORG.member, self.body(e.body))
         self.add(iri, ORG.organization, self.partnership(e.partnership, e.service_area))
-        self.add(iri, LGKG.status, _STATUSES[e.status])
+        self.add(iri, LGKG.status, STATUS_CONCEPTS[e.status])
         interval = BNode(f"{self.x.doc.doc_id}-membership-{n}-during")
         self.add(iri, ORG.memberDuring, interval)
         self.add(interval, RDF.type, TIME.Interval)
         for link, value in ((TIME.hasBeginning, e.date), (TIME.hasEnd, end)):
-            form = _date_form(value)
+            form = date_form(value)
             if form is None and (link == TIME.hasBeginning or end is None):
                 continue  # an end known to have happened keeps a bare instant
             instant = BNode(f"{interval}-{'begin' if link == TIME.hasBeginning else 'end'}")
@@ -238,11 +207,9 @@ def membership_end(event: Event, events: Iterable[Event]) -> str | None:
     first, else any member's); dated events first. Returns that event's date,
     ``""`` when it has none (ended, date unknown), or ``None`` when nothing ends it.
     """
-    final = [
-        e for e in events if e.partnership == event.partnership and e.status in ("agreed", "done")
-    ]
-    left = [e for e in final if e.action == "left" and e.body == event.body]
-    ended = [e for e in final if e.action == "ended"]
+    final = [e for e in events if e.partnership == event.partnership and e.status in (AGREED, DONE)]
+    left = [e for e in final if e.action == LEFT and e.body == event.body]
+    ended = [e for e in final if e.action == ENDED]
     for candidates in (left, [e for e in ended if e.body == event.body], ended):
         if candidates:
             return sorted(candidates, key=lambda e: not e.date)[0].date
@@ -261,7 +228,7 @@ def extraction_graph(x: Extraction) -> Graph:
         em.partnership(p.label, p.service_area, p.aliases)
     for n, e in enumerate(x.events, 1):
         em.event(n, e)
-    members = [e for e in x.events if e.action in _MEMBER_ACTIONS]
+    members = [e for e in x.events if e.action in MEMBER_ACTIONS]
     for n, e in enumerate(members, 1):
         em.membership(n, e, membership_end(e, x.events))
     for n, s in enumerate(x.savings, 1):

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import base64
 import http.client
+import importlib.metadata
 import json
 import math
 import time
@@ -56,29 +57,28 @@ from SPARQLWrapper.SPARQLExceptions import (
     URITooLong,
 )
 
-from lgkg import __version__
-from lgkg.graph.sparql_scan import QUERY_FORMS, operation
-from lgkg.graph.sparql_text import bind_values, term_text, with_prefixes
-from lgkg.graph.store import (
+from lgkg.graph.base import (
     PREFIXES,
-    RESULT_FORMATS,
     Rows,
     StoreError,
     StoreUnavailable,
     _BaseStore,
     _dedupe,
-    _graph_format,
     _ox_union,
     _sorted_lines,
     column_indexes,
 )
+from lgkg.graph.formats import DUMP_FORMATS, RESULT_FORMATS, graph_format
+from lgkg.graph.sparql_scan import QUERY_FORMS, operation
+from lgkg.graph.sparql_text import bind_values, term_text, with_prefixes
 from lgkg.graph.terms import bnode_label, ntriples_body, rdflib_rows, to_ox_quads
+from lgkg.graph.vocab import ID
 
 #: lgkg writes every graph under this base; the store's own view is limited to it.
-GRAPH_BASE = "https://w3id.org/lgkg/id/"
+GRAPH_BASE = str(ID)
 #: HTTP statuses retried with backoff.
 TRANSIENT_STATUSES = frozenset({502, 503, 504})
-USER_AGENT = f"lgkg/{__version__} (SPARQL client; +https://w3id.org/lgkg)"
+USER_AGENT = f"lgkg/{importlib.metadata.version('lgkg')} (SPARQL client; +https://w3id.org/lgkg)"
 
 _WRAPPER_STATUS: dict[type[SPARQLWrapperException], int] = {
     QueryBadFormed: 400,
@@ -504,7 +504,7 @@ class RemoteStore(_BaseStore):
     def query_raw(self, query: str, result_format: str) -> bytes:
         kind, response = self._query(query, None, ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"))
         if kind in ("CONSTRUCT", "DESCRIBE"):
-            fmt = _graph_format(result_format)
+            fmt = graph_format(result_format)
             return ox.serialize(self._triples(response), format=fmt, prefixes=PREFIXES)
         if result_format not in RESULT_FORMATS:
             raise ValueError(
@@ -546,8 +546,6 @@ class RemoteStore(_BaseStore):
         return sorted(s["g"].value for s in result)
 
     def dump(self, fmt: str = "nquads") -> bytes:
-        from lgkg.graph.store import DUMP_FORMATS
-
         if fmt not in DUMP_FORMATS:
             raise ValueError(f"unknown dump format {fmt!r}; use one of {', '.join(DUMP_FORMATS)}")
         quads = self._own_quads()

@@ -27,222 +27,38 @@ import os
 import threading
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
-from types import TracebackType
-from typing import Protocol, Self, runtime_checkable
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
-from rdflib.namespace import OWL
 from rdflib.term import Node
 
-from lgkg.graph.sparql_scan import check_limits
-from lgkg.graph.terms import (
-    ntriples_body,
-    rdflib_rows,
-    to_ox,
-    to_ox_quads,
-    to_rdflib,
-    unmarked,
+# the interface (lgkg.graph.base) and the formats (lgkg.graph.formats), importable from here
+from lgkg.graph.base import (
+    PREFIXES,
+    Rows,
+    Store,
+    StoreError,
+    _BaseStore,
+    _dedupe,
+    _ox_union,
+    _sorted_lines,
+    column_indexes,
 )
-
-Rows = list[list[Node | None]]
-
-#: Prefixes every query may use without declaring them, and dumps use.
-PREFIXES: dict[str, str] = {
-    "lgkg": "https://w3id.org/lgkg/ns#",
-    "id": "https://w3id.org/lgkg/id/",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "time": "http://www.w3.org/2006/time#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "schema": "https://schema.org/",
-    "dcterms": "http://purl.org/dc/terms/",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
-
-#: Result formats of ``query_raw``: SPARQL results for SELECT/ASK, RDF for CONSTRUCT/DESCRIBE.
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "xml": ox.RdfFormat.RDF_XML,
-}
-DUMP_FORMATS = ("nquads", "trig", "turtle", "jsonld")
+from lgkg.graph.base import REFERENCE_VERSION_PREDICATE as REFERENCE_VERSION_PREDICATE
+from lgkg.graph.base import StoreUnavailable as StoreUnavailable
+from lgkg.graph.base import load_dataset as load_dataset
+from lgkg.graph.formats import DUMP_FORMATS, RESULT_FORMATS, graph_format, store_graph_rdflib
+from lgkg.graph.formats import GRAPH_FORMATS as GRAPH_FORMATS
+from lgkg.graph.sparql_scan import check_limits
+from lgkg.graph.terms import ntriples_body, rdflib_rows, to_ox, to_ox_quads, unmarked
 
 #: An on-disk store is flushed after this many triples written, so a bulk ingest's
 #: memory stays flat (without it, RocksDB's write buffers grow with the run).
 FLUSH_EVERY = 20_000
 
-#: The predicate on the reference graph's own IRI that records its version.
-REFERENCE_VERSION_PREDICATE = str(OWL.versionInfo)
-
-
-class StoreError(Exception):
-    """A store could not be opened, read or written."""
-
-
-class StoreUnavailable(StoreError):
-    """The store cannot be reached or refuses the client; trying each document again won't help."""
-
 
 class StoreLockedError(StoreError):
     """Another process holds the store open for writing."""
-
-
-@runtime_checkable
-class Store(Protocol):
-    """What lgkg needs from a quad store. Graph IRIs are plain strings."""
-
-    def replace_graph(self, graph_iri: str, triples: Graph) -> None:
-        """Drop ``graph_iri`` and insert ``triples`` into it, in one transaction."""
-
-    def replace_graphs(self, items: Iterable[tuple[str, Graph]]) -> None:
-        """Replace many graphs in one transaction (the last item wins for a repeated IRI)."""
-
-    def load_quads(self, data: bytes) -> list[str]:
-        """Replace the named graphs of N-Quads ``data`` in one transaction; their IRIs, sorted.
-
-        Each named graph in ``data`` replaces the store's graph of that name
-        (as :meth:`replace_graphs`, blank nodes fresh); default-graph triples are ignored.
-        """
-
-    def drop_graph(self, graph_iri: str) -> bool:
-        """Remove a graph; True if it held triples."""
-
-    def has_graph(self, graph_iri: str) -> bool:
-        """True if the graph holds at least one triple."""
-
-    def graph_value(self, graph_iri: str, predicate: str) -> str | None:
-        """The value of ``<graph_iri> <predicate> ?v`` inside that graph (the least if several)."""
-
-    def select(
-        self,
-        query: str,
-        bindings: Mapping[str, Node] | None = None,
-        *,
-        unmark: Collection[str] = (),
-    ) -> tuple[list[str], Rows]:
-        """Run a SELECT; columns in order, rows of rdflib terms (``None`` when unbound).
-
-        ``bindings`` fix variables to terms before evaluation (rdflib
-        ``initBindings``, Oxigraph ``substitutions``). Bind only variables that
-        occur in triple patterns and are projected (Oxigraph requires the latter).
-        The cells of the columns named in ``unmark`` are texts marked with
-        :data:`~lgkg.graph.terms.MARK` (query plans, :mod:`lgkg.queries.plan`) and
-        come back without the mark.
-        """
-
-    def ask(self, query: str, bindings: Mapping[str, Node] | None = None) -> bool:
-        """Run an ASK."""
-
-    def construct(self, query: str, bindings: Mapping[str, Node] | None = None) -> Graph:
-        """Run a CONSTRUCT or DESCRIBE."""
-
-    def query_raw(self, query: str, result_format: str) -> bytes:
-        """Run any query and serialise its result (see ``RESULT_FORMATS``, ``GRAPH_FORMATS``)."""
-
-    def dump(self, fmt: str = "nquads") -> bytes:
-        """The whole store as nquads, trig, turtle (the union of all graphs) or jsonld."""
-
-    def count(self) -> int:
-        """The number of quads."""
-
-    def graphs(self) -> list[str]:
-        """The named graphs holding triples, sorted."""
-
-    def ensure_reference(self) -> None:
-        """Write the reference graph if it is missing or of another version."""
-
-    def close(self) -> None:
-        """Release the store."""
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-
-class _BaseStore:
-    """Behaviour both backends share."""
-
-    read_only = False
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Release the store."""
-
-    def replace_graph(self, graph_iri: str, triples: Graph) -> None:
-        self.replace_graphs([(graph_iri, triples)])
-
-    def replace_graphs(self, items: Iterable[tuple[str, Graph]]) -> None:
-        raise NotImplementedError
-
-    def load_quads(self, data: bytes) -> list[str]:
-        """Parse to rdflib graphs and replace them (:func:`load_dataset`)."""
-        return load_dataset(self, data, "nquads")
-
-    def graph_value(self, graph_iri: str, predicate: str) -> str | None:
-        raise NotImplementedError
-
-    def ensure_reference(self) -> None:
-        """Write the reference graph when its stored version differs from ``REFERENCE_VERSION``."""
-        from lgkg.graph.reference import REFERENCE_VERSION, reference_graph
-        from lgkg.graph.vocab import REFERENCE_GRAPH
-
-        graph_iri = str(REFERENCE_GRAPH)
-        if self.graph_value(graph_iri, REFERENCE_VERSION_PREDICATE) == REFERENCE_VERSION:
-            return
-        if self.read_only:
-            return
-        self.replace_graph(graph_iri, reference_graph())
-
-    def _check_writable(self) -> None:
-        if self.read_only:
-            raise StoreError("the store is open read-only")
-
-
-def column_indexes(columns: Sequence[str], names: Collection[str]) -> set[int]:
-    """Where the columns ``names`` are among a result's ``columns``.
-
-    >>> sorted(column_indexes(["a", "b", "c"], ["c", "a"]))
-    [0, 2]
-    """
-    missing = [name for name in names if name not in columns]
-    if missing:
-        raise ValueError(f"the result has no column {missing[0]!r}; it has {' '.join(columns)}")
-    return {columns.index(name) for name in names}
-
-
-def _dedupe(items: Iterable[tuple[str, Graph]]) -> dict[str, Graph]:
-    merged: dict[str, Graph] = {}
-    for graph_iri, triples in items:
-        merged[str(graph_iri)] = triples
-    return merged
 
 
 def replace_update(graphs: Mapping[str, Sequence[ox.Quad]]) -> str:
@@ -301,27 +117,6 @@ def named_graph_quads(data: bytes) -> dict[str, list[ox.Quad]]:
     except SyntaxError as err:
         raise ValueError(f"invalid N-Quads: {err}") from err
     return groups
-
-
-def _graph_format(fmt: str) -> ox.RdfFormat:
-    try:
-        return GRAPH_FORMATS[fmt]
-    except KeyError:
-        raise ValueError(
-            f"unknown RDF format {fmt!r}; use one of {', '.join(GRAPH_FORMATS)}"
-        ) from None
-
-
-def _sorted_lines(data: bytes) -> bytes:
-    lines = sorted(line for line in data.decode("utf-8").splitlines() if line.strip())
-    return "".join(line + "\n" for line in lines).encode("utf-8")
-
-
-def _ox_union(triples: Iterable[ox.Triple]) -> Graph:
-    graph = Graph()
-    for t in triples:
-        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-    return graph
 
 
 def _tsv_term(term: Node | None) -> str:
@@ -489,7 +284,7 @@ class OxigraphStore(_BaseStore):
     def query_raw(self, query: str, result_format: str) -> bytes:
         result = self._query(query, None)
         if isinstance(result, ox.QueryTriples):
-            return ox.serialize(result, format=_graph_format(result_format), prefixes=PREFIXES)
+            return ox.serialize(result, format=graph_format(result_format), prefixes=PREFIXES)
         if result_format not in RESULT_FORMATS:
             raise ValueError(
                 f"unknown result format {result_format!r}; use one of {', '.join(RESULT_FORMATS)}"
@@ -625,9 +420,8 @@ class MemoryStore(_BaseStore):
                 graph.bind(prefix, ns)
             for triple in result.graph or ():
                 graph.add(triple)
-            _graph_format(result_format)
-            rdflib_name = {"ntriples": "nt", "jsonld": "json-ld"}.get(result_format, result_format)
-            return graph.serialize(format=rdflib_name, encoding="utf-8")
+            graph_format(result_format)
+            return graph.serialize(format=store_graph_rdflib(result_format), encoding="utf-8")
         if result_format not in RESULT_FORMATS:
             raise ValueError(
                 f"unknown result format {result_format!r}; use one of {', '.join(RESULT_FORMATS)}"
@@ -731,20 +525,3 @@ def open_store(
         token=env.get("LGKG_ENDPOINT_TOKEN") or None,
         read_only=read_only,
     )
-
-
-def load_dataset(store: Store, data: bytes | str, fmt: str = "trig") -> list[str]:
-    """Load the named graphs of an RDF dataset (TriG or N-Quads) into ``store``.
-
-    Each named graph replaces the store's graph of that name, all in one
-    transaction; triples in the default graph are ignored. Returns the graph IRIs.
-    """
-    ds = Dataset()
-    ds.parse(data=data, format=fmt)
-    items = [
-        (str(g.identifier), g)
-        for g in ds.graphs()
-        if g.identifier != ds.default_graph.identifier and len(g)
-    ]
-    store.replace_graphs(items)
-    return sorted(name for name, _ in items)

@@ -15,10 +15,12 @@ rdflib.term.Literal('2016-04', datatype=rdflib.term.URIRef('http://www.w3.org/20
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Collection, Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import TIME, XSD
 from rdflib.term import Node
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -163,3 +165,31 @@ def ntriples_body(quads: Iterable[ox.Quad]) -> str:
     pyoxigraph writes terms in N-Triples syntax, which SPARQL accepts as is.
     """
     return "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+
+
+#: An ISO date at each precision: (pattern, XSD datatype, OWL-Time position property).
+DATE_FORMS = (
+    (re.compile(r"\d{4}"), XSD.gYear, TIME.inXSDgYear),
+    (re.compile(r"\d{4}-(0[1-9]|1[0-2])"), XSD.gYearMonth, TIME.inXSDgYearMonth),
+    (re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"), XSD.date, TIME.inXSDDate),
+)
+
+
+def date_form(value: str | None) -> tuple[URIRef, URIRef] | None:
+    """(XSD datatype, OWL-Time position property) of an ISO date; None if not one."""
+    for pattern, datatype, position in DATE_FORMS:
+        if value and pattern.fullmatch(value):
+            return datatype, position
+    return None
+
+
+def date_literal(value: str | None) -> Literal | None:
+    """An ISO date at its precision as ``xsd:gYear``/``gYearMonth``/``date``; None if not one.
+
+    >>> date_literal("2016").n3()
+    '"2016"^^<http://www.w3.org/2001/XMLSchema#gYear>'
+    >>> date_literal("next April") is None
+    True
+    """
+    form = date_form(value)
+    return None if form is None else Literal(value, datatype=form[0])

@@ -18,7 +18,9 @@ import unicodedata
 from importlib.resources import files
 
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import DefinedNamespace
+from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD, DefinedNamespace
+
+from lgkg.extract.vocabulary import ACTIONS, GSS_CODE, STATUSES
 
 ID = Namespace("https://w3id.org/lgkg/id/")
 """Instances: councils, bodies, partnerships, documents, facts, people."""
@@ -35,7 +37,6 @@ SERVICE_AREA_SCHEME = URIRef("https://w3id.org/lgkg/id/service-area")
 FACT_KINDS = ("event", "saving", "quote", "membership")
 """The kinds of fact node, the first path segment of a fact IRI."""
 
-_GSS = re.compile(r"[ENSW]\d{8}")
 _DOC_ID = re.compile(r"[0-9a-f]{16}")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
@@ -105,6 +106,30 @@ class LGKG(DefinedNamespace):
     onBehalfOf: URIRef  # quotation -> the body spoken for
 
 
+#: The concept of each action and of each status: ``"formed"`` -> ``lgkg:Formed``, ...
+ACTION_CONCEPTS: dict[str, URIRef] = {a: LGKG[a.capitalize()] for a in ACTIONS}
+STATUS_CONCEPTS: dict[str, URIRef] = {s: LGKG[s.capitalize()] for s in STATUSES}
+
+#: Prefixes every query may use without declaring them, and dumps use.
+PREFIXES: dict[str, str] = {
+    prefix: str(namespace)
+    for prefix, namespace in (
+        ("lgkg", LGKG._NS),
+        ("id", ID),
+        ("org", ORG),
+        ("prov", PROV),
+        ("time", TIME),
+        ("skos", SKOS),
+        ("schema", SCHEMA),
+        ("dcterms", DCTERMS),
+        ("owl", OWL),
+        ("rdf", RDF),
+        ("rdfs", RDFS),
+        ("xsd", XSD),
+    )
+}
+
+
 def slug(text: str) -> str:
     """``text`` lower-cased and ASCII-folded, runs of other characters as ``-``.
 
@@ -134,7 +159,7 @@ def council_iri(code: str) -> URIRef:
     >>> council_iri("W06000001")
     rdflib.term.URIRef('https://w3id.org/lgkg/id/council/W06000001')
     """
-    if not _GSS.fullmatch(code):
+    if not GSS_CODE.fullmatch(code):
         raise ValueError(f"not a GSS code: {code!r}")
     return ID[f"council/{code}"]
 
@@ -163,7 +188,7 @@ def partnership_iri(label: str) -> URIRef:
 
 
 def service_area_iri(code: str) -> URIRef:
-    """The IRI of a service-area concept (``code`` as in SPEC.md).
+    """The IRI of a service-area concept (``code`` as in docs/contract.md, "Service areas").
 
     >>> service_area_iri("revenues-benefits")
     rdflib.term.URIRef('https://w3id.org/lgkg/id/service-area/revenues-benefits')

@@ -6,9 +6,10 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+__version__ = importlib.metadata.version("lgkg")  # the installed distribution's (pyproject)
 __all__ = ["Graph", "__version__", "open"]
 
 if TYPE_CHECKING:

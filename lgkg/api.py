@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -37,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Self
 from rdflib import Dataset
 from rdflib import Graph as RDFGraph
 
+from lgkg.extract.vocabulary import PROPOSED
 from lgkg.graph.sparql_scan import query_form
 from lgkg.graph.store import Store, default_store_path, load_dataset, open_store
 
@@ -140,18 +140,15 @@ class Graph:
         """
         from lgkg.ingest import ingest
 
-        with tempfile.TemporaryDirectory(prefix="lgkg-texts-") as tmp:
-            paths = [_as_path(source, Path(tmp)) for source in sources]
-            self.store.ensure_reference()
-            return ingest(
-                paths,
-                self.store,
-                self._load_extractor,
-                force=force,
-                on_result=on_result or (lambda r: None),
-                allow_private=allow_private,
-                **meta,
-            )
+        return ingest(
+            [_document(source, meta) for source in sources],
+            self.store,
+            self._load_extractor,
+            force=force,
+            on_result=on_result or (lambda r: None),
+            allow_private=allow_private,
+            **meta,
+        )
 
     def load(
         self, data: bytes | str | os.PathLike[str], format: str = "trig", graph: str | None = None
@@ -226,7 +223,7 @@ class Graph:
         raise ValueError("not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)")
 
     def network(
-        self, as_of: str | None = None, min_status: str = "proposed", metrics: bool = True
+        self, as_of: str | None = None, min_status: str = PROPOSED, metrics: bool = True
     ) -> nx.Graph:
         """The networkx graph of councils linked by shared partnerships (see ``lgkg.network``).
 
@@ -246,8 +243,12 @@ class Graph:
         return ds
 
 
-def _as_path(source: str | os.PathLike[str], tmp: Path) -> str:
-    """A path or URL as given, or a document's text written to a file in ``tmp``."""
+def _document(source: str | os.PathLike[str], meta: dict[str, str | None]) -> Any:
+    """A path or URL as given, or a document's text as a :class:`SourceDoc` named
+    ``text-{hash}.txt`` (``meta`` applies to it), or the :class:`BadInput` it makes."""
+    from lgkg.extract.errors import BadInput
+    from lgkg.extract.sources import source_from_text
+
     text = os.fspath(source)
     if isinstance(source, os.PathLike) or text.startswith(_URL_SCHEMES):
         return text
@@ -256,8 +257,10 @@ def _as_path(source: str | os.PathLike[str], tmp: Path) -> str:
     if "\n" not in text.strip():
         raise FileNotFoundError(f"no such file or folder: {text!r} (a document's text has lines)")
     name = f"text-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:12]}.txt"
-    (tmp / name).write_text(text, encoding="utf-8")
-    return str(tmp / name)
+    try:
+        return source_from_text(text, name=name, file_name=name, **meta)
+    except BadInput as err:
+        return err
 
 
 def open(

@@ -9,21 +9,19 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from itertools import chain
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import click
 
 from lgkg import __version__
-from lgkg.output import ROW_FORMATS, printable, write_rows
+from lgkg.output import ROW_FORMATS, format_option, printable, write_rows
 from lgkg.store_options import StoreErrorGroup, store_option
 from lgkg.store_options import open_store_for_cli as _open_store
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 SPARQL_FORMATS = ("table", "csv", "json", "tsv", "xml", "turtle", "ntriples")
 EXPORT_FORMATS = ("trig", "nquads", "turtle", "jsonld")
-PROGRESS_THRESHOLD = 20
 
 
 def source_options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -47,11 +45,6 @@ allow_private_option = click.option(
 
 def _fail(message: str) -> click.ClickException:
     return click.ClickException(message)
-
-
-def _warning_line(document: str, message: str) -> str:
-    """The line printed for a warning about a document."""
-    return printable(f"warning: {document}: {message}")
 
 
 def _load_extractor():
@@ -78,14 +71,6 @@ def _dask_client(address: str):
     workers = len(client.nthreads())
     click.echo(f"extracting on the Dask cluster at {address} ({workers} workers)", err=True)
     return client
-
-
-def _single_document_only(paths: tuple[str, ...], **meta: str | None) -> None:
-    from lgkg.ingest import plan
-
-    given = [f"--{k}" for k, v in meta.items() if v is not None]
-    if given and len(plan(paths)) != 1:
-        raise click.UsageError(f"{', '.join(given)} apply to a single document only")
 
 
 def _write_out(data: str | bytes, out: str | None) -> None:
@@ -183,110 +168,30 @@ def ingest(
         lgkg ingest corpus/ --endpoint http://localhost:7878/query \\
             --update-endpoint http://localhost:7878/update --graph-store http://localhost:7878/store
     """
-    import time
+    from lgkg.batch import Batch, run_ingest
 
-    from lgkg.distributed import DaskError
-    from lgkg.graph.store import StoreError
-    from lgkg.ingest import ingest as run_ingest
-    from lgkg.ingest import plan, plural
-
-    _single_document_only(paths, url=url, title=title, published=published)
+    batch = Batch.plan(paths, url=url, title=title, published=published)
     if dask_address and n_process > 1:
         raise click.UsageError("--n-process does not go with --dask: start more Dask workers")
-    total = len(plan(paths))
-    if not total:
-        raise _fail(printable(f"no documents (.txt, .md, .html) found in {' '.join(paths)}"))
-    client = _dask_client(dask_address) if dask_address else None
-    bar = None
-    if total > PROGRESS_THRESHOLD:
-        from tqdm import tqdm
-
-        bar = tqdm(total=total, file=sys.stderr, unit="doc", leave=False, smoothing=0.1)
-
-    finished = []
-
-    def say(line: str) -> None:
-        if bar is not None:
-            bar.write(line, file=sys.stderr)
-        else:
-            click.echo(line, err=True)
-
-    def report(result) -> None:
-        finished.append(result)
-        say(result.line())
-        if bar is not None:
-            bar.update(1)
-
-    def warn(document: str, message: str) -> None:
-        say(_warning_line(document, message))
-
-    meta = {"url": url, "title": title, "published": published}
-    started = time.perf_counter()
-    try:
-        with _open_store(store_path, write=True) as store:
-            store.ensure_reference()
-            if client is None:
-                summary = run_ingest(
-                    paths,
-                    store,
-                    _load_extractor,
-                    batch_size=batch_size,
-                    n_process=n_process,
-                    force=force,
-                    on_result=report,
-                    on_warning=warn,
-                    allow_private=allow_private,
-                    **meta,
-                )
-            else:
-                from lgkg.distributed import ingest_on_dask
-
-                summary = ingest_on_dask(
-                    paths,
-                    store,
-                    client,
-                    batch_size=batch_size,
-                    force=force,
-                    on_result=report,
-                    on_warning=warn,
-                    allow_private=allow_private,
-                    **meta,
-                )
-    except (StoreError, DaskError) as err:
-        if bar is not None:
-            bar.close()
-        raise _fail(
-            f"ingest stopped after {plural(len(finished), 'document')} (run it again to"
-            f" resume): {err}"
-        ) from err
-    finally:
-        if client is not None:
-            client.close()
-    if bar is not None:
-        bar.close()
-    click.echo(summary.text(), err=True)
-    if total > PROGRESS_THRESHOLD:
-        seconds = time.perf_counter() - started
-        rate = len(summary.results) / seconds if seconds else 0.0
-        click.echo(
-            f"{plural(len(summary.results), 'document')} in {seconds:.1f} s"
-            f" ({rate:.1f} documents/s)",
-            err=True,
-        )
-    if summary.failures:
-        sys.exit(1)
+    run_ingest(
+        batch,
+        lambda: _open_store(store_path, write=True),
+        _load_extractor,
+        batch_size=batch_size,
+        n_process=n_process,
+        force=force,
+        allow_private=allow_private,
+        dask_client=_dask_client(dask_address) if dask_address and batch.documents else None,
+    )
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH_OR_URL...")
 @source_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(("table", "json", "turtle", "nquads")),
-    default="table",
-    show_default=True,
-    help="Output format (nquads: each document in its named graph, written as it is done).",
+@format_option(
+    ("table", "json", "turtle", "nquads"),
+    "table",
+    "Output format (nquads: each document in its named graph, written as it is done).",
 )
 @click.option("--out", metavar="FILE", help="Write to FILE instead of stdout.")
 @click.option(
@@ -329,68 +234,42 @@ def extract(
         lgkg extract corpus/ --format nquads --out part-1.nq --shard 1/4 --reference
         lgkg extract corpus/ --format nquads --out part-2.nq --shard 2/4
     """
-    from lgkg.extract.errors import BadInput
-    from lgkg.extract.sources import FetchPolicy, iter_sources
-    from lgkg.ingest import extract_stream
-    from lgkg.scaleout import Shard, document_nquads, in_shard, reference_nquads
+    from lgkg.batch import Batch, Extractions
+    from lgkg.scaleout import Shard, document_nquads, reference_nquads
     from lgkg.show import extraction_table, extractions_json, extractions_rdf
 
-    _single_document_only(paths, url=url, title=title, published=published)
+    batch = Batch.plan(paths, url=url, title=title, published=published)
     try:
         part = Shard.parse(shard) if shard else None
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="--shard") from err
-    kw = {k: v for k, v in (("url", url), ("title", title), ("published", published)) if v}
-    policy = FetchPolicy(allow_private=allow_private)
-    failed: list[str] = []
-    count = 0
-
-    def sources():
-        nonlocal count
-        for item in in_shard(iter_sources(paths, policy=policy, **kw), part):
-            count += 1
-            if isinstance(item, BadInput):
-                click.echo(printable(f"failed {item}"), err=True)
-                failed.append(item.document)
-            else:
-                for message in item.warnings:
-                    click.echo(_warning_line(item.name, message), err=True)
-                yield item
-
-    def extractions():
-        todo = sources()
-        first = next(todo, None)
-        if first is None:
-            return
-        stream = extract_stream(_load_extractor(), chain([first], todo), batch_size, n_process)
-        for source, x, reason in stream:
-            if x is None:
-                click.echo(printable(f"failed {source.name}: {reason}"), err=True)
-                failed.append(source.name)
-            else:
-                yield x
-
     if reference and fmt != "nquads":
         raise click.UsageError("--reference goes with --format nquads")
+    found = Extractions(
+        batch,
+        _load_extractor,
+        shard=part,
+        allow_private=allow_private,
+        batch_size=batch_size,
+        n_process=n_process,
+    )
     if fmt == "nquads":
         with _output(out) as sink:
             if reference:
                 sink.write(reference_nquads())
-            for x in extractions():
+            for x in found:
                 sink.write(document_nquads(x))
         if out and out != "-":
             click.echo(printable(f"wrote {out}"), err=True)
     else:
-        done = list(extractions())
+        done = list(found)
         if fmt == "table":
             text = "\n\n".join(extraction_table(x) for x in done) + "\n"
-        elif fmt == "json":
-            text = extractions_json(done)
         else:
-            text = extractions_rdf(done, fmt)
+            text = extractions_json(done) if fmt == "json" else extractions_rdf(done, fmt)
         _write_out(text, out)
-    if failed:
-        click.echo(f"{len(failed)} of {count} documents failed", err=True)
+    if found.failed:
+        click.echo(f"{len(found.failed)} of {found.seen} documents failed", err=True)
         sys.exit(1)
 
 
@@ -471,14 +350,7 @@ def _query_list() -> tuple[list[str], list[list[str]]]:
     metavar="KEY=VALUE",
     help="A query parameter (repeatable), e.g. council=Lewisham.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(ROW_FORMATS),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(ROW_FORMATS, "table", "Output format.")
 @click.option("--list", "list_", is_flag=True, help="List the named queries and their parameters.")
 @store_option
 def query(
@@ -525,13 +397,10 @@ def _names(rows: list[list[str]]) -> str:
 
 @cli.command()
 @click.argument("query_or_file", metavar="QUERY_OR_FILE")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(SPARQL_FORMATS),
-    default="table",
-    show_default=True,
-    help="table/csv/json/tsv/xml for SELECT and ASK; turtle/ntriples for CONSTRUCT.",
+@format_option(
+    SPARQL_FORMATS,
+    "table",
+    "table/csv/json/tsv/xml for SELECT and ASK; turtle/ntriples for CONSTRUCT.",
 )
 @store_option
 def sparql(query_or_file: str, fmt: str, store_path: str | None) -> None:
@@ -603,14 +472,7 @@ def stats(store_path: str | None) -> None:
 
 
 @cli.command()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(EXPORT_FORMATS),
-    default="trig",
-    show_default=True,
-    help="trig/nquads keep the named graphs; turtle merges them.",
-)
+@format_option(EXPORT_FORMATS, "trig", "trig/nquads keep the named graphs; turtle merges them.")
 @click.option("--out", metavar="FILE", help="Write to FILE instead of stdout.")
 @store_option
 def export(fmt: str, out: str | None, store_path: str | None) -> None:
@@ -667,9 +529,10 @@ def evaluate(gold_dir: str, per_document: bool, as_json: bool, cv: int) -> None:
     """Precision, recall and F1 of extraction against gold files (*.gold.json).
 
     Each text beside a NAME.gold.json file (NAME.txt, .html, ...) is
-    extracted (nothing is stored) and scored as SPEC.md describes. With
-    --cv K the decisions are also fitted on K-1 folds of the documents and
-    scored on the fold left out, K times (needs the train extra).
+    extracted (nothing is stored) and scored as docs/contract.md
+    ("Scoring") describes. With --cv K the decisions are also fitted on
+    K-1 folds of the documents and scored on the fold left out, K times
+    (needs the train extra).
 
     \b
     Example:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from rdflib import Graph
 
+from lgkg.extract.clean import CleanText
 from lgkg.extract.model import ModelNotInstalled
 from lgkg.extract.records import Extraction
 from lgkg.extract.sources import SourceDoc
@@ -130,7 +131,7 @@ def iter_chunks(items: Iterator[T], size: int) -> Iterator[list[T]]:
 
 
 def ingest_on_dask(
-    paths: Sequence[str],
+    documents: Sequence[str | SourceDoc],
     store: Store,
     client: Client,
     *,
@@ -141,15 +142,17 @@ def ingest_on_dask(
     allow_private: bool = False,
     **read_kw: str | None,
 ) -> IngestSummary:
-    """Ingest the documents ``paths`` names into ``store``, extracting them on ``client``'s cluster.
+    """Ingest ``documents`` (a :func:`lgkg.ingest.plan`) into ``store``, extracting them on
+    ``client``'s cluster.
 
     The same results as :func:`lgkg.ingest.ingest`: ``batch_size``
     documents per task and per store transaction; unchanged documents are
     skipped unless ``force``; ``on_result`` sees each result as it
-    finishes (documents written in the order of ``paths``, failures as
+    finishes (documents written in the order of ``documents``, failures as
     their tasks finish) and ``on_warning`` each warning as its document is
-    read. Documents are read (URLs fetched) here, not on the workers: public
-    addresses only unless ``allow_private``.
+    read. Documents are read (URLs fetched) and cleaned here, once, and the
+    workers take the cleaned texts: public addresses only unless
+    ``allow_private``.
     The workers are checked (:func:`check_workers`) only when a document
     needs extracting. DaskError if the cluster fails as a whole.
     """
@@ -157,8 +160,9 @@ def ingest_on_dask(
 
     summary = IngestSummary(on_result=on_result, on_warning=on_warning)
     chunk = max(batch_size, CHECK_CHUNK)
+    store.ensure_reference()
     todo = to_extract(
-        paths, store, summary, force=force, chunk=chunk, allow_private=allow_private, **read_kw
+        documents, store, summary, force=force, chunk=chunk, allow_private=allow_private, **read_kw
     )
     tasks = iter_chunks(todo, batch_size)
     first = next(tasks, None)
@@ -166,12 +170,12 @@ def ingest_on_dask(
         return summary
     check_workers(client)
     running = as_completed(loop=client.loop)
-    inputs: dict[Any, tuple[Key, list[SourceDoc]]] = {}
+    inputs: dict[Any, tuple[Key, list[CleanText]]] = {}
     queue = InOrder()
     resolver = Resolver(store)
     numbers = count()
 
-    def submit(sources: list[SourceDoc], key: Key | None = None) -> None:
+    def submit(sources: list[CleanText], key: Key | None = None) -> None:
         future = client.submit(extract_task, sources, batch_size, pure=False)
         key = (next(numbers),) if key is None else key
         inputs[future] = (key, sources)
@@ -273,8 +277,8 @@ class InOrder:
 
 
 def split_submit(
-    submit: Callable[[list[SourceDoc], Key], None], key: Key
-) -> Callable[[list[SourceDoc]], None]:
+    submit: Callable[[list[CleanText], Key], None], key: Key
+) -> Callable[[list[CleanText]], None]:
     """``submit`` for the documents of failed task ``key`` sent again one per task, in order."""
     parts = count()
     return lambda sources: submit(sources, (*key, next(parts)))
@@ -311,7 +315,7 @@ def _lost(client: Client, err: Exception) -> DaskError:
 
 
 def _task_failed(
-    err: Exception, sources: list[SourceDoc], submit: Callable[[list[SourceDoc]], None]
+    err: Exception, sources: list[CleanText], submit: Callable[[list[CleanText]], None]
 ) -> Iterator[DocResult]:
     """A task that failed as a whole: its documents again one per task, or this one failed.
 
@@ -330,7 +334,7 @@ def _task_failed(
             submit([source])
         return
     reason = f"failed on the Dask cluster: {type(err).__name__}: {err}"
-    yield DocResult(sources[0].name, FAILED, reason=reason)
+    yield DocResult(sources[0].source.name, FAILED, reason=reason)
 
 
 # -- the workers ------------------------------------------------------------------
@@ -359,7 +363,7 @@ def pipeline_loads() -> int:
     return _LOADS
 
 
-def extract_task(sources: list[SourceDoc], batch_size: int) -> list[Answer]:
+def extract_task(sources: list[CleanText], batch_size: int) -> list[Answer]:
     """Run on a worker: each document's result, and its graph as N-Quads (``b""`` if it failed).
 
     The documents go through one ``nlp.pipe`` (:func:`lgkg.ingest.extract_stream`,
@@ -369,19 +373,20 @@ def extract_task(sources: list[SourceDoc], batch_size: int) -> list[Answer]:
     with _LOCK:
         extracted = list(extract_stream(worker_extractor(), iter(sources), batch_size, 1))
     answers: list[Answer] = []
-    for source, x, reason in extracted:
+    for ct, x, reason in extracted:
+        name = ct.source.name
         if x is None:
-            answers.append((DocResult(source.name, FAILED, reason=reason), b""))
+            answers.append((DocResult(name, FAILED, reason=reason), b""))
             continue
         try:
-            answers.append(_answer(source, x))
+            answers.append(_answer(name, x))
         except Exception as err:  # a graph that cannot be built
-            answers.append((DocResult(source.name, FAILED, reason=cannot_write(err)), b""))
+            answers.append((DocResult(name, FAILED, reason=cannot_write(err)), b""))
     return answers
 
 
-def _answer(source: SourceDoc, x: Extraction) -> Answer:
+def _answer(name: str, x: Extraction) -> Answer:
     from lgkg.graph.emit import doc_graph_iri
     from lgkg.scaleout import document_nquads
 
-    return ingested(source, str(doc_graph_iri(x)), x), document_nquads(x)
+    return ingested(name, str(doc_graph_iri(x)), x), document_nquads(x)

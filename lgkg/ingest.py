@@ -1,8 +1,13 @@
-"""The ingest loop: read documents, extract them in batches, write one graph per document.
+"""The ingest flow: list, read, clean, skip the unchanged, extract, resolve, write.
 
-Documents stream through one ``nlp.pipe`` (optionally over several
-processes) and are written a batch at a time, one store transaction per
-batch (``Store.replace_graphs``). Each document graph's partnerships are
+Each step runs once per document, whoever calls it (``lgkg ingest``,
+``lgkg.open(...).ingest``, the Dask path of :mod:`lgkg.distributed`):
+:func:`plan` lists the documents (folders expanded), :func:`to_extract`
+reads and cleans each one and skips those stored unchanged, the cleaned
+texts stream through one ``nlp.pipe`` (optionally over several processes)
+and are written a batch at a time, one store transaction per batch
+(``Store.replace_graphs``); the store's reference graph (councils, service
+areas) is written first if it is missing. Each document graph's partnerships are
 first resolved against those of the store and of the run's earlier
 documents (:mod:`lgkg.graph.identity`), so a partnership keeps one IRI
 across documents. A document that cannot be read or
@@ -26,11 +31,11 @@ from typing import TYPE_CHECKING, TypeVar
 
 from rdflib import Graph
 
-from lgkg.extract.clean import clean, document_meta
+from lgkg.extract.clean import CleanText, clean
 from lgkg.extract.errors import BadInput
 from lgkg.extract.model import ModelNotInstalled
 from lgkg.extract.records import DocumentMeta, Extraction
-from lgkg.extract.sources import FetchPolicy, SourceDoc, expand_paths, iter_sources
+from lgkg.extract.sources import FetchPolicy, SourceDoc, expand_paths, read_documents
 from lgkg.graph.identity import Resolver
 from lgkg.graph.store import Store, StoreError, StoreUnavailable
 from lgkg.graph.vocab import LGKG, doc_iri
@@ -133,12 +138,28 @@ def plural(n: int, noun: str) -> str:
 
 def source_meta(source: SourceDoc) -> DocumentMeta:
     """A document's identity (doc id, content hash) as ingest computes it, without NLP."""
-    return document_meta(clean(source))
+    return clean(source).meta
 
 
-def plan(paths: Iterable[str]) -> list[str]:
-    """The documents ``paths`` names, folders expanded (to size a progress bar)."""
-    return list(expand_paths(paths))
+class Plan(list):
+    """Documents listed once, folders expanded: file paths, URLs and :class:`SourceDoc`
+    texts, in order. The rest of the flow takes it as it is."""
+
+
+def plan(paths: Iterable[str | SourceDoc]) -> Plan:
+    """The documents ``paths`` names, folders expanded (a :class:`Plan` passes as it is); a
+    :class:`SourceDoc` (a text given as such) is one document.
+
+    >>> plan(["https://x.org/a", SourceDoc(name="t", raw="A text.")])[0]
+    'https://x.org/a'
+    """
+    if isinstance(paths, Plan):
+        return paths
+    found = Plan()
+    for item in paths:
+        given = isinstance(item, SourceDoc | BadInput)
+        found.extend([item] if given else expand_paths([item]))
+    return found
 
 
 def stored_versions(store: Store, graphs: Sequence[str]) -> dict[str, set[tuple[str, str]]]:
@@ -165,17 +186,18 @@ def stored_versions(store: Store, graphs: Sequence[str]) -> dict[str, set[tuple[
 
 
 def extract_stream(
-    extractor: Extractor, todo: Iterator[SourceDoc], batch_size: int, n_process: int
-) -> Iterator[tuple[SourceDoc, Extraction | None, str]]:
-    """Extract a stream with one ``nlp.pipe`` (so ``n_process`` workers start once).
+    extractor: Extractor, todo: Iterator[CleanText], batch_size: int, n_process: int
+) -> Iterator[tuple[CleanText, Extraction | None, str]]:
+    """Extract a stream of cleaned documents with one ``nlp.pipe`` (so ``n_process``
+    workers start once).
 
     If the pipeline fails, the documents of the batch in flight are extracted
     one at a time (so one bad document fails alone) and the stream goes on.
     """
-    pending: deque[SourceDoc] = deque()
+    pending: deque[CleanText] = deque()
     input_errors: list[Exception] = []
 
-    def feed(sources: Iterator[SourceDoc]) -> Iterator[SourceDoc]:
+    def feed(sources: Iterator[CleanText]) -> Iterator[CleanText]:
         while True:
             try:
                 source = next(sources)
@@ -188,7 +210,9 @@ def extract_stream(
             yield source
 
     while True:
-        stream = extractor.extract_many(feed(todo), batch_size=batch_size, n_process=n_process)
+        stream = extractor.extract_cleaned(
+            feed(todo), batch_size=batch_size, n_process=n_process
+        )
         try:
             for x in stream:
                 yield pending.popleft(), x, ""
@@ -203,7 +227,7 @@ def extract_stream(
         suspects = [pending.popleft() for _ in range(min(batch_size, len(pending)))]
         for source in suspects:
             try:
-                yield source, extractor.extract(source), ""
+                yield source, next(extractor.extract_cleaned([source])), ""
             except ModelNotInstalled:
                 raise
             except BadInput as err:  # a document the extractor cannot read, and why
@@ -214,24 +238,24 @@ def extract_stream(
         pending.clear()
 
 
-def ingested(source: SourceDoc, graph_iri: str, x: Extraction) -> DocResult:
-    """The result of a document extracted as ``x`` and written to ``graph_iri``."""
-    return DocResult(source.name, INGESTED, graph_iri, len(x.events), len(x.savings), len(x.quotes))
+def ingested(name: str, graph_iri: str, x: Extraction) -> DocResult:
+    """The result of document ``name`` extracted as ``x`` and written to ``graph_iri``."""
+    return DocResult(name, INGESTED, graph_iri, len(x.events), len(x.savings), len(x.quotes))
 
 
 def _write_batch(
-    store: Store, done: list[tuple[SourceDoc, Extraction]], resolver: Resolver
+    store: Store, done: list[tuple[CleanText, Extraction]], resolver: Resolver
 ) -> Iterator[DocResult]:
     """Write a batch in one transaction; if that fails, each document alone."""
     from lgkg.graph.emit import doc_graph_iri, extraction_graph
 
     built: list[tuple[DocResult, tuple[str, Graph]]] = []
-    for source, x in done:
+    for ct, x in done:
         try:
             iri = str(doc_graph_iri(x))
-            built.append((ingested(source, iri, x), (iri, extraction_graph(x))))
+            built.append((ingested(ct.source.name, iri, x), (iri, extraction_graph(x))))
         except Exception as err:  # a graph that cannot be built
-            yield DocResult(source.name, FAILED, reason=cannot_write(err))
+            yield DocResult(ct.source.name, FAILED, reason=cannot_write(err))
     yield from write_resolved(built, store, resolver)
 
 
@@ -291,7 +315,7 @@ def cannot_write(err: Exception) -> str:
 
 
 def to_extract(
-    paths: Sequence[str],
+    documents: Sequence[str | SourceDoc],
     store: Store,
     summary: IngestSummary,
     *,
@@ -299,13 +323,13 @@ def to_extract(
     chunk: int = CHECK_CHUNK,
     allow_private: bool = False,
     **read_kw: str | None,
-) -> Iterator[SourceDoc]:
-    """The documents ``paths`` names that need extracting, read and checked ``chunk`` at a time.
+) -> Iterator[CleanText]:
+    """The documents that need extracting, read, cleaned and checked ``chunk`` at a time.
 
-    Documents that cannot be read, and those stored with the same content
-    hash and extractor version (unless ``force``), go to ``summary`` on the
-    way, and so do the warnings of those read. ``read_kw`` (``url``,
-    ``title``, ``published``) goes to
+    ``documents``: paths, URLs and texts, or their :func:`plan`. Documents
+    that cannot be read, and those stored with the same content hash and
+    extractor version (unless ``force``), go to ``summary`` on the way, and
+    so do the warnings of those read. ``read_kw`` (``url``, ``title``, ``published``) goes to
     :func:`~lgkg.extract.sources.read_source`. URLs are fetched from public
     addresses only unless ``allow_private`` (see
     :class:`~lgkg.extract.sources.FetchPolicy`).
@@ -314,30 +338,31 @@ def to_extract(
 
     version = extractor_version()
     kw = {k: v for k, v in read_kw.items() if v is not None}
-    items = iter_sources(paths, policy=FetchPolicy(allow_private=allow_private), **kw)
+    policy = FetchPolicy(allow_private=allow_private)
+    items = read_documents(plan(documents), policy=policy, **kw)
     while True:
         block = list(islice(items, chunk))
         if not block:
             return
-        read: list[tuple[SourceDoc, DocumentMeta]] = []
+        read: list[CleanText] = []
         for item in block:
             if isinstance(item, BadInput):
                 summary.add(DocResult(item.document, FAILED, reason=item.reason))
                 continue
             for message in item.warnings:
                 summary.warn(item.name, message)
-            read.append((item, source_meta(item)))
-        graphs = [str(doc_iri(meta.doc_id)) for _, meta in read]
+            read.append(clean(item))
+        graphs = [str(doc_iri(ct.meta.doc_id)) for ct in read]
         stored = {} if force else stored_versions(store, graphs)
-        for (source, meta), graph in zip(read, graphs, strict=True):
-            if (meta.content_hash, version) in stored.get(graph, ()):
-                summary.add(DocResult(source.name, UNCHANGED, graph))
+        for ct, graph in zip(read, graphs, strict=True):
+            if (ct.meta.content_hash, version) in stored.get(graph, ()):
+                summary.add(DocResult(ct.source.name, UNCHANGED, graph))
             else:
-                yield source
+                yield ct
 
 
 def ingest(
-    paths: Sequence[str],
+    documents: Sequence[str | SourceDoc],
     store: Store,
     extractor: Callable[[], Extractor],
     *,
@@ -349,7 +374,8 @@ def ingest(
     allow_private: bool = False,
     **read_kw: str | None,
 ) -> IngestSummary:
-    """Ingest the documents ``paths`` names into ``store``.
+    """Ingest ``documents`` (files, folders, URLs, :class:`SourceDoc` texts, or their
+    :func:`plan`) into ``store``.
 
     Documents go through one ``nlp.pipe`` stream (``batch_size`` at a time,
     over ``n_process`` processes) and are written ``batch_size`` documents
@@ -365,20 +391,21 @@ def ingest(
     """
     summary = IngestSummary(on_result=on_result, on_warning=on_warning)
     chunk = max(batch_size, CHECK_CHUNK)
+    store.ensure_reference()
     todo = to_extract(
-        paths, store, summary, force=force, chunk=chunk, allow_private=allow_private, **read_kw
+        documents, store, summary, force=force, chunk=chunk, allow_private=allow_private, **read_kw
     )
     first = next(todo, None)
     if first is None:
         return summary
     stream = extract_stream(extractor(), chain([first], todo), batch_size, n_process)
     resolver = Resolver(store)
-    done: list[tuple[SourceDoc, Extraction]] = []
-    for source, x, reason in stream:
+    done: list[tuple[CleanText, Extraction]] = []
+    for ct, x, reason in stream:
         if x is None:
-            summary.add(DocResult(source.name, FAILED, reason=reason))
+            summary.add(DocResult(ct.source.name, FAILED, reason=reason))
             continue
-        done.append((source, x))
+        done.append((ct, x))
         if len(done) >= batch_size:
             for result in _write_batch(store, done, resolver):
                 summary.add(result)

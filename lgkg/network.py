@@ -36,8 +36,8 @@ from typing import Any
 
 import networkx as nx
 
-STATUS_RANK = {"proposed": 1, "agreed": 2, "done": 3}
-STATUSES = tuple(STATUS_RANK)
+from lgkg.extract.vocabulary import AGREED, DONE, PROPOSED, STATUSES, status_rank
+
 NODE_COLUMNS = [
     "code",
     "name",
@@ -93,14 +93,10 @@ def _as_of_day(as_of: str | None) -> str | None:
     return day
 
 
-def _rank(status: str) -> int:
-    return STATUS_RANK.get(status, 0)
-
-
 def _check_status(min_status: str) -> int:
-    if min_status not in STATUS_RANK:
+    if min_status not in STATUSES:
         raise NetworkError(f"status must be one of {', '.join(STATUSES)}, not {min_status!r}")
-    return STATUS_RANK[min_status]
+    return status_rank(min_status)
 
 
 def read_memberships(store: Any) -> list[Membership]:
@@ -119,17 +115,17 @@ def _ended_by(row: Membership, day: str) -> bool:
 
 
 def _begun_by(row: Membership, day: str, min_rank: int) -> bool:
-    if _rank(row.status) < max(min_rank, STATUS_RANK["agreed"]):
+    if status_rank(row.status) < max(min_rank, status_rank(AGREED)):
         return False
     if row.begin:
         begin = first_day(row.begin)
         return begin is not None and begin <= day
     published = first_day(row.published)
-    return row.status == "done" and published is not None and published <= day
+    return row.status == DONE and published is not None and published <= day
 
 
 def member_status(
-    rows: Sequence[Membership], as_of: str | None = None, min_status: str = "proposed"
+    rows: Sequence[Membership], as_of: str | None = None, min_status: str = PROPOSED
 ) -> str | None:
     """The status of one council's membership of one partnership from all its rows.
 
@@ -143,16 +139,16 @@ def member_status(
     min_rank = _check_status(min_status)
     day = _as_of_day(as_of)
     if day is None:
-        counted = [r for r in rows if _rank(r.status) >= min_rank]
+        counted = [r for r in rows if status_rank(r.status) >= min_rank]
     else:
         if any(_ended_by(r, day) for r in rows):
             return None
         counted = [r for r in rows if _begun_by(r, day, min_rank)]
-    return max((r.status for r in counted), key=_rank, default=None)
+    return max((r.status for r in counted), key=status_rank, default=None)
 
 
 def network_from_memberships(
-    rows: Iterable[Membership], as_of: str | None = None, min_status: str = "proposed"
+    rows: Iterable[Membership], as_of: str | None = None, min_status: str = PROPOSED
 ) -> nx.Graph:
     """The council network from membership rows (see the module docstring)."""
     _check_status(min_status)
@@ -179,7 +175,7 @@ def network_from_memberships(
         codes = sorted(statuses)
         for i, a in enumerate(codes):
             for b in codes[i + 1 :]:
-                weaker = min(statuses[a], statuses[b], key=_rank)
+                weaker = min(statuses[a], statuses[b], key=status_rank)
                 _link(graph, a, b, labels[partnership], areas[partnership], weaker)
     return graph
 
@@ -192,11 +188,11 @@ def _link(graph: nx.Graph, a: str, b: str, label: str, area: str, status: str) -
     data["partnerships"] = sorted({*data["partnerships"], label})
     if area:
         data["service_areas"] = sorted({*data["service_areas"], area})
-    data["status"] = max(data["status"], status, key=_rank)
+    data["status"] = max(data["status"], status, key=status_rank)
 
 
 def build_network(
-    store: Any, as_of: str | None = None, min_status: str = "proposed", metrics: bool = True
+    store: Any, as_of: str | None = None, min_status: str = PROPOSED, metrics: bool = True
 ) -> nx.Graph:
     """The council network of ``store``, with :func:`add_metrics` unless ``metrics`` is False."""
     graph = network_from_memberships(read_memberships(store), as_of, min_status)

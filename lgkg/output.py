@@ -19,8 +19,8 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Sequence
-from typing import Any, TextIO
+from collections.abc import Callable, Sequence
+from typing import Any, TextIO, TypeVar
 
 from lgkg.queries.named import cell_text
 
@@ -77,3 +77,20 @@ def write_rows(
         out.write(table(columns, rows) + "\n")
     else:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(ROW_FORMATS)}")
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def format_option(choices: Sequence[str], default: str, help: str) -> Callable[[F], F]:
+    """The ``--format`` option of a command: one of ``choices`` (``fmt`` in the function)."""
+    import click
+
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(tuple(choices)),
+        default=default,
+        show_default=True,
+        help=help,
+    )

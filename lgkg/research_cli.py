@@ -10,8 +10,9 @@ from typing import Any
 
 import click
 
+from lgkg.extract.vocabulary import PROPOSED, STATUSES
 from lgkg.graph.sparql_scan import QueryLimits
-from lgkg.output import ROW_FORMATS, write_rows
+from lgkg.output import ROW_FORMATS, format_option, write_rows
 from lgkg.server import defaults
 from lgkg.store_options import open_store_for_cli, store_option
 
@@ -24,8 +25,8 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 )
 @click.option(
     "--min-status",
-    type=click.Choice(("proposed", "agreed", "done")),
-    default="proposed",
+    type=click.Choice(STATUSES),
+    default=PROPOSED,
     show_default=True,
     help="Leave out memberships weaker than this.",
 )
@@ -37,14 +38,7 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
     help="Print the shortest chain of shared partnerships from council A to council B.",
 )
 @click.option("--top", type=click.IntRange(1), metavar="N", help="Print only the first N councils.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(ROW_FORMATS),
-    default="table",
-    show_default=True,
-    help="Output format of the council table (or the chain).",
-)
+@format_option(ROW_FORMATS, "table", "Output format of the council table (or the chain).")
 @click.option("--graphml", metavar="FILE", help="Write the network as GraphML.")
 @click.option("--gexf", metavar="FILE", help="Write the network as GEXF (Gephi).")
 @click.option("--json", "json_file", metavar="FILE", help="Write node-link JSON (d3, networkx).")

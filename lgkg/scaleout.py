@@ -22,9 +22,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from lgkg.extract.clean import CleanText
 from lgkg.extract.errors import BadInput
 from lgkg.extract.records import Extraction
-from lgkg.extract.sources import SourceDoc
 
 _SHARD = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
 
@@ -62,21 +62,19 @@ class Shard:
 
 
 def in_shard(
-    items: Iterable[SourceDoc | BadInput], shard: Shard | None
-) -> Iterator[SourceDoc | BadInput]:
-    """The documents of ``shard`` (all when None), by document id (no NLP needed).
+    items: Iterable[CleanText | BadInput], shard: Shard | None
+) -> Iterator[CleanText | BadInput]:
+    """The cleaned documents of ``shard`` (all when None), by document id (no NLP needed).
 
     A document that cannot be read has no id: the shard of its name reports it.
     """
-    from lgkg.ingest import source_meta
-
     for item in items:
         if shard is None:
             yield item
         elif isinstance(item, BadInput):
             if shard.holds(item.document):
                 yield item
-        elif shard.holds(source_meta(item).doc_id):
+        elif shard.holds(item.meta.doc_id):
             yield item
 
 

@@ -13,7 +13,9 @@ Each ``.rq`` file opens with a comment header::
 ``param`` may repeat; its fields are ``name | kind | description | example``
 with an optional fifth field ``optional``. Parameter values are converted to
 typed RDF terms (:func:`bind_params`) and handed to the store as bindings
-(``initBindings`` / ``substitutions``), never pasted into the query text. Every
+(``initBindings`` / ``substitutions``), never pasted into the query text; names
+(a council's, a partnership's) are looked up by the store
+(:class:`~lgkg.graph.lookup.Lookup`). Every
 parameter variable occurs in a triple pattern of its query and is projected
 after the header's columns (Oxigraph substitutes only projected variables);
 :func:`run_query` returns just the header's columns.
@@ -48,15 +50,17 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from lgkg.graph.store import PREFIXES, Rows, Store
+from lgkg.graph.base import PREFIXES, Rows, Store
+from lgkg.graph.lookup import GSS_CODE, Lookup, as_lookup
+from lgkg.graph.terms import date_literal
+from lgkg.graph.vocab import ACTION_CONCEPTS, ID, STATUS_CONCEPTS
 from lgkg.queries.plan import Plan, parse_plan
 
 HEADER_KEYS = ("name", "title", "description", "param", "columns", "cq")
-_GSS = re.compile(r"[EKNSW]\d{8}")
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
 _CURIE = re.compile(r"([A-Za-z][A-Za-z0-9_-]*):([^\s<>\"{}|\\^`]*)")
 _CODE = re.compile(r"[a-z][a-z-]*")
-_COUNCIL_BASE = "https://w3id.org/lgkg/id/council/"
+_COUNCIL_BASE = str(ID["council/"])
 
 
 class QueryError(ValueError):
@@ -213,7 +217,7 @@ def _strip_angles(value: str) -> str:
     return value
 
 
-def _iri(value: str, _gazetteer: Any = None) -> URIRef:
+def _iri(value: str, _lookup: Any = None) -> URIRef:
     """An absolute IRI, ``<IRI>``, or a CURIE with a known prefix (``id:event/x-1``)."""
     raw = _strip_angles(value)
     curie = _CURIE.fullmatch(raw)
@@ -224,57 +228,47 @@ def _iri(value: str, _gazetteer: Any = None) -> URIRef:
     return URIRef(raw)
 
 
-def _council(value: str, gazetteer: Any) -> URIRef:
+def _council(value: str, lookup: Lookup) -> URIRef:
     """A council IRI from a GSS code (current or former), any known name, or the IRI itself."""
-    from lgkg.graph.vocab import council_iri
-
     raw = _strip_angles(value)
     if raw.startswith(_COUNCIL_BASE):
         code = raw[len(_COUNCIL_BASE) :]
-        if not _GSS.fullmatch(code):
+        if not GSS_CODE.fullmatch(code):
             raise QueryError(f"not a council IRI: {value!r}")
         raw = code
-    if _GSS.fullmatch(raw.upper()):
-        council = gazetteer.by_code(raw.upper())
-        if council is None:
-            raise QueryError(f"no council has the GSS code {raw!r}")
-        return URIRef(council_iri(council.code))
-    council = gazetteer.lookup(raw)
-    if council is None:
-        raise QueryError(_unknown_council_message(raw, gazetteer))
-    return URIRef(council_iri(council.code))
+    council = lookup.lookup_council(raw)
+    if council is not None:
+        return council
+    if GSS_CODE.fullmatch(raw.upper()):
+        raise QueryError(f"no council has the GSS code {raw!r}")
+    raise QueryError(_unknown_council_message(raw, lookup))
 
 
-def _unknown_council_message(name: str, gazetteer: Any) -> str:
-    names = sorted(
-        {n for c in gazetteer.councils() for n in (c.short_name, c.official_name, *c.names) if n}
-    )
-    close = difflib.get_close_matches(name, names, n=5, cutoff=0.6)
+def _unknown_council_message(name: str, lookup: Lookup) -> str:
+    close = difflib.get_close_matches(name, lookup.council_names(), n=5, cutoff=0.6)
     hint = f"; did you mean: {', '.join(close)}?" if close else ""
     return f"unknown council {name!r} (give a GSS code or a council name){hint}"
 
 
-def _date(value: str, _gazetteer: Any = None) -> Literal:
-    from lgkg.graph.emit import date_literal
-
+def _date(value: str, _lookup: Any = None) -> Literal:
     literal = date_literal(value.strip())
     if literal is None:
         raise QueryError(f"not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD): {value!r}")
     return literal
 
 
-def _string(value: str, _gazetteer: Any = None) -> Literal:
+def _string(value: str, _lookup: Any = None) -> Literal:
     return Literal(value)
 
 
-def _integer(value: str, _gazetteer: Any = None) -> Literal:
+def _integer(value: str, _lookup: Any = None) -> Literal:
     try:
         return Literal(int(value.strip()))
     except ValueError:
         raise QueryError(f"not an integer: {value!r}") from None
 
 
-def _decimal(value: str, _gazetteer: Any = None) -> Literal:
+def _decimal(value: str, _lookup: Any = None) -> Literal:
     try:
         number = Decimal(value.strip())
     except InvalidOperation:
@@ -291,7 +285,7 @@ def _code(value: str, what: str) -> str:
     return code
 
 
-def _service_area(value: str, _gazetteer: Any = None) -> URIRef:
+def _service_area(value: str, _lookup: Any = None) -> URIRef:
     from lgkg.graph.vocab import service_area_iri
 
     if _strip_angles(value).startswith(("http://", "https://")):
@@ -299,28 +293,25 @@ def _service_area(value: str, _gazetteer: Any = None) -> URIRef:
     return URIRef(service_area_iri(_code(value, "service-area")))
 
 
-def _partnership(value: str, _gazetteer: Any = None) -> URIRef:
-    from lgkg.graph.vocab import partnership_iri
-
+def _partnership(value: str, lookup: Lookup) -> URIRef:
+    """A partnership IRI from its label or an alias (as the store knows them), or the IRI."""
     raw = _strip_angles(value)
     if raw.startswith(("http://", "https://")) or value.strip().startswith("<"):
         return _iri(value)
     if not raw:
         raise QueryError("an empty partnership name")
-    try:
-        return URIRef(partnership_iri(raw))
-    except ValueError as err:  # no letters or digits to name it by
-        raise QueryError(f"not a partnership name: {value!r}") from err
+    iri = lookup.lookup_partnership(raw)
+    if iri is None:  # no letters or digits to name it by
+        raise QueryError(f"not a partnership name: {value!r}")
+    return iri
 
 
-def _concept(options: tuple[str, ...]) -> Callable[[str, Any], URIRef]:
-    def convert(value: str, _gazetteer: Any = None) -> URIRef:
-        from lgkg.graph.vocab import LGKG
-
-        code = _code(value, "/".join(options))
-        if code not in options:
-            raise QueryError(f"{value!r} is not one of {', '.join(options)}")
-        return URIRef(LGKG[code.capitalize()])
+def _concept(concepts: Mapping[str, URIRef]) -> Callable[[str, Any], URIRef]:
+    def convert(value: str, _lookup: Any = None) -> URIRef:
+        code = _code(value, "/".join(concepts))
+        if code not in concepts:
+            raise QueryError(f"{value!r} is not one of {', '.join(concepts)}")
+        return concepts[code]
 
     return convert
 
@@ -335,17 +326,21 @@ KINDS: dict[str, Callable[[str, Any], Node]] = {
     "decimal": _decimal,
     "service_area": _service_area,
     "partnership": _partnership,
-    "action": _concept(("formed", "joined", "left", "ended", "provides")),
-    "status": _concept(("proposed", "agreed", "done")),
+    "action": _concept(ACTION_CONCEPTS),
+    "status": _concept(STATUS_CONCEPTS),
 }
 
 
-def bind_params(q: NamedQuery, raw: Mapping[str, str], gazetteer: Any = None) -> dict[str, Node]:
+def bind_params(q: NamedQuery, raw: Mapping[str, str], lookup: Any = None) -> dict[str, Node]:
     """Typed bindings for the query's parameters from their text values.
 
-    ``gazetteer`` resolves council names and codes (loaded on first need when
-    None). Raises :class:`QueryError` for unknown, missing or malformed values.
+    ``lookup`` (a :class:`~lgkg.graph.lookup.Lookup`: the store the query will run
+    on) resolves council names and codes and partnership names; without one, the
+    shipped gazetteer and partnership labels do (a gazetteer given instead is
+    used for councils). Raises :class:`QueryError` for unknown, missing or
+    malformed values.
     """
+    lookup = as_lookup(lookup)
     known = {p.name: p for p in q.params}
     unknown = sorted(set(raw) - set(known))
     if unknown:
@@ -362,51 +357,22 @@ def bind_params(q: NamedQuery, raw: Mapping[str, str], gazetteer: Any = None) ->
                     f" e.g. {param.example})"
                 )
             continue
-        if param.kind == "council" and gazetteer is None:
-            from lgkg.extract.gazetteer import Gazetteer
-
-            gazetteer = Gazetteer.load()
-        bindings[param.name] = KINDS[param.kind](str(raw[param.name]), gazetteer)
+        bindings[param.name] = KINDS[param.kind](str(raw[param.name]), lookup)
     return bindings
-
-
-_IS_PARTNERSHIP = """PREFIX org: <http://www.w3.org/ns/org#>
-ASK { GRAPH ?g { ?p a org:OrganizationalCollaboration } }"""
-_ALIASES = """PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?p ?alias WHERE {
-  GRAPH ?g { ?p a org:OrganizationalCollaboration ; skos:altLabel ?alias }
-} ORDER BY ?p"""
-
-
-def _stored_partnership(store: Store, iri: Node, name: str) -> Node:
-    """The partnership ``name`` names in ``store``: the IRI of its label when stored, else
-    the partnership that has it as an alias (documents that named a partnership
-    differently share one IRI, :mod:`lgkg.graph.identity`)."""
-    from lgkg.graph.vocab import slug
-
-    if store.ask(_IS_PARTNERSHIP, {"p": iri}):
-        return iri
-    key = slug(_strip_angles(name))
-    for partnership, alias in store.select(_ALIASES)[1]:
-        if slug(str(alias)) == key:
-            return partnership
-    return iri
 
 
 def run_query(
     store: Store,
     name: str,
     raw_params: Mapping[str, str] | None = None,
-    gazetteer: Any = None,
 ) -> tuple[list[str], Rows]:
-    """Run a named query; its columns (in header order) and rows of rdflib terms."""
+    """Run a named query; its columns (in header order) and rows of rdflib terms.
+
+    The store binds the parameters' names (:func:`bind_params`): a partnership
+    by its label or by an alias a stored document gave it.
+    """
     q = get_query(name)
-    bindings = bind_params(q, raw_params or {}, gazetteer)
-    for param in q.params:
-        value = (raw_params or {}).get(param.name)
-        if param.kind == "partnership" and value and param.name in bindings:
-            bindings[param.name] = _stored_partnership(store, bindings[param.name], value)
+    bindings = bind_params(q, raw_params or {}, store)
     plan = q.plan_for(store)
     columns, rows = store.select(plan.text, bindings, unmark=plan.keyed)
     if columns[: len(q.columns)] != q.columns:

@@ -1,9 +1,7 @@
-"""The Python API (``lgkg.open``) and the doctests of the researchers' modules."""
+"""The Python API (``lgkg.open``)."""
 
 from __future__ import annotations
 
-import doctest
-import importlib
 from pathlib import Path
 
 import pytest
@@ -15,28 +13,11 @@ from lgkg.graph.store import MemoryStore, OxigraphStore, StoreLockedError
 from lgkg.queries.named import QueryError
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "mini.trig"
-DOCTEST_MODULES = [
-    "lgkg.api",
-    "lgkg.network",
-    "lgkg.graph.sparql_scan",
-    "lgkg.server.protocol",
-    "lgkg.server.results",
-    "lgkg.server.gsp",
-    "lgkg.server.description",
-]
 TEXT = (
     "---\nurl: https://example.org/news/api-test\npublished: 2017-05-02\n---\n"
     "Two councils share a legal team\n\n"
     "Brent Council and Lewisham Council formed a shared legal service in May 2017.\n"
 )
-
-
-@pytest.mark.parametrize("name", DOCTEST_MODULES)
-def test_api_doctests(name: str) -> None:
-    module = importlib.import_module(name)
-    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0
-    assert result.failed == 0
 
 
 @pytest.fixture

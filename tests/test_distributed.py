@@ -21,6 +21,7 @@ from rdflib.compare import isomorphic
 
 from lgkg.cli import cli
 from lgkg.distributed import INSTALL_HINT, DaskError, connect, pipeline_loads
+from lgkg.extract.clean import CleanText, clean
 from lgkg.extract.sources import SourceDoc
 from lgkg.graph.remote import RemoteStore
 from lgkg.graph.store import MemoryStore, OxigraphStore, Store
@@ -97,8 +98,8 @@ def test_distributed_a_failed_task_is_split_until_one_document_fails_alone() -> 
     from lgkg.distributed import _task_failed
     from lgkg.extract.model import ModelNotInstalled
 
-    a, b = (SourceDoc(f"{n}.txt", "text", file_name=f"{n}.txt") for n in "ab")
-    again: list[list[SourceDoc]] = []
+    a, b = (clean(SourceDoc(f"{n}.txt", "text", file_name=f"{n}.txt")) for n in "ab")
+    again: list[list[CleanText]] = []
     died = RuntimeError("worker died")
     assert list(_task_failed(died, [a, b], again.append)) == []
     assert again == [[a], [b]]

@@ -13,11 +13,13 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from lgkg.extract.clean import clean, document_meta
+from lgkg.extract.clean import CleanText, clean, document_meta
+from lgkg.extract.errors import BadInput
 from lgkg.extract.pipeline import extractor_version
 from lgkg.extract.records import Extraction
-from lgkg.extract.sources import SourceDoc, iter_sources
+from lgkg.extract.sources import iter_sources
 from lgkg.graph.store import MemoryStore, StoreError, StoreUnavailable
+from lgkg.graph.vocab import REFERENCE_GRAPH
 from lgkg.ingest import FAILED, INGESTED, UNCHANGED, ingest, stored_versions
 from lgkg.scaleout import Shard, in_shard, shard_of
 
@@ -27,7 +29,7 @@ BOOM = "BOOM"  # a document containing this word breaks HeadlineExtractor's pipe
 class HeadlineExtractor:
     """The Extractor interface without NLP: each document yields its metadata only.
 
-    ``extract_many`` fails for a document containing :data:`BOOM`, as a
+    ``extract_cleaned`` fails for a document containing :data:`BOOM`, as a
     pipeline bug would; ``calls`` records the documents each call received.
     """
 
@@ -35,24 +37,24 @@ class HeadlineExtractor:
         self.version = extractor_version()
         self.calls: list[list[str]] = []
 
-    def _one(self, source: SourceDoc) -> Extraction:
-        if BOOM in source.raw:
+    def _one(self, ct: CleanText) -> Extraction:
+        if BOOM in ct.source.raw:
             raise RuntimeError("the pipeline broke")
-        ct = clean(source)
         return Extraction(document_meta(ct), ct.text, extractor_version=self.version)
 
-    def extract(self, source: SourceDoc) -> Extraction:
-        self.calls.append([source.name])
-        return self._one(source)
-
-    def extract_many(
-        self, sources: Iterable[SourceDoc], batch_size: int = 16, n_process: int = 1
+    def extract_cleaned(
+        self, cleaned: Iterable[CleanText], batch_size: int = 16, n_process: int = 1
     ) -> Iterator[Extraction]:
         seen: list[str] = []
         self.calls.append(seen)
-        for source in sources:
-            seen.append(source.name)
-            yield self._one(source)
+        for ct in cleaned:
+            seen.append(ct.source.name)
+            yield self._one(ct)
+
+
+def documents(store: MemoryStore) -> list[str]:
+    """The document graphs of ``store`` (ingest also writes the reference graph)."""
+    return [g for g in store.graphs() if g != str(REFERENCE_GRAPH)]
 
 
 class CountingStore(MemoryStore):
@@ -70,7 +72,8 @@ class CountingStore(MemoryStore):
             raise StoreUnavailable("cannot reach the store")
         if self.refuse and any(self.refuse in g.serialize(format="nt") for _, g in items):
             raise StoreError("the server refused a literal")
-        self.transactions.append(len(items))
+        if any(iri != str(REFERENCE_GRAPH) for iri, _ in items):  # documents, not the reference
+            self.transactions.append(len(items))
         super().replace_graphs(items)
 
 
@@ -98,7 +101,7 @@ def test_ingest_one_transaction_per_batch(
     summary = ingest([str(tmp_path / "in")], store, HeadlineExtractor, batch_size=batch)
     assert summary.count(INGESTED) == docs
     assert store.transactions == expected
-    assert len(store.graphs()) == docs
+    assert len(documents(store)) == docs
 
 
 def test_ingest_resumes_where_it_stopped(tmp_path: Path) -> None:
@@ -145,7 +148,7 @@ def test_ingest_a_document_that_breaks_the_pipeline_fails_alone(tmp_path: Path) 
     assert result.pop("doc004.txt") == FAILED
     assert set(result.values()) == {INGESTED} and len(result) == 8
     assert "the pipeline broke" in summary.failures[0].reason
-    assert len(store.graphs()) == 8
+    assert len(documents(store)) == 8
 
 
 def test_ingest_a_document_the_store_refuses_fails_alone(tmp_path: Path) -> None:
@@ -188,7 +191,7 @@ def test_ingest_stored_versions_in_one_query(tmp_path: Path) -> None:
     write_docs(tmp_path / "in", 4)
     store = CountingStore()
     ingest([str(tmp_path / "in")], store, HeadlineExtractor)
-    graphs = store.graphs()
+    graphs = documents(store)
     found = stored_versions(store, [*graphs, "https://w3id.org/lgkg/id/doc/0000000000000000"])
     assert sorted(found) == graphs
     assert all(version == extractor_version() for pairs in found.values() for _, version in pairs)
@@ -202,7 +205,7 @@ def test_ingest_into_a_remote_store(tmp_path: Path, sparql_server) -> None:
     first = ingest([str(tmp_path / "in")], store, HeadlineExtractor, batch_size=2)
     again = ingest([str(tmp_path / "in")], store, HeadlineExtractor, batch_size=2)
     assert first.count(INGESTED) == 5 and again.count(UNCHANGED) == 5
-    assert len(store.graphs()) == 5
+    assert len(documents(store)) == 5
 
 
 def test_ingest_warns_of_a_published_value_that_is_no_date(tmp_path: Path) -> None:
@@ -242,12 +245,16 @@ def test_ingest_allow_private_reaches_the_fetch() -> None:
 def test_ingest_shards_partition_the_documents(tmp_path: Path, count: int) -> None:
     write_docs(tmp_path / "in", 20)
     (tmp_path / "in" / "empty.txt").write_text("", encoding="utf-8")
-    everything = list(iter_sources([str(tmp_path / "in")]))
-    names = sorted(getattr(item, "name", None) or item.document for item in everything)
-    parts = [
-        [getattr(i, "name", None) or i.document for i in in_shard(everything, Shard(k, count))]
-        for k in range(1, count + 1)
+    everything = [
+        item if isinstance(item, BadInput) else clean(item)
+        for item in iter_sources([str(tmp_path / "in")])
     ]
+
+    def name(item: CleanText | BadInput) -> str:
+        return item.document if isinstance(item, BadInput) else item.source.name
+
+    names = sorted(name(item) for item in everything)
+    parts = [[name(i) for i in in_shard(everything, Shard(k, count))] for k in range(1, count + 1)]
     assert sorted(n for part in parts for n in part) == names  # each document exactly once
     if count > 1:
         assert sum(1 for part in parts if part) > 1  # the hash spreads them

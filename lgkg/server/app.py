@@ -42,6 +42,7 @@ from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from lgkg.graph.formats import FORMATS
 from lgkg.graph.sparql_scan import QueryLimits, QueryTooComplex, check_limits
 from lgkg.graph.store import OxigraphStore
 from lgkg.server import defaults, gsp
@@ -264,8 +265,7 @@ class Server:
         except NotAcceptable as err:
             return _text(406, str(err))
         graph = service_description(endpoint, update=self.config.enable_update)
-        rdflib_name = {"ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}.get(name, name)
-        data = graph.serialize(format=rdflib_name, encoding="utf-8")
+        data = graph.serialize(format=FORMATS[name].rdflib, encoding="utf-8")
         return Response(data, media_type=media, headers={"Vary": "Accept"})
 
     # -- Graph Store Protocol -----------------------------------------------------------

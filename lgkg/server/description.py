@@ -10,18 +10,13 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
+from lgkg.graph.formats import FORMATS as FORMAT_TABLE
+from lgkg.graph.formats import GRAPHS, RESULTS
+
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
-RESULT_FORMATS = (
-    "SPARQL_Results_JSON",
-    "SPARQL_Results_XML",
-    "SPARQL_Results_CSV",
-    "SPARQL_Results_TSV",
-    "Turtle",
-    "N-Triples",
-    "JSON-LD",
-    "RDF_XML",
-)
+#: What the endpoint answers in, by their names in ``FORMATS`` (SPARQL_Results_JSON, ...).
+RESULT_FORMATS = tuple(FORMAT_TABLE[name].w3c for name in (*RESULTS, *GRAPHS))
 ABOUT = (
     "A knowledge graph of UK local-government partnerships extracted from press releases. "
     "Each document is a named graph; the default graph is the union of all graphs unless "

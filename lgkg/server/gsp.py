@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from lgkg.graph.formats import DATASETS, FORMATS, offers
 from lgkg.graph.sparql_scan import is_absolute_iri
 from lgkg.graph.store import PREFIXES
 from lgkg.graph.terms import ntriples_body
@@ -25,7 +26,7 @@ from lgkg.server.results import GRAPH, negotiate, triples_bytes
 
 DEFAULT = object()  # the default graph
 DATASET = object()  # the whole dataset
-DATASET_TYPES = [("application/n-quads", "nquads"), ("application/trig", "trig")]
+DATASET_TYPES = offers(DATASETS)  # [(application/n-quads, nquads), (application/trig, trig)]
 
 
 class GraphStoreError(Exception):
@@ -111,8 +112,7 @@ def handle(
     if method in ("GET", "HEAD"):
         if target is DATASET:
             media, fmt = negotiate(accept, DATASET_TYPES)
-            rdf = ox.RdfFormat.N_QUADS if fmt == "nquads" else ox.RdfFormat.TRIG
-            return Reply(200, store.dump(format=rdf), media)
+            return Reply(200, store.dump(format=FORMATS[fmt].oxigraph), media)
         if not _exists(store, target):
             raise GraphStoreError(404, f"no graph {target}")
         media, fmt = negotiate(accept, GRAPH)

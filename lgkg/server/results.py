@@ -22,51 +22,17 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from lgkg.graph.formats import FORMAT_NAMES, FORMATS, GRAPHS, RESULTS, offers
+
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 
-#: (media type, format) the server offers, in its order of preference.
-TABULAR = [
-    ("application/sparql-results+json", "json"),
-    ("application/sparql-results+xml", "xml"),
-    ("text/csv", "csv"),
-    ("text/tab-separated-values", "tsv"),
-    ("application/json", "json"),
-    ("application/xml", "xml"),
-    ("text/xml", "xml"),
-]
-GRAPH = [
-    ("text/turtle", "turtle"),
-    ("application/n-triples", "ntriples"),
-    ("application/ld+json", "jsonld"),
-    ("application/rdf+xml", "rdfxml"),
-    ("application/x-turtle", "turtle"),
-    ("text/plain", "ntriples"),
-    ("application/json", "jsonld"),
-    ("application/xml", "rdfxml"),
-]
-RDF_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
-#: ``format=`` request parameter values and the formats they pick.
-FORMAT_NAMES = {
-    "json": "json",
-    "xml": "xml",
-    "csv": "csv",
-    "tsv": "tsv",
-    "turtle": "turtle",
-    "ttl": "turtle",
-    "ntriples": "ntriples",
-    "nt": "ntriples",
-    "jsonld": "jsonld",
-    "json-ld": "jsonld",
-    "rdfxml": "rdfxml",
-    "rdf": "rdfxml",
-}
+#: (media type, format) the server offers, in its order of preference (from the
+#: format table, :mod:`lgkg.graph.formats`; ``FORMAT_NAMES`` are the ``format=`` values).
+TABULAR = offers(RESULTS)
+GRAPH = offers(GRAPHS)
+RDF_FORMATS = {name: FORMATS[name].oxigraph for name in GRAPHS}
 
 
 class NotAcceptable(Exception):

@@ -8,7 +8,6 @@ handling is checked against a scripted local HTTP server.
 
 from __future__ import annotations
 
-import doctest
 import json
 import threading
 from collections.abc import Iterator
@@ -21,7 +20,6 @@ from rdflib.compare import isomorphic
 from sparql_servers import SparqlServer, free_port
 from store_backends import FIXTURE, make_store
 
-from lgkg.graph import remote
 from lgkg.graph.remote import RemoteStore, StoreAuthError, update_requests
 from lgkg.graph.store import StoreError, load_dataset, open_store
 
@@ -46,10 +44,6 @@ def remote_store(request: pytest.FixtureRequest, tmp_path: Path) -> RemoteStore:
     store = make_store(request.param, tmp_path, request)
     assert isinstance(store, RemoteStore)
     return store
-
-
-def test_remote_doctests() -> None:
-    assert doctest.testmod(remote).failed == 0
 
 
 # --------------------------------------------------------------------------- writes

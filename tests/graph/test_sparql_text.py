@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import doctest
-
 import pytest
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 
-from lgkg.graph import sparql_text
 from lgkg.graph.sparql_scan import operation
 from lgkg.graph.sparql_text import bind_values, term_text, values_block, with_prefixes
 
@@ -23,10 +20,6 @@ def dataset() -> Dataset:
     ds = Dataset()
     ds.parse(data=DATA, format="trig")
     return ds
-
-
-def test_sparql_text_doctests() -> None:
-    assert doctest.testmod(sparql_text).failed == 0
 
 
 @pytest.mark.parametrize(

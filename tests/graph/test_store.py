@@ -296,16 +296,6 @@ def test_store_replace_keeps_literals_exactly(empty_store: Store, literal: Liter
     assert rows == [[subject, literal]]
 
 
-def test_store_terms_doctests() -> None:
-    """Term conversion (rows share each distinct rdflib term) works as its docstrings say."""
-    import doctest
-
-    import lgkg.graph.terms
-
-    result = doctest.testmod(lgkg.graph.terms)
-    assert result.attempted and not result.failed
-
-
 def test_store_select_rows_keep_unbound_cells_in_their_columns(mini_store: Store) -> None:
     columns, rows = mini_store.select(
         "SELECT ?s ?missing ?o WHERE { GRAPH ?g { ?s ?p ?o } "

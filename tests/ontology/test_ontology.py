@@ -50,7 +50,7 @@ SCHEMA = Namespace("https://schema.org/")
 VANN = Namespace("http://purl.org/vocab/vann/")
 DCTERMS = Namespace("http://purl.org/dc/terms/")
 
-# SPEC.md, "Vocabularies": the service-area codes, in the contract's order.
+# docs/contract.md, "Service areas": the service-area codes, in the contract's order.
 SPEC_SERVICE_AREAS = [
     "ict",
     "legal",
@@ -389,7 +389,7 @@ def _is_body(value: str, *, empty_ok: bool) -> bool:
 
 
 def gold_problems(gold: dict, text_name: str) -> list[str]:
-    """What in ``gold`` breaks SPEC.md's gold format (empty when it conforms)."""
+    """What in ``gold`` breaks the gold format of docs/contract.md (empty when it conforms)."""
     problems = []
     if not set(gold) >= GOLD_KEYS or not set(gold) <= GOLD_KEYS | {"notes"}:
         problems.append(f"top-level keys {sorted(gold)}")
