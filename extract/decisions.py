@@ -135,7 +135,8 @@ def body_cases(
     councils = {b for b in by_body if b.is_council}
     headline = _lemmas(sentences[0]) if sentences else set()
     title_words = {w for w in (title or "").lower().split() if w.isalpha()}
-    sentence_areas: dict[int, Counter[str]] = {}
+    sentence_areas: dict[int, Counter[str]] = {}  # each sentence read once for all bodies
+    sentence_cues: dict[int, set[str]] = {}
     shared: dict[str, float] = {
         f"doc:councils={_bucket(len(councils), (1, 2, 3, 5, 8))}": 1.0,
         "doc:published" if published else "doc:undated": 1.0,
@@ -159,8 +160,9 @@ def body_cases(
             if root.dep_ == "conj" or any(c.dep_ == "conj" for c in root.children):
                 f["listed"] = 1.0
         for start in sent_starts:
-            sent = doc[start].sent
-            f.update({f"w:{w}": 1.0 for w in _lemmas(sent) & cues})
+            if start not in sentence_cues:
+                sentence_cues[start] = _lemmas(doc[start].sent) & cues
+            f.update({f"w:{w}": 1.0 for w in sentence_cues[start]})
         if not events:
             f["r:none"] = 1.0
         for e in events:

@@ -71,7 +71,13 @@ def area_counts(text: str) -> Counter[str]:
 
     Words in a person's remit ("cabinet member for finance") do not count. Two corporate
     areas named as a bundle ("a number of services including") also count as back-office.
+    A text is read once: the rules and the learned decisions ask for the same sentences.
     """
+    return Counter(dict(_area_counts(text)))
+
+
+@lru_cache(maxsize=8192)
+def _area_counts(text: str) -> tuple[tuple[str, int], ...]:
     patterns, area = _patterns()
     roles = [(m.start(), m.end()) for m in _roles().finditer(text)]
     hits = [
@@ -92,7 +98,7 @@ def area_counts(text: str) -> Counter[str]:
             counts[code] += 1
     if len(_corporate() & set(counts)) >= 2 and _bundle().search(text):
         counts["back-office"] += 1  # "a number of services including HR and revenues"
-    return counts
+    return tuple(counts.items())
 
 
 @cache

@@ -161,7 +161,7 @@ class _BaseStore:
 
     def ensure_reference(self) -> None:
         """Write the reference graph when its stored version differs from ``REFERENCE_VERSION``."""
-        from lgkg.graph.reference import REFERENCE_VERSION, reference_graph
+        from lgkg.graph.reference import REFERENCE_VERSION, reference_nquads
         from lgkg.graph.vocab import REFERENCE_GRAPH
 
         graph_iri = str(REFERENCE_GRAPH)
@@ -169,7 +169,7 @@ class _BaseStore:
             return
         if self.read_only:
             return
-        self.replace_graph(graph_iri, reference_graph())
+        self.load_quads(reference_nquads())
 
     def _check_writable(self) -> None:
         if self.read_only:

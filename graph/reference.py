@@ -86,3 +86,42 @@ def reference_graph(gazetteer: Gazetteer | None = None) -> Graph:
         council_triples(graph, council)
     graph.add((URIRef(str(REFERENCE_GRAPH)), OWL.versionInfo, Literal(REFERENCE_VERSION)))
     return graph
+
+
+def reference_nquads() -> bytes:
+    """The reference graph as N-Quads in its named graph (what a store loads, and what
+    ``lgkg extract --reference`` writes beside exported documents).
+
+    Building it takes a few tenths of a second, so the bytes are kept in the user's
+    cache folder under the graph's version, written whole or not at all; a folder that
+    cannot be written only means building it each time.
+    """
+    import os
+    import tempfile
+
+    from platformdirs import user_cache_path
+
+    cached = user_cache_path("lgkg") / f"reference-{REFERENCE_VERSION}.nq"
+    try:
+        return cached.read_bytes()
+    except OSError:
+        pass
+    data = _build_nquads()
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        fd, partial = tempfile.mkstemp(dir=cached.parent, prefix=".reference-")
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(partial, cached)
+    except OSError:
+        pass
+    return data
+
+
+def _build_nquads() -> bytes:
+    import pyoxigraph as ox
+
+    from lgkg.graph.terms import to_ox_quads
+
+    quads = to_ox_quads(str(REFERENCE_GRAPH), reference_graph())
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)

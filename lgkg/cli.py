@@ -235,7 +235,8 @@ def extract(
         lgkg extract corpus/ --format nquads --out part-2.nq --shard 2/4
     """
     from lgkg.batch import Batch, Extractions
-    from lgkg.scaleout import Shard, document_nquads, reference_nquads
+    from lgkg.graph.reference import reference_nquads
+    from lgkg.scaleout import Shard, document_nquads
     from lgkg.show import extraction_table, extractions_json, extractions_rdf
 
     batch = Batch.plan(paths, url=url, title=title, published=published)

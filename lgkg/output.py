@@ -22,8 +22,6 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO, TypeVar
 
-from lgkg.queries.named import cell_text
-
 ROW_FORMATS = ("table", "csv", "json")
 #: C0 controls, DEL, C1 controls, and the Unicode line and paragraph separators.
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -44,6 +42,8 @@ def printable(text: str) -> str:
 
 def table(columns: Sequence[str], rows: Sequence[Sequence[Any]], max_width: int = 60) -> str:
     """An aligned plain-text table with a header rule; long cells are cut with "…"."""
+    from lgkg.queries.named import cell_text  # here, so commands that print no rows start fast
+
     cells = [[_cut(cell_text(v).replace("\n", " "), max_width) for v in row] for row in rows]
     widths = [len(c) for c in columns]
     for row in cells:
@@ -65,6 +65,8 @@ def write_rows(
     columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, out: TextIO
 ) -> None:
     """Write rows as ``table``, ``csv`` (header first) or ``json`` (a list of objects)."""
+    from lgkg.queries.named import cell_text
+
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)

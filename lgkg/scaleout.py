@@ -78,19 +78,6 @@ def in_shard(
             yield item
 
 
-def reference_nquads() -> bytes:
-    """The reference graph (councils, service areas, ontology) as N-Quads in its named graph.
-
-    A store loaded from export files needs it once, beside the documents.
-    """
-    from lgkg.graph.reference import reference_graph
-    from lgkg.graph.terms import to_ox_quads
-    from lgkg.graph.vocab import REFERENCE_GRAPH
-
-    quads = to_ox_quads(str(REFERENCE_GRAPH), reference_graph())
-    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-
-
 def document_nquads(x: Extraction) -> bytes:
     """One document's graph as N-Quads in its named graph, with fresh blank-node labels."""
     from lgkg.graph.emit import doc_graph_iri, extraction_graph

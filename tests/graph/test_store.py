@@ -167,18 +167,20 @@ def test_store_bad_sparql_is_a_value_error(mini_store: Store) -> None:
         mini_store.select("SELECT WHERE {")
 
 
+def _reference_quads(version: str) -> bytes:
+    return f'<{REFERENCE}> <{OWL.versionInfo}> "{version}" <{REFERENCE}> .\n'.encode()
+
+
 def test_store_reference_written_once(empty_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     from lgkg.graph import reference
 
     calls = []
-    small = Graph()
 
-    def fake_reference_graph() -> Graph:
+    def fake_reference_nquads() -> bytes:
         calls.append(1)
-        small.add((URIRef(REFERENCE), OWL.versionInfo, Literal(reference.REFERENCE_VERSION)))
-        return small
+        return _reference_quads(reference.REFERENCE_VERSION)
 
-    monkeypatch.setattr(reference, "reference_graph", fake_reference_graph)
+    monkeypatch.setattr(reference, "reference_nquads", fake_reference_nquads)
     empty_store.ensure_reference()
     empty_store.ensure_reference()
     assert calls == [1]
@@ -193,11 +195,29 @@ def test_store_reference_rewritten_when_version_changes(
     old = Graph()
     old.add((URIRef(REFERENCE), OWL.versionInfo, Literal("older")))
     empty_store.replace_graph(REFERENCE, old)
-    fresh = Graph()
-    fresh.add((URIRef(REFERENCE), OWL.versionInfo, Literal(reference.REFERENCE_VERSION)))
-    monkeypatch.setattr(reference, "reference_graph", lambda: fresh)
+    fresh = _reference_quads(reference.REFERENCE_VERSION)
+    monkeypatch.setattr(reference, "reference_nquads", lambda: fresh)
     empty_store.ensure_reference()
     assert empty_store.graph_value(REFERENCE, str(OWL.versionInfo)) == reference.REFERENCE_VERSION
+
+
+def test_store_reference_bytes_are_kept_in_the_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lgkg.graph import reference
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    built = []
+    monkeypatch.setattr(reference, "_build_nquads", lambda: built.append(1) or b"quads\n")
+    assert reference.reference_nquads() == b"quads\n"
+    assert reference.reference_nquads() == b"quads\n"
+    assert built == [1]
+    (kept,) = (tmp_path / "cache").rglob("reference-*.nq")
+    assert kept.name == f"reference-{reference.REFERENCE_VERSION}.nq"
+    (tmp_path / "a-file").write_text("not a folder")  # no cache folder can be made under it
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "a-file" / "cache"))
+    assert reference.reference_nquads() == b"quads\n"  # built again, no error
+    assert built == [1, 1]
 
 
 def test_store_oxigraph_persists(tmp_path: Path) -> None:
