@@ -14,9 +14,10 @@ false positives and false negatives are summed over the corpus
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from itertools import combinations
 from pathlib import Path
 
 from lgkg.extract.names import name_key, speaker_key
@@ -27,7 +28,7 @@ from lgkg.extract.vocabulary import GSS_CODE, MEMBER_ACTIONS
 KINDS = ("councils", "members", "events", "events_dated", "status", "savings", "quotes")
 
 
-def _body_key(value: str | Body | None) -> str:
+def body_key(value: str | Body | None) -> str:
     """A GSS code as it is; any other body by its lower-case name; "" for none."""
     if value is None:
         return ""
@@ -124,27 +125,27 @@ def tuples(
 ) -> set[tuple]:
     """The gold tuples of one kind (see :data:`KINDS`) from gold-file dicts."""
     if kind == "councils":
-        return {(_body_key(e["council"]),) for e in events if is_gss_code(e["council"])}
+        return {(body_key(e["council"]),) for e in events if is_gss_code(e["council"])}
     if kind == "members":
         return {
-            (_body_key(e["council"]), e.get("service_area", ""))
+            (body_key(e["council"]), e.get("service_area", ""))
             for e in events
             if e["action"] in MEMBER_ACTIONS
         }
     if kind == "events":
-        return {(_body_key(e["council"]), e["action"]) for e in events}
+        return {(body_key(e["council"]), e["action"]) for e in events}
     if kind == "events_dated":
         return {
-            (_body_key(e["council"]), e["action"], _date(e.get("date")))
+            (body_key(e["council"]), e["action"], _date(e.get("date")))
             for e in events
             if _date(e.get("date"))
         }
     if kind == "status":
-        return {(_body_key(e["council"]), e["action"], e.get("status", "")) for e in events}
+        return {(body_key(e["council"]), e["action"], e.get("status", "")) for e in events}
     if kind == "savings":
         return {
             (
-                _body_key(s.get("who") or None),
+                body_key(s.get("who") or None),
                 _amount(s["amount"]),
                 str(s.get("currency", "")).strip().upper(),
                 str(s.get("period") or "").strip().upper(),
@@ -153,7 +154,7 @@ def tuples(
         }
     if kind == "quotes":
         return {
-            (speaker_key(q["speaker"]), _body_key(q.get("organisation") or None)) for q in quotes
+            (speaker_key(q["speaker"]), body_key(q.get("organisation") or None)) for q in quotes
         }
     raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
 
@@ -161,10 +162,10 @@ def tuples(
 def _event_dicts(extraction: Extraction, gold: Gold) -> list[dict]:
     """Predicted events as gold-style dicts; a body without a GSS code is kept only
     where the gold names it (docs/contract.md, "Scoring")."""
-    gold_names = {_body_key(e["council"]) for e in gold.events if not is_gss_code(e["council"])}
+    gold_names = {body_key(e["council"]) for e in gold.events if not is_gss_code(e["council"])}
     dicts = []
     for event in extraction.events:
-        key = _body_key(event.body)
+        key = body_key(event.body)
         if not event.body.is_council and key not in gold_names:
             continue
         dicts.append(
@@ -268,6 +269,7 @@ class Report:
 
     kinds: dict[str, Counts] = field(default_factory=lambda: {k: Counts() for k in KINDS})
     documents: dict[str, dict[str, Counts]] = field(default_factory=dict)
+    identity: Counts | None = None  # cross-document pairs (:func:`identity_counts`), if known
 
     @property
     def mean_f1(self) -> float:
@@ -276,7 +278,7 @@ class Report:
 
     def to_dict(self) -> dict[str, object]:
         """Plain data for JSON: per kind and per document P, R, F1 and counts, and the mean F1."""
-        return {
+        data: dict[str, object] = {
             "kinds": {kind: c.to_dict() for kind, c in self.kinds.items()},
             "mean_f1": self.mean_f1,
             "documents": {
@@ -284,6 +286,9 @@ class Report:
                 for doc, counts in self.documents.items()
             },
         }
+        if self.identity is not None:
+            data["partnership_identity"] = self.identity.to_dict()
+        return data
 
 
 def score_document(gold: Gold, extraction: Extraction) -> dict[str, Counts]:
@@ -329,9 +334,65 @@ def format_report(report: Report, per_document: bool = False) -> str:
     """
     lines = _table(report.kinds)
     lines.append(f"mean F1 {report.mean_f1:.3f} over {len(report.kinds)} kinds")
+    if report.identity is not None:
+        c = report.identity
+        lines.append(
+            f"partnership identity (pairs of events in different documents): P {c.precision:.3f}"
+            f"  R {c.recall:.3f}  F1 {c.f1:.3f}  (tp {c.tp}, fp {c.fp}, fn {c.fn})"
+        )
     if per_document:
         for doc, counts in report.documents.items():
             lines.append("")
             lines.append(doc)
             lines.extend(_table(counts, indent="  "))
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- identity
+
+#: The file beside the gold files that gives each gold event its real-world partnership.
+IDENTITY_FILE = "partnership-ids.json"
+
+
+def load_identity(gold_dir: Path) -> dict[str, list[str]] | None:
+    """Each gold file's partnership ids, one per gold event in order (docs/contract.md,
+    "Partnership identity"); None when ``gold_dir`` has no :data:`IDENTITY_FILE`."""
+    path = Path(gold_dir) / IDENTITY_FILE
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {name: [str(i) for i in ids] for name, ids in data["events"].items()}
+
+
+def identity_counts(
+    documents: Iterable[tuple[Gold, Sequence[str], Mapping[tuple[str, str], str | None]]],
+) -> Counts:
+    """Pairwise counts over pairs of gold events in different documents.
+
+    Each document gives its gold, its gold events' partnership ids (in order) and the
+    partnership IRI the extractor gave each ``(body key, action)``. A pair is gold-same
+    when its ids are equal, predicted-same when both events were found and carry one IRI;
+    recall counts every gold-same pair, found or not.
+
+    >>> g1 = Gold("a", None, [{"council": "E09000005", "action": "formed"}])
+    >>> g2 = Gold("b", None, [{"council": "E09000023", "action": "formed"},
+    ...                       {"council": "E09000028", "action": "joined"}])
+    >>> found = {("E09000005", "formed"): "p1"}
+    >>> identity_counts([(g1, ["x"], found), (g2, ["x", "x"], {("E09000023", "formed"): "p1"})])
+    Counts(tp=1, fp=0, fn=1)
+    """
+    items = []
+    for n, (gold, ids, found) in enumerate(documents):
+        for event, gold_id in zip(gold.events, ids, strict=False):
+            iri = found.get((body_key(event["council"]), event["action"]))
+            items.append((n, gold_id, iri))
+    tp = fp = fn = 0
+    for (doc_a, id_a, iri_a), (doc_b, id_b, iri_b) in combinations(items, 2):
+        if doc_a == doc_b:
+            continue
+        same = id_a == id_b
+        said = iri_a is not None and iri_a == iri_b
+        tp += same and said
+        fp += said and not same
+        fn += same and not said
+    return Counts(tp, fp, fn)

@@ -31,12 +31,20 @@ def evaluate_dir(
 
     Raises ValueError when the folder has no gold file with a text.
     """
-    from lgkg.extract.evaluate import format_report
-    from lgkg.train import cross_validate, evaluate, read_examples
+    from lgkg.extract.evaluate import format_report, identity_counts, load_identity, score
+    from lgkg.train import cross_validate, read_examples
 
     x = extractor()
     examples = read_examples(x, [gold_dir])
-    report = evaluate(x, examples, x.decisions)
+    extractions = [x.finish(e.reading) for e in examples]
+    report = score([(e.gold, ex) for e, ex in zip(examples, extractions, strict=True)])
+    ids = load_identity(gold_dir)
+    if ids is not None:
+        found = resolved_partnerships(extractions)
+        report.identity = identity_counts(
+            (e.gold, ids.get(e.gold_file, []), f)
+            for e, f in zip(examples, found, strict=True)
+        )
     crossed = cross_validate(x, examples, cv) if cv else None
     if as_json:
         data = _report_json(report)
@@ -57,3 +65,27 @@ def _side_by_side(report: Any, crossed: Any) -> str:
         rows.append(f"{kind:12s} {counts.f1:.3f}  {crossed.kinds[kind].f1:.3f}")
     rows.append(f"{'mean':12s} {report.mean_f1:.3f}  {crossed.mean_f1:.3f}")
     return "\n".join(rows)
+
+
+def resolved_partnerships(extractions: list[Any]) -> list[dict[tuple[str, str], str | None]]:
+    """For each extraction, in order, the partnership IRI of each ``(body key, action)``
+    once partnerships are resolved across the documents as ``lgkg ingest`` resolves them
+    (:mod:`lgkg.graph.identity`, the documents written in this order into an empty store)."""
+    from rdflib import URIRef
+
+    from lgkg.extract.evaluate import body_key
+    from lgkg.graph.emit import doc_graph_iri, extraction_graph, fact_iri
+    from lgkg.graph.identity import Resolver
+    from lgkg.graph.store import MemoryStore
+    from lgkg.graph.vocab import LGKG
+
+    resolver = Resolver(MemoryStore())
+    out = []
+    for x in extractions:
+        graph = resolver.resolve(extraction_graph(x), str(doc_graph_iri(x)))
+        found: dict[tuple[str, str], str | None] = {}
+        for n, event in enumerate(x.events, 1):
+            iri = graph.value(URIRef(fact_iri("event", x.doc.doc_id, n)), LGKG.partnership)
+            found.setdefault((body_key(event.body), event.action), str(iri) if iri else None)
+        out.append(found)
+    return out

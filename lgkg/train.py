@@ -25,6 +25,7 @@ class Example:
 
     gold: Gold
     reading: Reading
+    gold_file: str  # the gold file's name (partnership ids are given by it)
 
     @property
     def labelled(self) -> Labelled:
@@ -42,19 +43,15 @@ def read_examples(extractor: Extractor, folders: Sequence[Path]) -> list[Example
         raise ValueError(f"{shown}: no *.gold.json file with a text beside it")
     golds = [load_gold(gold) for _, gold in pairs]
     readings = extractor.read_many(read_source(str(text)) for text, _ in pairs)
-    return [Example(g, r) for g, r in zip(golds, readings, strict=True)]
+    return [
+        Example(g, r, path.name)
+        for g, r, (_, path) in zip(golds, readings, pairs, strict=True)
+    ]
 
 
 def train(examples: Sequence[Example], trained_on: str = "") -> Decisions:
     """The decisions fitted on ``examples``."""
     return fit_decisions([e.labelled for e in examples], trained_on=trained_on)
-
-
-def evaluate(
-    extractor: Extractor, examples: Sequence[Example], decisions: Decisions | None
-) -> Report:
-    """Scores of the extractions with ``decisions`` (None: the rules alone)."""
-    return score([(e.gold, extractor.finish(e.reading, decisions)) for e in examples])
 
 
 def cross_validate(extractor: Extractor, examples: Sequence[Example], k: int) -> Report:

@@ -275,3 +275,54 @@ def test_evaluate_corpus_gold_files():
         gold = load_gold(gold_path)
         assert text.name == gold.doc
         assert tuples("events", gold.events, gold.savings, gold.quotes)
+
+
+# --------------------------------------------------------------------------- identity
+
+
+def test_evaluate_identity_pairs_only_across_documents():
+    from lgkg.extract.evaluate import identity_counts
+
+    one = Gold("a", None, [{"council": "E09000005", "action": "formed"},
+                           {"council": "E09000023", "action": "formed"}])
+    two = Gold("b", None, [{"council": "E09000005", "action": "formed"},
+                           {"council": "Lewisham Council", "action": "left"}])
+    ids_one, ids_two = ["sts", "sts"], ["sts", "other"]
+    same = {("E09000005", "formed"): "p", ("E09000023", "formed"): "p",
+            ("lewisham council", "left"): "p"}
+    # pairs across a and b: (a0,b0) and (a1,b0) are gold-same; (a0,b1), (a1,b1) are not
+    assert identity_counts([(one, ids_one, same), (two, ids_two, same)]) == Counts(2, 2, 0)
+    apart = {("E09000005", "formed"): "q"}
+    assert identity_counts([(one, ids_one, same), (two, ids_two, apart)]) == Counts(0, 0, 2)
+    assert identity_counts([(one, ids_one, {}), (two, ids_two, {})]) == Counts(0, 0, 2)
+
+
+@pytest.mark.slow
+def test_evaluate_prints_partnership_identity(tmp_path):
+    from click.testing import CliRunner
+
+    from lgkg.cli import cli
+    from lgkg.extract.evaluate import IDENTITY_FILE
+
+    texts = {
+        "a.txt": "Rother District Council and Wealden District Council have formed a shared "
+        "building control service.",
+        "b.txt": "The shared building control service of Rother District Council and Wealden "
+        "District Council has saved money since it was set up.",
+    }
+    ids = {}
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text + "\n", encoding="utf-8")
+        events = [{"council": code, "action": "formed", "service_area": "building-control",
+                   "date": "", "status": "done"} for code in ("E07000064", "E07000065")]
+        gold = {"doc": name, "published": "unknown", "events": events, "savings": [],
+                "quotes": []}
+        (tmp_path / name.replace(".txt", ".gold.json")).write_text(json.dumps(gold))
+        ids[name.replace(".txt", ".gold.json")] = ["rw-bc", "rw-bc"]
+    (tmp_path / IDENTITY_FILE).write_text(json.dumps({"partnerships": {}, "events": ids}))
+    result = CliRunner().invoke(cli, ["evaluate", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.output.splitlines() if x.startswith("partnership identity"))
+    assert "(tp 4, fp 0, fn 0)" in line  # both councils' foundings, one partnership
+    data = json.loads(CliRunner().invoke(cli, ["evaluate", str(tmp_path), "--json"]).stdout)
+    assert data["partnership_identity"]["f1"] == 1.0
