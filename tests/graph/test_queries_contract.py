@@ -39,7 +39,8 @@ CASES = [
 INTENDED_EMPTY: set[str] = set()
 
 CONTRACT_COLUMNS = {
-    "events": "council_code council action service_area partnership date status client source",
+    "events": "council_code council action service_area partnership date status client source "
+    "partnership_iri",
     "savings": "who_code who amount currency period partnership speaker source",
     "quotes": "speaker role organisation_code organisation source",
     "partners": "partner_code partner partnership service_area status",

@@ -66,6 +66,7 @@ def test_query_plan_header_lines_are_read() -> None:
         "client",
         "source",
         "service_area",
+        "partnership_iri",
     )  # events.rq's ORDER BY
     clauses = [line for line in plan.text.splitlines() if not line.lstrip().startswith("#")]
     assert not any("ORDER BY" in line for line in clauses)  # lgkg sorts instead
