@@ -180,6 +180,7 @@ def test_evaluate_perfect_prediction():
     ("name", "expected"),
     [
         ("Cllr Fiona Colley", "Fiona Colley"),
+        ("Coun. Peter Jones", "Peter Jones"),  # the northern papers' Councillor
         ("Councillor Dr Jane Smith OBE", "Jane Smith"),
         ("The Rt Hon. Lord Smith of Anytown", "Smith of Anytown"),
         ("Prof. Sir Alan Jones, CBE, FRSA", "Alan Jones"),

@@ -161,6 +161,12 @@ def test_quotes_speaker_role_and_organisation(extractor):
     assert "cabinet member for resources" in q.role
 
 
+def test_quotes_coun_is_a_title_not_a_name(extractor):
+    text = 'Coun Jane Doe, leader of Rother District Council, said: "It is a good deal."'
+    x = run(extractor, text)
+    assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Jane Doe", "E07000064")]
+
+
 def test_quotes_speaker_after_verb_and_surname_resolution(extractor):
     text = 'John Roe is leader of Rother District Council.\n\n"We are delighted," said Mr Roe.'
     x = run(extractor, text)
