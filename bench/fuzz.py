@@ -43,8 +43,8 @@ from endpoint_fuzzer import (  # noqa: E402
     FuzzServer,
     History,
     Outcome,
-    build_store,
 )
+from hardening_helpers import mini_store  # noqa: E402
 from sparql_grammar import FuzzQuery, fuzz_queries, shorten  # noqa: E402
 
 
@@ -86,7 +86,7 @@ class FuzzRun:
     def start(self) -> None:
         store = self.folder / "store"
         if not store.exists():
-            build_store(store)
+            mini_store(store)
         self.server = FuzzServer(
             store,
             self.folder / f"serve-{len(self.deaths)}.log",

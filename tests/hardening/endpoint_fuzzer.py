@@ -25,7 +25,6 @@ from pathlib import Path
 from hardening_helpers import LGKG, Served
 from sparql_grammar import FuzzQuery, shorten
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "mini.trig"
 TRANSPORTS = ("GET", "POST-form", "POST-query")
 #: A GET whose URL would be longer goes as a POST form (h11 refuses request heads past 16 KiB).
 LONG_URL = 8_000
@@ -46,15 +45,6 @@ ACCEPTS = (
     "application/x-nonsense;q=0.9, */*;q=0.1",
 )
 MEMORY_LIMIT = 4 * 1024**3  # bytes of data segment (RLIMIT_DATA) for the server process
-
-
-def build_store(path: Path) -> Path:
-    """A store folder at ``path`` holding the mini fixture (no ingest)."""
-    from lgkg.graph.store import OxigraphStore, load_dataset
-
-    with OxigraphStore(path) as store:
-        load_dataset(store, FIXTURE.read_bytes())
-    return path
 
 
 def acceptable(status: int | None) -> bool:

@@ -1,4 +1,5 @@
-"""Helpers the hardening tests share: ``lgkg serve`` as a subprocess, generated documents."""
+"""Helpers the hardening tests share: ``lgkg serve`` as a subprocess, generated documents,
+a store folder holding the mini fixture."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import urllib.parse
 from pathlib import Path
 
 LGKG = [sys.executable, "-m", "lgkg.cli"]
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "mini.trig"
 TOKEN = "hardening-token-5678"
 PAIRS = [
     ("Adur District Council", "Worthing Borough Council"),
@@ -21,6 +23,23 @@ PAIRS = [
 ]
 SERVICES = ["legal", "ICT", "waste", "revenues and benefits"]
 DOCS = 20
+
+
+def mini_store(path: Path, bulk: int = 0) -> Path:
+    """A store folder at ``path`` holding the mini fixture and, in a graph of their own
+    (``urn:bulk``), ``bulk`` more triples, so whole-store queries have work to do."""
+    import pyoxigraph as ox
+
+    from lgkg.graph.store import OxigraphStore, load_dataset
+
+    with OxigraphStore(path) as store:
+        load_dataset(store, FIXTURE.read_bytes())
+        graph = ox.NamedNode("urn:bulk")
+        store.native.extend(
+            ox.Quad(ox.NamedNode(f"urn:n/{i}"), ox.NamedNode(f"urn:p/{i % 7}"), ox.Literal(i), graph)
+            for i in range(bulk)
+        )
+    return path
 
 
 def write_documents(folder: Path) -> None:

@@ -15,19 +15,16 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 from badinput_server import MisbehavingServer
 from click.testing import CliRunner
-from hardening_helpers import TOKEN, Served
+from hardening_helpers import TOKEN, Served, mini_store
 
 from lgkg.cli import cli
-from lgkg.graph.store import OxigraphStore, load_dataset
 from lgkg.graph.vocab import partnership_iri
 
 pytestmark = pytest.mark.slow
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "mini.trig"
 BULK_TRIPLES = 300_000
 TIMEOUT = 1.0
 PARTNERSHIP = "Brent-Lewisham shared IT service"
@@ -51,15 +48,7 @@ def rows(body: bytes) -> list[dict]:
 @pytest.fixture(scope="module")
 def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The mini fixture plus BULK_TRIPLES triples in a graph of their own (for the runaway)."""
-    path = tmp_path_factory.mktemp("endpoint") / "store"
-    with OxigraphStore(path) as store:
-        load_dataset(store, FIXTURE.read_bytes())
-        bulk = ox.NamedNode("urn:bulk")
-        store.native.extend(
-            ox.Quad(ox.NamedNode(f"urn:n/{i}"), ox.NamedNode(f"urn:p/{i % 7}"), ox.Literal(i), bulk)
-            for i in range(BULK_TRIPLES)
-        )
-    return path
+    return mini_store(tmp_path_factory.mktemp("endpoint") / "store", bulk=BULK_TRIPLES)
 
 
 @pytest.fixture(scope="module")
@@ -101,12 +90,9 @@ def cli_rows(store: Path, name: str, param: str) -> tuple[int, list[dict] | str]
     return 0, json.loads(result.stdout)
 
 
-@pytest.fixture(scope="module")
-def mini_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("mini") / "store"
-    with OxigraphStore(path) as store:
-        load_dataset(store, FIXTURE.read_bytes())
-    return path
+@pytest.fixture(scope="module", name="mini_store")
+def mini_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return mini_store(tmp_path_factory.mktemp("mini") / "store")
 
 
 def test_hardening_cli_param_injection_partnership(mini_store: Path) -> None:

@@ -25,7 +25,8 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
-from endpoint_fuzzer import ACCEPTS, TRANSPORTS, FuzzServer, History, build_store, describe_death
+from endpoint_fuzzer import ACCEPTS, TRANSPORTS, FuzzServer, History, describe_death
+from hardening_helpers import mini_store
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from sparql_grammar import FuzzQuery, fuzz_queries, hostile, shorten, well_formed_queries
@@ -51,7 +52,7 @@ deaths: list[str] = []  # why the server died (hypothesis replays the failing qu
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FuzzServer]:
     folder = tmp_path_factory.mktemp("fuzz-endpoint")
-    store = build_store(folder / "store")
+    store = mini_store(folder / "store")
     served = FuzzServer(store, folder / "serve.log", timeout=SERVER_TIMEOUT)
     try:
         yield served

@@ -20,15 +20,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
-import pyoxigraph as ox
 import pytest
-from hardening_helpers import LGKG, Served
-
-from lgkg.graph.store import OxigraphStore, load_dataset
+from hardening_helpers import LGKG, Served, mini_store
 
 pytestmark = pytest.mark.slow
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "mini.trig"
 SPARQL = {"Content-Type": "application/sparql-query", "Accept": "application/json"}
 ASK = "ASK { ?s ?p ?o }"
 
@@ -58,15 +54,7 @@ def slow_lists(depth: int) -> str:
 @pytest.fixture(scope="module")
 def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The mini fixture plus 20,000 triples, so ``SELECT * { ?s ?p ?o }`` has work to do."""
-    path = tmp_path_factory.mktemp("limits") / "store"
-    with OxigraphStore(path) as store:
-        load_dataset(store, FIXTURE.read_bytes())
-        graph = ox.NamedNode("urn:bulk")
-        store.native.extend(
-            ox.Quad(ox.NamedNode(f"urn:n/{i}"), ox.NamedNode(f"urn:p/{i % 7}"), ox.Literal(i), graph)
-            for i in range(20_000)
-        )
-    return path
+    return mini_store(tmp_path_factory.mktemp("limits") / "store", bulk=20_000)
 
 
 @pytest.fixture(scope="module")
