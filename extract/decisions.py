@@ -135,8 +135,7 @@ def body_cases(
     councils = {b for b in by_body if b.is_council}
     headline = _lemmas(sentences[0]) if sentences else set()
     title_words = {w for w in (title or "").lower().split() if w.isalpha()}
-    sentence_areas: dict[int, Counter[str]] = {}  # each sentence read once for all bodies
-    sentence_cues: dict[int, set[str]] = {}
+    sentence_cues: dict[int, set[str]] = {}  # each sentence read once for all its bodies
     shared: dict[str, float] = {
         f"doc:councils={_bucket(len(councils), (1, 2, 3, 5, 8))}": 1.0,
         "doc:published" if published else "doc:undated": 1.0,
@@ -174,9 +173,7 @@ def body_cases(
         areas: dict[str, float] = {}
         counts: Counter[str] = Counter()
         for start in sent_starts:
-            if start not in sentence_areas:
-                sentence_areas[start] = area_counts(doc[start].sent.text)
-            counts.update(sentence_areas[start])
+            counts.update(area_counts(doc[start].sent.text))  # cached per text
         for area, n in counts.items():
             areas[f"near:{area}"] = float(min(n, 3))
         if title_area:

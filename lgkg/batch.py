@@ -179,20 +179,16 @@ class Extractions:
         kw = {k: v for k, v in self.batch.meta.items() if v}
         policy = FetchPolicy(allow_private=self.allow_private)
         items = read_documents(self.batch.documents, policy=policy, **kw)
-        read = (i if isinstance(i, BadInput) else self._warned(clean(i)) for i in items)
+        read = (i if isinstance(i, BadInput) else clean(i) for i in items)
         for item in in_shard(read, self.shard):
             self.seen += 1
             if isinstance(item, BadInput):
                 click.echo(printable(f"failed {item}"), err=True)
                 self.failed.append(item.document)
                 continue
+            for message in item.source.warnings:  # only the shard's own documents
+                click.echo(warning_line(item.source.name, message), err=True)
             yield item
-
-    @staticmethod
-    def _warned(ct: Any) -> Any:
-        for message in ct.source.warnings:
-            click.echo(warning_line(ct.source.name, message), err=True)
-        return ct
 
     def __iter__(self) -> Iterator[Any]:
         from itertools import chain

@@ -147,6 +147,8 @@ class Server:
             self._snapshot_dir = tempfile.TemporaryDirectory(prefix="lgkg-serve-")
             path = _snapshot(store, Path(self._snapshot_dir.name))
             in_memory = store.read_only and not config.enable_update
+            if in_memory:  # a served in-memory copy: each worker holds its own now
+                store.close()
         else:
             path = str(store.path)
             if config.enable_update:
