@@ -87,6 +87,15 @@ def test_money_find_amounts(text, amount, currency):
         ("they share HR and revenues", "revenues-benefits"),
         ("Roads, social care, bin collection and lawyers could be pooled", "other"),
         ("road repairs, road gritting and bin collection could be pooled", "highways-transport"),
+        # care for children and adults, as the ontology defines social care
+        ("the three boroughs will run one regional adoption agency", "social-care"),
+        ("a joint fostering hub for the region", "social-care"),
+        ("merging their youth offending teams", "social-care"),
+        ("a shared safeguarding board", "social-care"),
+        # front-line services the other codes do not cover are named as such: "other"
+        ("the two councils merged their library services", "other"),
+        ("a joint leisure trust", "other"),
+        ("a regional school improvement consortium", "other"),
     ],
 )
 def test_service_area_of_text(text, code):
