@@ -99,7 +99,10 @@ def _starts_partnership_name(doc: Doc, ent: Span) -> bool:
 
 def _non_council_body(doc: Doc, ent: Span) -> Mention | None:
     """A place name in another body's name ("Devon and Cornwall Police", "Avon & Somerset
-    Police")."""
+    Police"); never a council's whole name ("Kent County Council and Kent Police" are two).
+    """
+    if ent[-1].lower_ in ("council", "councils"):
+        return None
     heads = set(load("bodies")["non_council_heads"])
     j = ent.end
     while j < len(doc) and j - ent.end < 6 and (doc[j].is_title or doc[j].lower_ in ("and", "&")):

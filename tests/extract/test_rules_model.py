@@ -972,6 +972,14 @@ def test_public_bodies_listed_with_and_keep_their_whole_names(extractor, partner
     assert {e.body.name for e in x.events if not e.body.code} == bodies
 
 
+def test_a_council_named_in_full_is_not_part_of_the_next_bodys_name(extractor):
+    x = run(extractor, "Hart District Council and Cleveland Police have formed a joint control room.")
+    assert {(e.body.code, e.body.name) for e in x.events} == {
+        ("E07000089", "Hart"),
+        (None, "Cleveland Police"),
+    }
+
+
 def test_a_county_without_council_after_it_is_a_place(extractor):
     x = run(
         extractor,
