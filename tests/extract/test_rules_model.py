@@ -96,6 +96,20 @@ def test_events_ended_spreads_to_members(extractor):
     assert got[("E07000187", "ended")].date == "2020-03"
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Hart District Council and Rushmoor Borough Council will disaggregate their shared IT service.",
+        "Hart District Council has ditched its shared IT service with Rushmoor Borough Council.",
+        "The disaggregation of the shared IT service of Hart District Council and Rushmoor Borough"
+        " Council was approved.",
+    ],
+)
+def test_events_words_for_ending_a_shared_service(extractor, sentence):
+    got = events(run(extractor, sentence))
+    assert {k for k in got if k[1] == "ended"} == {("E07000089", "ended"), ("E07000092", "ended")}
+
+
 def test_events_provides_names_client(extractor):
     x = run(
         extractor,
