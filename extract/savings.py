@@ -144,12 +144,8 @@ def _who(
     if cue is not None:
         for child in cue.children:
             if child.dep_ in ("dative", "dobj", "iobj") and child.i < span.start:
-                named = [
-                    m
-                    for m in mentions
-                    if m.start <= child.i < m.end and m.kind in ("name", "abbreviation")
-                ]
-                if named:
+                named = [m for m in mentions if m.start <= child.i < m.end]
+                if len({m.body for m in named}) == 1:  # "will save the council £1m"
                     return [named[0].body]
         subj = [c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")]
         for s in subj:

@@ -154,6 +154,15 @@ def test_savings_each_council_gives_one_per_council(extractor):
     assert got == {("E07000065", Decimal(250000), "P1Y"), ("E07000064", Decimal(250000), "P1Y")}
 
 
+def test_savings_owner_named_as_the_council_saved(extractor):
+    text = (
+        "Wealden District Council will join the shared audit service, which will save the"
+        " council £80,000 a year."
+    )
+    got = {(s.who.code if s.who else "", s.amount) for s in run(extractor, text).savings}
+    assert got == {("E07000065", Decimal(80000))}
+
+
 def test_savings_partnership_total_and_costs_ignored(extractor):
     text = (
         "The shared service between Wealden District Council and Rother District Council will save £3m over five years. "
