@@ -18,9 +18,10 @@ from functools import cache
 from spacy.tokens import Doc, Span, Token
 
 from lgkg.extract.lexicon import load
-from lgkg.extract.mentions import Mention
+from lgkg.extract.mentions import Mention, can_be_member
 from lgkg.extract.names import load_titles, strip_titles
 from lgkg.extract.records import Body, Evidence, Quote
+from lgkg.extract.service import area_counts
 
 
 @dataclass
@@ -33,6 +34,12 @@ class Speaker:
 @cache
 def _speech() -> dict:
     return load("speech")
+
+
+@cache
+def _party_labels() -> frozenset[str]:
+    """Party names in lower case ("labour", "lib dem"), from ``people.json``."""
+    return frozenset(w.lower() for w in load("people")["not_names"])
 
 
 @cache
@@ -147,6 +154,13 @@ def _named_before_role(doc: Doc, idx: list[int]) -> Body | None:
             return Body(doc[run[0] : run[-1] + 1].text)
         run = []
     return None
+
+
+def _councillor(person: Span) -> bool:
+    """Is the person called a councillor ("Cllr Jane Smith", "Councillor Smith")?"""
+    council_titles = set(_speech()["council_titles"])
+    before = [person.doc[person.start - 1]] if person.start > 0 else []
+    return any(t.lower_.rstrip(".") in council_titles for t in [*before, *person[:2]])
 
 
 def _party_after(person: Span) -> bool:
@@ -272,7 +286,13 @@ class QuoteFinder:
             if not name or (len(name.split()) > 1 and not is_name(name)):
                 return None
             role, org = _role_and_org(subject, person, self.mentions)
-            if org is None and (_generic_council_role(role) or _party_after(person)):
+            org = self._checked(org)
+            if org is None and (
+                _generic_council_role(role)
+                or _party_after(person)
+                or _councillor(person)
+                or role.lower() in _party_labels()
+            ):
                 org = self._main_council()
             prior = self._resolve(name)
             if len(name.split()) == 1 or (prior is not None and not role):
@@ -297,6 +317,24 @@ class QuoteFinder:
             confidence=conf,
             rule="quote.speech-verb",
         )
+
+    def _checked(self, org: Body | None) -> Body | None:
+        """An organisation read from the words by a name, checked against the document: a
+        council it names inside them ("Fellow Havant councillor"), else the document's main
+        council for a party label ("Labour's Jane Smith") or a service's name ("head of
+        Legal Services Jane Smith"): a remit, not a body."""
+        if org is None or org.is_council:
+            return org
+        words = org.name.lower().split()
+        for body in dict.fromkeys(m.body for m in self.mentions if m.body.is_council):
+            name = body.name.lower().split()
+            if any(words[i : i + len(name)] == name for i in range(len(words) - len(name) + 1)):
+                return body
+        if org.name.lower() in _party_labels():
+            return self._main_council()
+        if area_counts(org.name) and not can_be_member(org):
+            return self._main_council()
+        return org
 
     def _main_council(self) -> Body | None:
         """The council the document names most often (the first named on a tie)."""

@@ -190,6 +190,33 @@ def test_quotes_coun_is_a_title_not_a_name(extractor):
     assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Jane Doe", "E07000064")]
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        'Cllr Jane Doe said: "It is a good deal."',
+        'Conservative Councillor Jane Doe said: "It is a good deal."',
+        "Jane Doe, head of Legal and Democratic Services, said it was a good deal.",
+    ],
+)
+def test_quotes_a_councillor_or_a_remit_speaks_for_the_main_council(extractor, said):
+    text = f"Rother District Council will join the shared legal service.\n\n{said}"
+    x = run(extractor, text)
+    assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Jane Doe", "E07000064")]
+
+
+def test_quotes_an_organisation_is_checked_against_the_documents_bodies(extractor):
+    from lgkg.extract.mentions import all_mentions
+    from lgkg.extract.quotes import QuoteFinder
+    from lgkg.extract.records import Body
+
+    doc = extractor.nlp("Rother District Council and Wealden District Council will share a team.")
+    finder = QuoteFinder(doc, all_mentions(doc, extractor.gazetteer, None))
+    assert finder._checked(Body("Fellow Wealden")).code == "E07000065"  # a council inside
+    assert finder._checked(Body("Labour")).code == "E07000064"  # a party: the main council
+    assert finder._checked(Body("Legal Services")).code == "E07000064"  # a remit
+    assert finder._checked(Body("Kent Police")) == Body("Kent Police")  # a body of its own
+
+
 def test_quotes_speaker_after_verb_and_surname_resolution(extractor):
     text = 'John Roe is leader of Rother District Council.\n\n"We are delighted," said Mr Roe.'
     x = run(extractor, text)
