@@ -1023,7 +1023,9 @@ def test_public_bodies_listed_with_and_keep_their_whole_names(extractor, partner
 
 
 def test_a_council_named_in_full_is_not_part_of_the_next_bodys_name(extractor):
-    x = run(extractor, "Hart District Council and Cleveland Police have formed a joint control room.")
+    x = run(
+        extractor, "Hart District Council and Cleveland Police have formed a joint control room."
+    )
     assert {(e.body.code, e.body.name) for e in x.events} == {
         ("E07000089", "Hart"),
         (None, "Cleveland Police"),
