@@ -414,17 +414,6 @@ def test_status_a_relative_clause_is_a_clause_of_its_own(extractor):
     }
 
 
-@pytest.mark.parametrize("deciders", ["Councillors", "The cabinet", "Cabinet members"])
-def test_mentions_a_councils_deciders_stand_for_the_council(extractor, deciders):
-    text = (
-        "Rutland County Council wants to cut the cost of its legal advice.\n\n"
-        f"{deciders} agreed on Monday to join the shared legal service run by its neighbours."
-    )
-    got = events(run(extractor, text, published="2016-01-10"))
-    assert set(got) == {("E06000017", "joined")}
-    assert got[("E06000017", "joined")].status == "agreed"
-
-
 def test_mentions_deciders_of_a_named_council_are_that_councils(extractor):
     text = (
         "Rutland County Council runs a shared legal service with Melton Borough Council.\n\n"
