@@ -1021,6 +1021,14 @@ def test_a_council_named_in_full_is_not_part_of_the_next_bodys_name(extractor):
     }
 
 
+def test_a_place_starting_an_institutions_name_is_no_council(extractor):
+    from lgkg.extract.mentions import all_mentions
+
+    doc = extractor.nlp("Hastings Business School studied how Hart District Council works.")
+    found = {m.body.name: m.body.code for m in all_mentions(doc, extractor.gazetteer, None)}
+    assert found == {"Hastings Business School": None, "Hart": "E07000089"}
+
+
 def test_a_county_without_council_after_it_is_a_place(extractor):
     x = run(
         extractor,
