@@ -25,6 +25,7 @@ from pathlib import Path
 
 from lgkg.extract import dates, events, mentions, pipeline, quotes, status
 from lgkg.extract.clean import clean
+from lgkg.extract.decisions import Decisions
 from lgkg.extract.evaluate import KINDS, Gold, gold_files, load_gold, score
 from lgkg.extract.pipeline import Extractor
 from lgkg.extract.sources import read_source
@@ -49,6 +50,11 @@ def _spans(doc, *, plural: bool) -> Iterator[tuple[int, int, bool, int | None]]:
 
 
 FAMILIES = (
+    Family(
+        "learned-events",
+        "the models' events for bodies the rules gave none (lgkg.extract.decisions)",
+        ((Decisions, "events", lambda self, cases: [e for c in cases for e in c.rule_events]),),
+    ),
     Family(
         "status-cues",
         "an event's status from modality, tense and cue words (else done)",
