@@ -217,22 +217,38 @@ def _client(
     for m in _mentions_in([t for o in owners for t in o.subtree], mentions):
         if m not in providers and m.kind != "reference":
             return m.body
-    for c in trigger.children:
-        if c.dep_ in ("dative", "prep") and c.lower_ in ("to", "for"):
-            for m in _mentions_in(c.subtree, mentions):
-                if m not in providers and m.kind != "reference":
-                    return m.body
-            ents = [
-                e
-                for e in sent.ents
-                if e.label_ in ("ORG", "GPE", "NORP")
-                and e.start >= c.i
-                and e.end <= c.right_edge.i + 1
-            ]
-            if ents:
-                name = ents[0].text
-                return Body(name[4:] if name.lower().startswith("the ") else name)
+    for c in _recipient_phrases(trigger):
+        for m in _mentions_in(c.subtree, mentions):
+            if m not in providers and m.kind != "reference":
+                return m.body
+        ents = [
+            e
+            for e in sent.ents
+            if e.label_ in ("ORG", "GPE", "NORP") and e.start >= c.i and e.end <= c.right_edge.i + 1
+        ]
+        if ents:
+            name = ents[0].text
+            return Body(name[4:] if name.lower().startswith("the ") else name)
     return None
+
+
+def _recipient_phrases(trigger: Token) -> list[Token]:
+    """The phrases that name whom a service is for: "to X" or "for X" hanging from the
+    verb or from its object ("provide a payroll service *to X*"), and "on behalf of X".
+    A shared service's recipients are its members, not its clients ("provide a *shared*
+    service for X and Y"): such an object's phrases are left out."""
+    shared = set(load("actions")["formed"]["weak_noun_modifiers"])
+    objects = [
+        c
+        for c in trigger.children
+        if c.dep_ == "dobj" and not any(t.lower_ in shared for t in c.lefts)
+    ]
+    return [
+        c
+        for c in [*trigger.children, *(g for o in objects for g in o.children)]
+        if (c.dep_ in ("dative", "prep") and c.lower_ in ("to", "for"))
+        or (c.lower_ == "on" and any(g.lower_ == "behalf" for g in c.children))
+    ]
 
 
 def _local_area(trigger: Token) -> str | None:

@@ -99,6 +99,27 @@ def test_events_ended_spreads_to_members(extractor):
 @pytest.mark.parametrize(
     "sentence",
     [
+        "Torbay Council has agreed to provide a managed payroll service to Plymouth City Council.",
+        "Torbay Council will deliver the payroll service on behalf of Plymouth City Council.",
+    ],
+)
+def test_events_provides_client_named_after_the_object_or_on_whose_behalf(extractor, sentence):
+    got = [(e.body.code, e.action, e.client.code) for e in run(extractor, sentence).events]
+    assert got == [("E06000027", "provides", "E06000026")]
+
+
+def test_events_a_shared_service_provided_for_councils_has_no_client(extractor):
+    x = run(
+        extractor,
+        "The business case is to provide a shared building control service for Torbay Council"
+        " and Plymouth City Council.",
+    )
+    assert not [e for e in x.events if e.action == "provides"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
         "Hart District Council and Rushmoor Borough Council will disaggregate their shared IT service.",
         "Hart District Council has ditched its shared IT service with Rushmoor Borough Council.",
         "The disaggregation of the shared IT service of Hart District Council and Rushmoor Borough"
