@@ -10,11 +10,13 @@ emitter (:func:`lgkg.graph.emit.extraction_graph`). So the graph has the
 shape ingest writes: one named graph per document, plus the reference graph
 (:func:`lgkg.scaleout.reference_nquads`) once. More triples means more
 documents and partnerships among the same councils. Each invented
-partnership has one label, so all its documents name it by one IRI; with
-``--resolve`` the documents also go through ingest's cross-document
-resolution (:mod:`lgkg.graph.identity`), which merges invented partnerships
-that share a service area and two members, as ``lgkg ingest`` would (about
-6 % of them at 250k triples, 18 % at 1M, more beyond).
+partnership has one name, which all its documents give it; each document
+describes it under an IRI of its own, as the emitter writes. With
+``--resolve`` the graph also holds the partnership entities ingest's
+cross-document resolution (:mod:`lgkg.graph.identity`) makes of those
+descriptions, one named graph each, written after the documents: one per
+invented partnership, and fewer where invented partnerships share a name or
+their members and service area, as ``lgkg ingest`` would merge them.
 
 Proportions are in ``bench/data/graph_shape.json``; sentences, service
 phrases, roles and names in ``bench/data/press_release.json``. The same seed
@@ -74,7 +76,7 @@ from lgkg.extract.records import (  # noqa: E402
     Saving,
 )
 from lgkg.graph.emit import doc_graph_iri, extraction_graph  # noqa: E402
-from lgkg.graph.identity import PartnershipIndex  # noqa: E402
+from lgkg.graph.identity import PartnershipIndex, describe  # noqa: E402
 from lgkg.graph.store import OxigraphStore  # noqa: E402
 from lgkg.graph.terms import to_ox  # noqa: E402
 from lgkg.graph.vocab import fact_iri, slug  # noqa: E402
@@ -495,7 +497,13 @@ class _World:
             savings=tuple(savings),
             quotes=tuple(quotes),
             partnerships=(
-                Partnership(plan.label, plan.area, tuple(m.body for m in members), plan.aliases),
+                Partnership(
+                    plan.label,
+                    plan.area,
+                    tuple(m.body for m in members),
+                    plan.aliases,
+                    named=True,
+                ),
             ),
             extractor_version=EXTRACTOR_VERSION,
             extracted_at=stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -516,18 +524,23 @@ def extractions(seed: int = 0) -> Iterator[Extraction]:
             yield world.document(plan, story)
 
 
-def document_graph(x: Extraction, index: PartnershipIndex | None = None) -> Graph:
-    """lgkg's graph of one document: the emitter's, its partnerships resolved when ``index``.
+def document_graph(x: Extraction) -> Graph:
+    """lgkg's graph of one document, as the emitter writes it (and ``lgkg ingest`` stores it)."""
+    return extraction_graph(x)
 
-    With a :class:`~lgkg.graph.identity.PartnershipIndex` the graph is what
-    ``lgkg ingest`` writes: each partnership takes the IRI and label of a
-    partnership the index already holds (same name, or same service area and
-    two shared members), and the graph joins the index.
-    """
-    graph = extraction_graph(x)
-    if index is not None:
-        graph = index.resolve(graph, str(doc_graph_iri(x)))
-    return graph
+
+def entity_nquads(xs: Sequence[Extraction]) -> tuple[bytes, int, int]:
+    """The partnership entity graphs ``lgkg ingest`` would write for ``xs``
+    (:mod:`lgkg.graph.identity`), as sorted N-Quads; their triples and the entities."""
+    index = PartnershipIndex()
+    index.update([d for x in xs for d in describe(x)])
+    quads = [
+        ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(e.iri))
+        for e in index.entities()
+        for s, p, o in e.graph()
+    ]
+    lines = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
+    return b"".join(sorted(lines)), len(quads), len(index)
 
 
 def document_nquads(x: Extraction, graph: Graph | None = None) -> tuple[bytes, int]:
@@ -603,11 +616,10 @@ def write_nquads(out: BinaryIO, triples: int, seed: int = 0, *, resolve: bool = 
     """Write a graph of about ``triples`` triples to ``out`` as N-Quads: reference graph first.
 
     Stops at the document that brings the count closest to ``triples``. With
-    ``resolve`` each document's partnerships are resolved against the earlier
-    documents' as ``lgkg ingest`` does (:func:`document_graph`): two invented
-    partnerships with a service area and two members in common become one.
-    That is what lgkg would store for these documents; it takes about 3 ms a
-    document more, and merges more partnerships the larger the graph.
+    ``resolve`` the documents' partnerships are then resolved as ``lgkg ingest``
+    resolves them, and their entity graphs written after the documents
+    (:func:`entity_nquads`; their triples come on top of ``triples``);
+    ``partnerships`` then counts the entities, else the documents' descriptions.
     """
     reference = reference_nquads()
     info = GraphInfo(reference_triples=_line_count(reference))
@@ -617,19 +629,24 @@ def write_nquads(out: BinaryIO, triples: int, seed: int = 0, *, resolve: bool = 
         )
     out.write(reference)
     info.triples = info.reference_triples
-    index = PartnershipIndex() if resolve else None
     partnerships: set[Node] = set()
+    written: list[Extraction] = []
     for x in extractions(seed):
-        graph = document_graph(x, index)
+        graph = document_graph(x)
         data, n = document_nquads(x, graph)
         if info.triples + n - triples > triples - info.triples:
             break
         out.write(data)
         info.add(x, n)
+        written.append(x)
         partnerships.update(graph.subjects(RDF.type, ORG.OrganizationalCollaboration))
         if not info.sample_event and info.triples * 2 >= triples:
             info.sample_event = str(fact_iri("event", x.doc.doc_id, 1))
     info.partnerships = len(partnerships)
+    if resolve:
+        data, n, info.partnerships = entity_nquads(written)
+        out.write(data)
+        info.triples += n
     return info
 
 

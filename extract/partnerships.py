@@ -1,7 +1,7 @@
 """Names of partnerships: the ones a document names, or one made from its members.
 
 >>> partnership_label([Body("Brent", "E09000005"), Body("Lewisham", "E09000023")], [], "ict")
-'Brent-Lewisham shared ict service'
+'Brent and Lewisham shared ICT service'
 """
 
 from __future__ import annotations
@@ -39,30 +39,174 @@ def is_partnership_reference(trigger) -> bool:
 def name_partnerships(doc: Doc, mentions: list[Mention]) -> list[str]:
     """Names the document gives partnerships, most frequent first.
 
-    A name is an ORG entity that is not a council mention and either ends in a
-    partnership word ("South London Legal Partnership", "Shared Technology
-    Service") or is the object of a trigger; an acronym in brackets after it
-    ("(STS)") is kept with it.
+    A name is, outside the council mentions:
+
+    - an ORG entity (or product, work, facility) with a partnership word in it
+      ("South London Legal Partnership", "Shared Technology Service"), not one
+      that names a meeting, post or document ("Audit Committee");
+    - an expansion and the acronym in brackets after it, both ("Education through
+      Regional Working (ERW)": the acronym's letters start the expansion's words);
+    - an acronym ("LGSS") or a CamelCase word ("oneSource") the text repeats,
+      that abbreviates no council and is no common abbreviation ("ICT").
     """
     taken = {i for m in mentions for i in range(m.start, m.end)}
     counts: dict[str, int] = {}
-    heads = _heads()
+
+    def count(name: str, n: int = 1) -> None:
+        name = _ARTICLE.sub("", " ".join(name.split())).strip(" ,;:'\"\u201c\u201d")
+        if name and not _NOT_A_NAME.fullmatch(name):
+            counts[name] = counts.get(name, 0) + n
+
+    heads = _heads() | set(_names_data()["heads"])
     for ent in doc.ents:
         if ent.label_ not in ("ORG", "PRODUCT", "WORK_OF_ART", "FAC") or any(
             i in taken for i in range(ent.start, ent.end)
         ):
             continue
-        words = [t.lower_ for t in ent]
-        if not (set(words) & heads):
-            continue
-        name = re.sub(r"^the\s+", "", ent.text, flags=re.I).strip()
-        counts[name] = counts.get(name, 0) + 1
+        words = [t.lower_ for t in ent if not t.is_space]
+        if set(words) & heads and _is_partnership_name(words):
+            count(ent.text)
+    defined = _acronyms_defined(doc, taken)
+    for expansion, acronym in defined:
+        count(expansion)
+        count(acronym, sum(t.text == acronym for t in doc))
+    for word, n in _repeated_words(doc, taken, {a for _, a in defined}).items():
+        count(word, n)
     return sorted(counts, key=lambda n: (-counts[n], n))
+
+
+_ARTICLE = re.compile(r"^(the|a|an)\s+", re.I)
+_NOT_A_NAME = re.compile(r"[\W\d_]*")
+
+
+def _names_data() -> dict:
+    return load("names")
+
+
+def _is_partnership_name(words: list[str]) -> bool:
+    """Not a meeting, post, document or prize ("Audit Committee"), unless joint or shared."""
+    data = _names_data()
+    alpha = [w for w in words if w.isalpha() and w not in ("the", "a", "an")]
+    if not alpha or alpha[0] in data["not_name_starts"]:
+        return False
+    if alpha[-1] not in data["not_name_ends"]:
+        return True
+    return bool(set(words) & set(data["unless_words"]))
+
+
+def _initials_match(acronym: str, words: list[str]) -> bool:
+    """Do the letters of ``acronym`` start ``words`` in order (connector words may be skipped)?
+
+    >>> _initials_match("ERW", ["Education", "through", "Regional", "Working"])
+    True
+    >>> _initials_match("H3", ["Hampshire", "Shared", "Services"])
+    False
+    """
+    connectors = set(_names_data()["connectors"])
+    letters = acronym.lower()
+
+    def fits(i: int, j: int) -> bool:  # letters[i:] from words[j:]
+        if i == len(letters):
+            return all(w.lower() in connectors for w in words[j:])
+        if j == len(words):
+            return False
+        word = words[j].lower()
+        if word[:1] == letters[i] and fits(i + 1, j + 1):
+            return True
+        return word in connectors and fits(i, j + 1)
+
+    return len(letters) >= 2 and letters.isalpha() and fits(0, 0)
+
+
+_MAX_EXPANSION = 8
+
+
+def _acronyms_defined(doc: Doc, taken: set[int]) -> list[tuple[str, str]]:
+    """``(expansion, acronym)`` pairs the text defines: "Dorset Waste Partnership (DWP)"."""
+    found: list[tuple[str, str]] = []
+    for tok in doc[1:-1]:
+        nxt, before = doc[tok.i + 1], doc[tok.i - 1]
+        if not (before.text == "(" and nxt.text == ")" and _is_acronym(tok.text)):
+            continue
+        if tok.i in taken:
+            continue
+        end = tok.i - 1
+        for start in range(end - 1, max(end - 1 - _MAX_EXPANSION, -1), -1):
+            span = doc[start:end]
+            if not span[0].text[:1].isupper() or any(i in taken for i in range(start, end)):
+                continue
+            words = [t.text for t in span if not t.is_punct or t.text == "&"]
+            if _initials_match(tok.text, words):
+                lower = [w.lower() for w in words]
+                wanted = _heads() | set(_names_data()["expansion_words"])
+                if set(lower) & wanted and _is_partnership_name(lower):
+                    found.append((span.text, tok.text))
+                break
+    return found
+
+
+def _is_acronym(text: str) -> bool:
+    """Upper-case letters (a digit or a lower-case letter may follow the first two)."""
+    return (
+        bool(re.fullmatch(r"[A-Z]{2}[A-Za-z0-9]{0,4}", text))
+        and sum(c.isupper() for c in text) >= 2
+    )
+
+
+def _repeated_words(doc: Doc, taken: set[int], defined: set[str]) -> dict[str, int]:
+    """Acronyms and CamelCase words the text repeats that may name a partnership."""
+    data = _names_data()
+    stop = {w.upper() for w in data["not_names"]}
+    counts: dict[str, int] = {}
+    organisations: set[str] = set()  # tagged as an organisation at least once
+    for tok in doc:
+        text = tok.text
+        if tok.i in taken or text.upper() in stop or text in defined:
+            continue
+        camel = bool(re.fullmatch(r"[a-z]+[A-Z][a-z]+|[A-Z][a-z]+[A-Z][a-z]{2,}", text))
+        if camel or _is_acronym(text):
+            counts[text] = counts.get(text, 0) + 1
+            if tok.ent_type_ == "ORG":
+                organisations.add(text.lower())
+    by_key: dict[str, str] = {}
+    for text in sorted(counts, key=lambda t: (-counts[t], t)):
+        by_key.setdefault(text.lower(), text)  # "OneSource" and "oneSource": one word
+    merged = {
+        by_key[k]: sum(n for t, n in counts.items() if t.lower() == k)
+        for k in by_key
+        if k in organisations
+    }
+    return {t: n for t, n in merged.items() if n >= data["min_repeats"]}
 
 
 def partnership_label(members: list[Body], events: list[Event], area: str) -> str:
     """A label for an unnamed partnership: its members and its service area."""
     names = [b.name for b in members] or list(dict.fromkeys(e.body.name for e in events))
-    if not names:
-        return f"shared {area} service"
-    return f"{'-'.join(names[:4])} shared {area} service"
+    return generated_label(names, area)
+
+
+#: How many members a made-up label names before "and N others".
+LABEL_MEMBERS = 4
+
+
+def generated_label(names: list[str], area: str) -> str:
+    """A readable label made of member names and a service area (``names`` in order).
+
+    >>> generated_label(["Brent", "Lewisham"], "ict")
+    'Brent and Lewisham shared ICT service'
+    >>> generated_label(["Adur", "Worthing"], "other")
+    'Adur and Worthing shared services'
+    >>> generated_label(["A", "B", "C", "D", "E", "F"], "legal")
+    'A, B, C and 3 others shared legal service'
+    """
+    phrases = _names_data()["area_phrases"]
+    phrase = phrases.get(area) or f"shared {area} service"
+    names = list(dict.fromkeys(names))
+    if len(names) > LABEL_MEMBERS:
+        head = names[: LABEL_MEMBERS - 1]
+        who = f"{', '.join(head)} and {len(names) - len(head)} others"
+    elif len(names) > 1:
+        who = f"{', '.join(names[:-1])} and {names[-1]}"
+    else:
+        who = names[0] if names else ""
+    return f"{who} {phrase}".strip()

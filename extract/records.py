@@ -87,13 +87,36 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class Role:
+    """A part a body plays in a partnership beyond membership: ``role`` "host" (it hosts
+    or leads it, employs its staff)."""
+
+    body: Body
+    role: str
+    partnership: str  # the partnership's label, as the document's events give it
+    evidence: Evidence
+    confidence: float
+    rule: str
+
+
+@dataclass(frozen=True)
 class Partnership:
-    """A partnership named or implied by the document."""
+    """A partnership named or implied by the document.
+
+    ``label`` is the name the text gives it when ``named``, else one made of its
+    members and service area; ``aliases`` are the other names the text gives it.
+    """
 
     label: str
     service_area: str
     members: tuple[Body, ...] = ()
     aliases: tuple[str, ...] = ()
+    named: bool = False
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name the text gives it: the label first when it is one, then the aliases."""
+        return ((self.label,) if self.named else ()) + self.aliases
 
 
 @dataclass(frozen=True)
@@ -122,6 +145,7 @@ class Extraction:
     savings: tuple[Saving, ...] = ()
     quotes: tuple[Quote, ...] = ()
     partnerships: tuple[Partnership, ...] = ()
+    roles: tuple[Role, ...] = ()
     extractor_version: str = ""
     extracted_at: str = ""  # xsd:dateTime, UTC
     warnings: tuple[str, ...] = field(default=())

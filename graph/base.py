@@ -122,8 +122,11 @@ class Store(Lookup, Protocol):
 _NAMES = NameLookup()
 # org: and skos: are among the PREFIXES every store declares for its queries
 _IS_PARTNERSHIP = "ASK { GRAPH ?g { ?p a org:OrganizationalCollaboration } }"
+# a document's own label or name for a partnership names the entity it resolves to
 _ALIASES = """SELECT DISTINCT ?p ?alias WHERE {
-  GRAPH ?g { ?p a org:OrganizationalCollaboration ; skos:altLabel ?alias }
+  GRAPH ?g { ?d a org:OrganizationalCollaboration ; rdfs:label|skos:altLabel ?alias }
+  OPTIONAL { GRAPH ?r { ?d prov:specializationOf ?e } }
+  BIND(COALESCE(?e, ?d) AS ?p)
 } ORDER BY ?p"""
 
 
@@ -186,8 +189,8 @@ class _BaseStore:
 
     def lookup_partnership(self, name: str) -> URIRef | None:
         """The partnership ``name`` names here: the IRI of that label when it is a stored
-        partnership's, else the stored partnership with ``name`` as an alias (documents
-        that named a partnership differently share one IRI, :mod:`lgkg.graph.identity`),
+        partnership's, else the partnership a document calls ``name`` (by its label or
+        one of its names; the entity it resolves to, :mod:`lgkg.graph.identity`),
         else the IRI of that label."""
         iri = _NAMES.lookup_partnership(name)
         if iri is None or self.ask(_IS_PARTNERSHIP, {"p": iri}):

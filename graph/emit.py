@@ -29,10 +29,10 @@ from lgkg.graph.vocab import (
     SCHEMA,
     STATUS_CONCEPTS,
     council_iri,
+    description_iri,
     doc_iri,
     fact_iri,
     org_iri,
-    partnership_iri,
     person_iri,
     service_area_iri,
 )
@@ -69,6 +69,7 @@ class _Emitter:
         self.doc = doc_graph_iri(x)
         self.g = Graph()
         self._partnerships: dict[URIRef, str | None] = {}
+        self._numbers = description_numbers(x)
 
     def add(self, s: URIRef | BNode, p: URIRef, o: URIRef | BNode | Literal) -> None:
         self.g.add((s, p, o))
@@ -91,20 +92,18 @@ class _Emitter:
         self.add(iri, SCHEMA.name, Literal(name))
         return iri
 
-    def partnership(
-        self, label: str, service_area: str = "", aliases: Iterable[str] = ()
-    ) -> URIRef:
-        iri = URIRef(partnership_iri(label))
+    def partnership(self, label: str, service_area: str = "", names: Iterable[str] = ()) -> URIRef:
+        """The document's description of the partnership it calls ``label`` (MODEL.md):
+        ``rdfs:label`` that label, ``skos:altLabel`` each name the text gives it."""
+        iri = URIRef(description_iri(self.x.doc.doc_id, self._numbers[label]))
         if iri not in self._partnerships:
             self._partnerships[iri] = label
             self.add(iri, RDF.type, ORG.OrganizationalCollaboration)
             self.add(iri, RDFS.label, Literal(label))
             self.add(iri, PROV.wasDerivedFrom, self.doc)
-        elif label != self._partnerships[iri]:
-            self.add(iri, SKOS.altLabel, Literal(label))
-        for alias in aliases:
-            if alias and alias != self._partnerships[iri]:
-                self.add(iri, SKOS.altLabel, Literal(alias))
+        for name in names:
+            if name:
+                self.add(iri, SKOS.altLabel, Literal(name))
         if service_area and not any(self.g.objects(iri, LGKG.serviceArea)):
             self.add(iri, LGKG.serviceArea, URIRef(service_area_iri(service_area)))
         return iri
@@ -154,12 +153,14 @@ class _Emitter:
         if e.action == PROVIDES and e.client is not None:
             self.add(iri, LGKG.client, self.body(e.client))
 
-    def membership(self, n: int, e: Event, end: str | None) -> None:
+    def membership(self, n: int, e: Event, end: str | None, host: bool = False) -> None:
         iri = self.fact("membership", n, e.evidence, e.confidence, e.rule)
         self.add(iri, RDF.type, ORG.Membership)
         self.add(iri, ORG.member, self.body(e.body))
         self.add(iri, ORG.organization, self.partnership(e.partnership, e.service_area))
         self.add(iri, LGKG.status, STATUS_CONCEPTS[e.status])
+        if host:
+            self.add(iri, ORG.role, LGKG.Host)
         interval = BNode(f"{self.x.doc.doc_id}-membership-{n}-during")
         self.add(iri, ORG.memberDuring, interval)
         self.add(interval, RDF.type, TIME.Interval)
@@ -172,6 +173,16 @@ class _Emitter:
             self.add(instant, RDF.type, TIME.Instant)
             if form is not None:
                 self.add(instant, form[1], Literal(value, datatype=form[0]))
+
+    def client(self, n: int, e: Event) -> None:
+        """The client a ``provides`` event serves, on a membership of role lgkg:Client."""
+        assert e.client is not None
+        iri = self.fact("membership", n, e.evidence, e.confidence, e.rule)
+        self.add(iri, RDF.type, ORG.Membership)
+        self.add(iri, ORG.member, self.body(e.client))
+        self.add(iri, ORG.organization, self.partnership(e.partnership, e.service_area))
+        self.add(iri, LGKG.status, STATUS_CONCEPTS[e.status])
+        self.add(iri, ORG.role, LGKG.Client)
 
     def saving(self, n: int, s: Saving) -> None:
         iri = self.fact("saving", n, s.evidence, s.confidence, s.rule)
@@ -199,6 +210,23 @@ class _Emitter:
         self.add(iri, SCHEMA.text, Literal(q.text))
 
 
+def description_numbers(x: Extraction) -> dict[str, int]:
+    """The number of each partnership label of a document (its description's IRI,
+    :func:`~lgkg.graph.vocab.description_iri`): its partnerships in order, then any
+    other label its events or savings give, as they come.
+
+    >>> from lgkg.extract.records import DocumentMeta, Partnership
+    >>> meta = DocumentMeta("0123456789abcdef", None, None, None, None, "ff")
+    >>> description_numbers(Extraction(meta, "", partnerships=(Partnership("A", "ict"),)))
+    {'A': 1}
+    """
+    numbers: dict[str, int] = {}
+    labels = [p.label for p in x.partnerships] + [e.partnership for e in x.events]
+    for label in labels + [s.partnership for s in x.savings if s.partnership]:
+        numbers.setdefault(label, len(numbers) + 1)
+    return numbers
+
+
 def membership_end(event: Event, events: Iterable[Event]) -> str | None:
     """When the membership begun by ``event`` ends, per the same document (MODEL.md).
 
@@ -220,17 +248,23 @@ def extraction_graph(x: Extraction) -> Graph:
     """The triples of one document graph (ontology/MODEL.md, "Document graph").
 
     Facts are numbered from 1 per kind in record order; one membership per
-    ``formed`` or ``joined`` event, ended by :func:`membership_end`.
+    ``formed`` or ``joined`` event, ended by :func:`membership_end` (``org:role``
+    lgkg:Host where the document says the body hosts the partnership), then one of
+    role lgkg:Client for the body each ``provides`` event serves.
     """
     em = _Emitter(x)
     em.document()
     for p in x.partnerships:
-        em.partnership(p.label, p.service_area, p.aliases)
+        em.partnership(p.label, p.service_area, p.names)
     for n, e in enumerate(x.events, 1):
         em.event(n, e)
     members = [e for e in x.events if e.action in MEMBER_ACTIONS]
+    hosts = {(r.body, r.partnership) for r in x.roles if r.role == "host"}
     for n, e in enumerate(members, 1):
-        em.membership(n, e, membership_end(e, x.events))
+        em.membership(n, e, membership_end(e, x.events), (e.body, e.partnership) in hosts)
+    served = [e for e in x.events if e.action == PROVIDES and e.client is not None]
+    for n, e in enumerate(served, len(members) + 1):
+        em.client(n, e)
     for n, s in enumerate(x.savings, 1):
         em.saving(n, s)
     for n, q in enumerate(x.quotes, 1):

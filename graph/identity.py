@@ -1,101 +1,127 @@
-"""One IRI per partnership across documents (``lgkg.graph.identity``).
+"""Partnerships as entities across documents (``lgkg.graph.identity``).
 
-A document graph names each partnership after the label the document gives
-it (``id/partnership/{slug}``, :mod:`lgkg.graph.emit`), so documents calling
-one partnership "Shared Technology Services" and "the Brent-Lewisham shared
-IT service" would give it two IRIs. Before a document graph is written,
-:class:`PartnershipIndex` resolves each of its partnerships against the
-partnerships the store already holds:
+Each document graph describes the partnerships its text speaks of, each under
+an IRI of its own, ``id/description/{doc id}-{n}`` (:mod:`lgkg.graph.emit`):
+its label there is the name the text gives it, or one made of its members,
+and its ``skos:altLabel`` values are the names the text gives it. A
+:class:`Description` is what resolution reads of one: its names, service
+area, members and founding years. This module decides which descriptions,
+across documents, are one real-world partnership, and writes each such
+*entity* to a named graph of its own, named by the entity's IRI
+``id/partnership/{slug of its label}``::
 
-1. **same name**: a label or alias of it, compared by :func:`~lgkg.graph.vocab.slug`
-   (case, accents and punctuation aside), is a label or alias of a known
-   partnership, or its IRI is a known partnership's IRI;
-2. else **same service area and members**: the two share a service area
-   (``other`` is not one) and at least two members, or, when either has a
-   single member, every member of the new one is a member of the known one;
-3. else it keeps its own IRI (a new partnership).
+    <entity> a org:OrganizationalCollaboration ; rdfs:label "LGSS" ;
+        skos:altLabel "Local Government Shared Services", ... ;
+        lgkg:serviceArea <…/back-office> ; prov:wasDerivedFrom <doc>, ... .
+    <description> prov:specializationOf <entity> .    # one per description
 
-A partnership's members are the bodies acting in its events (forming,
-joining, leaving, ending it or providing through it; a client served is not
-one) and the members of its memberships. Among several candidates the one
-with the most members in common wins, then the first IRI in sort order; a
-name match beats a member match, and one known partnership is claimed by at
-most one partnership of a document (the extractor tells a document's
-partnerships apart already).
+Document graphs are never rewritten: resolution only ever replaces entity
+graphs, so re-resolving (after an ingest, a retraction, or ``lgkg resolve``)
+rebuilds them from the descriptions alone.
 
-A matched partnership takes the known IRI throughout the graph and the known
-partnership's label as its ``rdfs:label``, so every document names it alike
-in query results; the names the document gave it become ``skos:altLabel``.
-The resolved graph then joins the index (:meth:`PartnershipIndex.add`), so
-documents later in the same run resolve to it too.
+**Evidence.** Two descriptions from different documents are one partnership when
 
-Resolution is incremental and never rewrites a stored graph: the first
-document to describe a partnership names it, and what a later document says
-(that it ended, who joined) lands on the same IRI. The IRI therefore depends
-on the order documents are written: ``lgkg ingest`` writes them in the order
-of its paths, on a Dask cluster too. Re-ingesting a document first forgets
-what its own stored graph said (:meth:`PartnershipIndex.discard`), so it
-resolves as before; retracting one document leaves a partnership to the
-others that describe it.
+1. they share a *name*: one the text gives, compared by :func:`name_key` (case,
+   accents, punctuation and a leading "the" aside), or an acronym and its
+   expansion ("LGSS" and "Local Government Shared Services": :func:`initials`).
+   A name made only of generic words ("Shared Services Joint Committee",
+   ``generic_name_words`` in ``extract/patterns/identity.json``) counts only
+   with a member in common, and so does any name of a text that names two
+   partnerships (names that are not forms of one another: :func:`name_groups`);
+2. or they share at least two members, and at least ``min_overlap`` of the
+   smaller member list, in service areas that can be one partnership's
+   (equal, or one of them ``broad_areas`` that covers the other);
+3. or one has a single member, the other has it too, in the same service area
+   (not ``other``), and no other partnership of that body and area is known.
 
-Only the store's writers (:func:`lgkg.ingest.ingest`, ``lgkg ingest --dask``)
-resolve. ``lgkg extract --format nquads`` has no store: its export holds
-each document's graph as extracted, every partnership under its own label's
-IRI, and a bulk loader (or ``lgkg.open(...).load``) writes such files as they are.
+Evidence against: two different distinctive names; service areas that
+cannot be one partnership's; founding years more than ``founded_years_apart``
+apart (the partnership "set up in 2010" is not the one set up in 2021); two
+descriptions of several members each with less than ``min_jaccard`` of them
+in common (unless named alike). One document's descriptions are always
+different partnerships.
+
+**Order.** The entities are a function of the set of descriptions, never of
+the order documents arrive in. Links (1-3) join descriptions into connected
+components; inside each component, links are taken strongest first (names,
+then members, then single members; ties in IRI order) and two groups are
+merged unless the evidence against holds between them (:func:`resolve`). An
+update (:meth:`PartnershipIndex.update`) recomputes only the components a
+new or dropped document touches, which gives the same result as resolving
+everything again.
+
+**Names.** An entity's label is the name its documents give most often
+(the longer form on a tie), else a readable one made of its founders (or
+members) and its service area (:func:`~lgkg.extract.partnerships.generated_label`:
+"Brent and Lewisham shared ICT service"); every other name and label its
+documents give becomes ``skos:altLabel``. Entities that share a label slug are
+told apart by six hex digits of the hash of their first description's IRI
+(:func:`entity_iri`).
 
 >>> name_key("The Brent–Lewisham Shared IT Service.")
 'brent-lewisham-shared-it-service'
->>> PartnershipIndex().label(ID["partnership/anything"]) is None
-True
+>>> initials("Education through Regional Working"), initials("LGSS")
+('erw', '')
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import gc
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
-from rdflib.namespace import ORG, SKOS
+from rdflib.namespace import ORG, PROV, SKOS
 from rdflib.term import Node
 
+from lgkg.extract.lexicon import load
+from lgkg.extract.partnerships import generated_label
+from lgkg.extract.records import Body, Extraction
+from lgkg.extract.vocabulary import ACTIONS, AGREED, DONE, FORMED
+from lgkg.graph.emit import description_numbers
 from lgkg.graph.terms import to_rdflib
-from lgkg.graph.vocab import ID, LGKG, service_area_iri, slug
+from lgkg.graph.vocab import ID, LGKG, council_iri, org_iri, service_area_iri, slug
 
 if TYPE_CHECKING:
+    from lgkg.extract.gazetteer import Gazetteer
     from lgkg.graph.store import Store
 
 PARTNERSHIP_BASE = str(ID["partnership/"])
+DESCRIPTION_BASE = str(ID["description/"])
 DOC_BASE = str(ID["doc/"])
-#: The catch-all service area: sharing it says nothing about being one partnership.
-NO_AREA = service_area_iri("other")
-#: Members in common that make two partnerships of one service area the same.
-SHARED_MEMBERS = 2
+_DOC_GRAPH = re.compile(re.escape(DOC_BASE) + r"[0-9a-f]{16}")
+_AREA_BASE = str(ID["service-area/"])
+#: The catch-all service area: it agrees only with the broad ones and names none.
+OTHER = "other"
+#: Actions whose actor is one of the partnership's bodies (a client served is not).
+ACTOR_ACTIONS = ACTIONS
+_CONNECTORS = frozenset({"of", "for", "the", "and", "through", "in", "on", "to"})
 _ARTICLE = "the-"
-
-#: What every document graph says about its partnerships, one row per fact.
-INDEX_QUERY = f"""
-PREFIX lgkg: <{LGKG._NS}>
-PREFIX org:  <{ORG}>
-PREFIX rdfs: <{RDFS}>
-PREFIX skos: <{SKOS}>
-SELECT ?g ?p ?kind ?value WHERE {{
-  GRAPH ?g {{
-    ?p a org:OrganizationalCollaboration .
-    {{ ?p rdfs:label ?value . BIND("label" AS ?kind) }}
-    UNION {{ ?p skos:altLabel ?value . BIND("alias" AS ?kind) }}
-    UNION {{ ?p lgkg:serviceArea ?value . BIND("area" AS ?kind) }}
-    UNION {{
-      ?e a lgkg:PartnershipEvent ; lgkg:partnership ?p ; lgkg:actor ?value .
-      BIND("member" AS ?kind)
-    }}
-    UNION {{ ?m org:organization ?p ; org:member ?value . BIND("member" AS ?kind) }}
-  }}
-  FILTER(STRSTARTS(STR(?g), "{DOC_BASE}"))
-}}
-"""
+# link strengths, strongest first when groups are merged
+NAME, GENERIC_NAME, MEMBERS, FOUNDED, SINGLE = 3.0, 2.0, 1.0, 0.75, 0.5
 
 
+@cache
+def _settings() -> dict:
+    return load("identity")
+
+
+@cache
+def _generic_words() -> frozenset[str]:
+    return frozenset(_settings()["generic_name_words"])
+
+
+@cache
+def _broad_areas() -> dict[str, frozenset[str]]:
+    return {area: frozenset(within) for area, within in _settings()["broad_areas"].items()}
+
+
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """What two names of a partnership must share to be the same name: the slug, no "the".
 
@@ -106,281 +132,959 @@ def name_key(name: str) -> str:
     return key[len(_ARTICLE) :] if key.startswith(_ARTICLE) else key
 
 
-@dataclass
-class Said:
-    """What one document graph says about one partnership."""
+def initials(name: str) -> str:
+    """The acronym of a name of two or more words ("" for one word), lower case.
 
-    labels: set[str] = field(default_factory=set)
-    aliases: set[str] = field(default_factory=set)
-    areas: set[URIRef] = field(default_factory=set)
-    members: set[URIRef] = field(default_factory=set)
-
-    def names(self) -> set[str]:
-        """Its labels and aliases as :func:`name_key` keys (empty keys left out)."""
-        return {k for k in map(name_key, self.labels | self.aliases) if k}
-
-    def merge(self, other: Said) -> None:
-        """Add what ``other`` says."""
-        self.labels |= other.labels
-        self.aliases |= other.aliases
-        self.areas |= other.areas
-        self.members |= other.members
-
-
-def partnerships_in(graph: Graph) -> dict[URIRef, Said]:
-    """The partnerships a document graph describes, and what it says of each.
-
-    Members are the actors of the partnership's events and the members of its
-    memberships (see the module docstring).
+    >>> initials("Dorset Waste Partnership"), initials("South & East Lincolnshire Councils")
+    ('dwp', 'selc')
     """
-    found: dict[URIRef, Said] = {}
-    for p in graph.subjects(RDF.type, ORG.OrganizationalCollaboration):
-        if not isinstance(p, URIRef):
+    words = [w for w in re.findall(r"[A-Za-z0-9]+", name) if w.lower() not in _CONNECTORS]
+    return "".join(w[0] for w in words).lower() if len(words) >= 2 else ""
+
+
+def is_acronym(name: str) -> bool:
+    """One word with at least two capitals: "LGSS", "HBPL", "H3", "WiFi".
+
+    >>> is_acronym("LGSS"), is_acronym("Strata")
+    (True, False)
+    """
+    return bool(re.fullmatch(r"[A-Za-z0-9]+", name)) and sum(c.isupper() for c in name) >= 2
+
+
+def distinctive(key: str) -> bool:
+    """Does a name key hold a word that is not generic ("lgss", not "shared-services")?"""
+    return any(w not in _generic_words() for w in key.split("-") if w)
+
+
+def areas_agree(a: str, b: str) -> bool:
+    """Can one partnership be reported under service areas ``a`` and ``b``?
+
+    >>> areas_agree("ict", "back-office"), areas_agree("audit", "legal"), areas_agree("", "ict")
+    (True, False, True)
+    """
+    if a == b or not a or not b:
+        return True
+    broad = _broad_areas()
+    return any(x in broad and ("*" in broad[x] or y in broad[x]) for x, y in ((a, b), (b, a)))
+
+
+def _year(date: str) -> int | None:
+    return int(date[:4]) if re.match(r"\d{4}", date or "") else None
+
+
+# --------------------------------------------------------------------------- descriptions
+
+
+@dataclass(frozen=True)
+class Description:
+    """What one document says about one partnership: the evidence resolution reads.
+
+    ``members`` are ``(IRI, name)`` of the bodies acting in its events (forming,
+    joining, leaving, ending it or providing through it), ``founders`` the IRIs
+    of those that formed it, and ``founded`` the years of its dated, agreed or
+    done ``formed`` events.
+    """
+
+    iri: str
+    doc: str
+    label: str
+    names: tuple[str, ...] = ()
+    area: str = ""
+    members: tuple[tuple[str, str], ...] = ()
+    founders: tuple[str, ...] = ()
+    founded: tuple[int, ...] = ()
+
+    @cached_property
+    def member_iris(self) -> frozenset[str]:
+        """The members' IRIs."""
+        return frozenset(iri for iri, _ in self.members)
+
+    @cached_property
+    def core(self) -> frozenset[str]:
+        """Its founders, else its members: who it is, whoever joins or leaves later."""
+        return frozenset(self.founders) or self.member_iris
+
+    @cached_property
+    def name_keys(self) -> frozenset[str]:
+        """The :func:`name_key` of each name."""
+        return frozenset(k for k in map(name_key, self.names) if k)
+
+    @cached_property
+    def strong_keys(self) -> frozenset[str]:
+        """The keys of its distinctive names, and its bare acronyms (lower case)."""
+        return frozenset(k for k in self.name_keys if distinctive(k)) | self.acronyms
+
+    @cached_property
+    def acronyms(self) -> frozenset[str]:
+        """Its names that are acronyms ("LGSS"), lower case."""
+        return frozenset(n.lower() for n in self.names if is_acronym(n))
+
+    @cached_property
+    def expansions(self) -> frozenset[str]:
+        """The initials of its distinctive names of several words ("dwp")."""
+        keys = {initials(n) for n in self.names if distinctive(name_key(n))}
+        return frozenset(k for k in keys if len(k) >= 2)
+
+    @cached_property
+    def generic_keys(self) -> frozenset[str]:
+        """The keys of its names made only of generic words."""
+        return frozenset(k for k in self.name_keys if not distinctive(k))
+
+    @cached_property
+    def ambiguous(self) -> bool:
+        """Does its text name two partnerships (:func:`name_groups`)?"""
+        return name_groups(self.names) > 1
+
+    def blocks(self) -> frozenset[tuple[str, ...]]:
+        """The keys under which its possible matches are looked up."""
+        return self._blocks
+
+    @cached_property
+    def _blocks(self) -> frozenset[tuple[str, ...]]:
+        # names; a generic name with a member; two members in an area it agrees with; one
+        # member in its area (a single member's match); a founder, area and founding year
+        keys: set[tuple[str, ...]] = {("n", k) for k in self.strong_keys | self.expansions}
+        members = sorted(self.member_iris)
+        keys |= {("g", k, m) for k in self.generic_keys for m in members}
+        keys |= {
+            ("m", a, b, area)
+            for i, a in enumerate(members)
+            for b in members[i + 1 :]
+            for area in self.key_areas
+        }
+        keys |= {("s", m, self.area) for m in members}
+        keys |= {("f", f, self.area, str(y)) for f in self.founders for y in self.founded}
+        return frozenset(keys)
+
+    @cached_property
+    def key_areas(self) -> frozenset[str]:
+        """Its service area and those it covers: two descriptions' areas agree
+        (:func:`areas_agree`) when these share one."""
+        area = self.area or OTHER
+        return frozenset({area} | _broad_areas().get(area, frozenset()))
+
+
+def name_groups(names: Iterable[str]) -> int:
+    """How many partnerships ``names`` name: names that are forms of one another (an acronym
+    and its expansion, or one inside the other) count once; generic names not at all.
+
+    >>> name_groups(["LGSS", "LGSS Partnership", "Local Government Shared Services"])
+    1
+    >>> name_groups(["LGSS", "Welland Partnership", "WIAC", "Welland Internal Audit Consortium"])
+    2
+    """
+    keys = sorted({name_key(n) for n in names if distinctive(name_key(n))})
+    forms = {k: {k, initials(k.replace("-", " "))} - {""} for k in keys}
+    for n in names:
+        k = name_key(n)
+        if k in forms:
+            forms[k].add(initials(n))
+    owner = {k: k for k in keys}
+
+    def find(k: str) -> str:
+        while owner[k] != k:
+            k = owner[k]
+        return k
+
+    for i, a in enumerate(keys):
+        for b in keys[i + 1 :]:
+            words_a, words_b = a.split("-"), b.split("-")
+            inside = _contains(words_a, words_b) or _contains(words_b, words_a)
+            if inside or forms[a] & forms[b] or a in forms[b] or b in forms[a]:
+                owner[find(b)] = find(a)
+    return len({find(k) for k in keys})
+
+
+def _contains(words: list[str], part: list[str]) -> bool:
+    n = len(part)
+    return any(words[i : i + n] == part for i in range(len(words) - n + 1))
+
+
+def _names_match(a: Description, b: Description) -> bool:
+    return bool(
+        (a.strong_keys & b.strong_keys)
+        or (a.expansions & b.acronyms)
+        or (b.expansions & a.acronyms)
+    )
+
+
+def _member(body: Body) -> tuple[str, str]:
+    if body.code:
+        return str(council_iri(body.code)), _council_name(body.code, body.name)
+    return str(org_iri(body.name)), body.name
+
+
+def _council_name(code: str, fallback: str) -> str:
+    council = _gazetteer().by_code(code) if code else None
+    return council.short_name if council is not None else fallback
+
+
+@cache
+def _gazetteer() -> Gazetteer:
+    from lgkg.extract.gazetteer import Gazetteer
+
+    return Gazetteer.load()
+
+
+def describe(x: Extraction) -> list[Description]:
+    """The descriptions of one extraction, as its document graph will hold them
+    (:func:`descriptions_in` of that graph gives the same)."""
+    from lgkg.graph.vocab import description_iri, doc_iri
+
+    doc = str(doc_iri(x.doc.doc_id))
+    numbers = description_numbers(x)
+    names: dict[str, set[str]] = {label: set() for label in numbers}
+    areas: dict[str, str] = {}
+    for p in x.partnerships:
+        names[p.label] |= {n for n in p.names if n}
+        areas.setdefault(p.label, p.service_area)
+    for e in x.events:
+        areas.setdefault(e.partnership, e.service_area)
+    events: dict[str, list] = {label: [] for label in numbers}
+    for e in x.events:
+        events[e.partnership].append(e)
+    out = []
+    for label, n in numbers.items():
+        evs = events[label]
+        members = {_member(e.body) for e in evs if e.action in ACTOR_ACTIONS}
+        founders = {_member(e.body)[0] for e in evs if e.action == FORMED}
+        founded = {
+            y
+            for e in evs
+            if e.action == FORMED and e.status in (AGREED, DONE)
+            for y in [_year(e.date)]
+            if y is not None
+        }
+        out.append(
+            _description(
+                str(description_iri(x.doc.doc_id, n)),
+                doc,
+                label,
+                names[label],
+                areas.get(label, ""),
+                members,
+                founders,
+                founded,
+            )
+        )
+    return out
+
+
+def _description(
+    iri: str,
+    doc: str,
+    label: str,
+    names: Iterable[str],
+    area: str,
+    members: Iterable[tuple[str, str]],
+    founders: Iterable[str],
+    founded: Iterable[int],
+) -> Description:
+    by_iri: dict[str, str] = {}
+    for m_iri, name in members:
+        by_iri[m_iri] = min(name, by_iri.get(m_iri, name))
+    return Description(
+        iri,
+        doc,
+        label,
+        tuple(sorted(set(names))),
+        area,
+        tuple(sorted(by_iri.items())),
+        tuple(sorted(set(founders))),
+        tuple(sorted(set(founded))),
+    )
+
+
+#: Everything resolution reads of the document graphs, one row per fact.
+DESCRIPTIONS_QUERY = f"""
+PREFIX lgkg: <{LGKG._NS}>
+PREFIX org:  <{ORG}>
+PREFIX rdfs: <{RDFS}>
+PREFIX skos: <{SKOS}>
+SELECT ?g ?d ?kind ?value ?action ?status ?date ?name WHERE {{
+  GRAPH ?g {{
+    ?d a org:OrganizationalCollaboration .
+    {{ ?d rdfs:label ?value . BIND("label" AS ?kind) }}
+    UNION {{ ?d skos:altLabel ?value . BIND("name" AS ?kind) }}
+    UNION {{ ?d lgkg:serviceArea ?value . BIND("area" AS ?kind) }}
+    UNION {{
+      ?e a lgkg:PartnershipEvent ; lgkg:partnership ?d ; lgkg:actor ?value ;
+         lgkg:action ?action ; lgkg:status ?status .
+      OPTIONAL {{ ?e lgkg:date ?date }}
+      OPTIONAL {{ ?value rdfs:label ?name }}
+      BIND("event" AS ?kind)
+    }}
+  }}
+  FILTER(STRSTARTS(STR(?d), "{DESCRIPTION_BASE}"))
+}}
+"""
+
+
+def descriptions_from_rows(rows: Iterable[Sequence[Node | None]]) -> list[Description]:
+    """Descriptions from the rows of :data:`DESCRIPTIONS_QUERY` (document graphs only)."""
+    found: dict[str, dict] = {}
+    for g, d, kind, value, action, status, date, name in rows:
+        if g is None or d is None or value is None or not _DOC_GRAPH.fullmatch(str(g)):
             continue
-        said = found.setdefault(p, Said())
-        said.labels |= {str(v) for v in graph.objects(p, RDFS.label)}
-        said.aliases |= {str(v) for v in graph.objects(p, SKOS.altLabel)}
-        said.areas |= {v for v in graph.objects(p, LGKG.serviceArea) if isinstance(v, URIRef)}
-        for e in graph.subjects(LGKG.partnership, p):
-            if (e, RDF.type, LGKG.PartnershipEvent) in graph:
-                said.members |= {v for v in graph.objects(e, LGKG.actor) if isinstance(v, URIRef)}
-        for m in graph.subjects(ORG.organization, p):
-            said.members |= {v for v in graph.objects(m, ORG.member) if isinstance(v, URIRef)}
-    return found
+        item = found.setdefault(
+            str(d),
+            {"doc": str(g), "label": "", "names": set(), "area": "", "events": []},
+        )
+        kind = str(kind)
+        if kind == "label":
+            item["label"] = min(str(value), item["label"] or str(value))
+        elif kind == "name":
+            item["names"].add(str(value))
+        elif kind == "area":
+            item["area"] = str(value).removeprefix(_AREA_BASE)
+        elif kind == "event":
+            item["events"].append((str(value), _concept(action), _concept(status), date, name))
+    out = []
+    for iri, item in sorted(found.items()):
+        members, founders, founded = set(), set(), set()
+        for actor, action, status, date, name in item["events"]:
+            if action not in ACTOR_ACTIONS:
+                continue
+            members.add((actor, _actor_name(actor, name)))
+            if action == FORMED:
+                founders.add(actor)
+                year = _year(str(date) if date is not None else "")
+                if status in (AGREED, DONE) and year is not None:
+                    founded.add(year)
+        out.append(
+            _description(
+                iri,
+                item["doc"],
+                item["label"],
+                item["names"],
+                item["area"],
+                members,
+                founders,
+                founded,
+            )
+        )
+    return out
 
 
-def document_of(graph: Graph) -> str:
-    """The IRI of the document a document graph describes (which names the graph).
+def _concept(term: Node | None) -> str:
+    return str(term).rsplit("#", 1)[-1].lower() if term is not None else ""
 
-    ValueError unless the graph describes exactly one ``lgkg:SourceDocument``.
+
+_COUNCIL_BASE = str(ID["council/"])
+
+
+def _actor_name(actor: str, label: Node | None) -> str:
+    if actor.startswith(_COUNCIL_BASE):
+        code = actor[len(_COUNCIL_BASE) :]
+        return _council_name(code, code)
+    return str(label) if label is not None else actor.rsplit("/", 1)[-1]
+
+
+def descriptions_in(graph: Graph, graph_iri: str) -> list[Description]:
+    """The descriptions a document graph (named ``graph_iri``) holds."""
+    from lgkg.graph.store import MemoryStore
+
+    with MemoryStore() as store:
+        store.replace_graph(graph_iri, graph)
+        return descriptions_from_rows(store.select(DESCRIPTIONS_QUERY)[1])
+
+
+# --------------------------------------------------------------------------- linking
+
+
+def _conflict(a: Description, b: Description) -> bool:
+    """Evidence that ``a`` and ``b`` are two partnerships (names aside)."""
+    if not areas_agree(a.area, b.area):
+        return True
+    apart = _settings()["founded_years_apart"]
+    return bool(
+        a.founded and b.founded and min(abs(x - y) for x in a.founded for y in b.founded) > apart
+    )
+
+
+def link(a: Description, b: Description, single_ok: bool = True) -> float:
+    """How strongly ``a`` and ``b`` are one partnership (0: no link); see the module docstring.
+
+    ``single_ok``: a single member may link (its body and area are not ambiguous).
     """
-    docs = {str(d) for d in graph.subjects(RDF.type, LGKG.SourceDocument)}
-    if len(docs) != 1:
-        raise ValueError(f"a document graph describes one document, not {len(docs)}")
-    return docs.pop()
+    if a.doc == b.doc:
+        return 0.0
+    if _names_match(a, b):
+        if not (a.ambiguous or b.ambiguous) or a.member_iris & b.member_iris:
+            return NAME
+        return 0.0
+    if (a.strong_keys | a.expansions) and (b.strong_keys | b.expansions):
+        return 0.0  # two distinctive names, not one
+    if _conflict(a, b):
+        return 0.0
+    shared = len(a.member_iris & b.member_iris)
+    if a.generic_keys & b.generic_keys and shared:
+        return GENERIC_NAME
+    smaller = min(len(a.member_iris), len(b.member_iris))
+    if shared >= 2 and shared >= _settings()["min_overlap"] * smaller:
+        return MEMBERS + shared / len(a.member_iris | b.member_iris)
+    if single_ok and smaller == 1 and shared == 1 and a.area == b.area and a.area != OTHER:
+        return SINGLE
+    if _founded_alike(a, b):
+        return FOUNDED
+    return 0.0
 
 
-def members_match(new: set[URIRef], known: set[URIRef]) -> int:
-    """How many members ``new`` shares with ``known`` when that makes them one; else 0.
+def _founded_alike(a: Description, b: Description) -> bool:
+    """Founded in one year, by a founder in common, in one service area (not ``other``):
+    "the shared legal service of Adur and Worthing, set up in June 2019"."""
+    return bool(
+        set(a.founded) & set(b.founded)
+        and set(a.founders) & set(b.founders)
+        and a.area == b.area != OTHER
+    )
 
-    >>> a, b, c = (URIRef(f"https://x.org/{n}") for n in "abc")
-    >>> members_match({a, b}, {a, b, c}), members_match({a}, {a, b}), members_match({a, c}, {a})
-    (2, 1, 0)
+
+@dataclass
+class _Group:
+    """Descriptions resolved to one partnership so far, with what tells it apart."""
+
+    iris: list[str]
+    docs: set[str]
+    strong: set[str]
+    areas: set[str]
+    founded: set[int]
+    # each description's core and members: two of several founders must share members
+    members: list[tuple[frozenset[str], frozenset[str]]]
+
+    @classmethod
+    def of(cls, d: Description) -> _Group:
+        return cls(
+            [d.iri],
+            {d.doc},
+            set(d.strong_keys | d.expansions),
+            {d.area} - {""},
+            set(d.founded),
+            [(d.core, d.member_iris)] if d.member_iris else [],
+        )
+
+    def absorb(self, other: _Group) -> None:
+        self.iris += other.iris
+        self.docs |= other.docs
+        self.strong |= other.strong
+        self.areas |= other.areas
+        self.founded |= other.founded
+        self.members += other.members
+
+    def refuses(self, other: _Group, strength: float, named: bool) -> bool:
+        """Would merging with ``other`` join two partnerships?"""
+        if self.docs & other.docs:
+            return True
+        if self.strong and other.strong and not named and not (self.strong & other.strong):
+            return True
+        if strength >= NAME:
+            return False
+        if any(not areas_agree(a, b) for a in self.areas for b in other.areas):
+            return True
+        apart = _settings()["founded_years_apart"]
+        if (
+            self.founded
+            and other.founded
+            and min(abs(x - y) for x in self.founded for y in other.founded) > apart
+        ):
+            return True
+        least = _settings()["min_jaccard"]
+        return any(  # every two of its descriptions share members, unless named alike
+            len(a & b) < least * len(a | b)
+            for core_a, a in self.members
+            for core_b, b in other.members
+            if len(core_a) > 1 and len(core_b) > 1
+        )
+
+
+#: How a block key may be used: ``(compare its descriptions?, may a single member link?)``.
+Usable = Callable[[tuple[str, ...]], tuple[bool, bool]]
+
+
+def block_use(key: tuple[str, ...], members: Iterable[Description]) -> tuple[bool, bool]:
+    """How the block ``key`` of ``members`` (every description sharing it) may be used: not
+    at all beyond :func:`_limit` descriptions; a single member links only while no more than two
+    descriptions of several members share the key (its body and area are not ambiguous)."""
+    members = list(members)
+    several = sum(1 for d in members if len(d.member_iris) > 1)
+    return len(members) <= _limit(key), several <= 2
+
+
+def _limit(key: tuple[str, ...]) -> int:
+    """How many descriptions may share block ``key`` for it to be used (``max_block``: for
+    a name, ``max_name_block``)."""
+    return _settings()["max_name_block" if key[0] == "n" else "max_block"]
+
+
+def _pairs(
+    key: tuple[str, ...], iris: list[str], by_iri: dict[str, Description]
+) -> Iterator[tuple[str, str]]:
+    """The pairs of a block worth comparing, each in IRI order: under a single-member key,
+    only those with a single-member side (the others share more keys); under a name, each
+    description with the first that names no other partnership (all those link alike: the
+    first stands for them), and one that names another with every one."""
+    if key[0] == "n":
+        plain = [i for i in iris if not by_iri[i].ambiguous]
+        for b in plain[1:]:
+            yield plain[0], b
+        for a in (i for i in iris if by_iri[i].ambiguous):
+            for b in iris:
+                if a != b:
+                    yield min(a, b), max(a, b)
+        return
+    if key[0] != "s":
+        for i, a in enumerate(iris):
+            for b in iris[i + 1 :]:
+                yield a, b
+        return
+    singles = [i for i in iris if len(by_iri[i].member_iris) == 1]
+    for a in singles:
+        for b in iris:
+            if a != b:
+                yield min(a, b), max(a, b)
+
+
+def _edges(by_iri: dict[str, Description], usable: Usable | None) -> dict[tuple[str, str], float]:
+    """The links among ``by_iri``, found by their block keys; ``usable`` judges a key by its
+    whole block (all the index's descriptions), else by the descriptions here."""
+    blocks: dict[tuple[str, ...], list[str]] = {}
+    for iri in sorted(by_iri):
+        for key in by_iri[iri].blocks():
+            blocks.setdefault(key, []).append(iri)
+    edges: dict[tuple[str, str], float] = {}
+    for key, iris in blocks.items():
+        if len(iris) < 2:
+            continue
+        if usable is not None:
+            use, single_ok = usable(key)
+        else:
+            use, single_ok = block_use(key, (by_iri[i] for i in iris))
+        if not use or (key[0] == "s" and not single_ok):
+            continue
+        for a, b in _pairs(key, iris, by_iri):
+            if (a, b) not in edges:
+                strength = link(by_iri[a], by_iri[b], single_ok=single_ok or key[0] != "s")
+                if strength:
+                    edges[(a, b)] = strength
+    return edges
+
+
+def resolve(
+    descriptions: Iterable[Description],
+    usable: Usable | None = None,
+    edges: dict[tuple[str, str], float] | None = None,
+) -> list[list[Description]]:
+    """The partnerships ``descriptions`` tell of: groups of descriptions, each sorted by IRI,
+    the groups in the order of their first IRI. A function of the set, not of its order.
+
+    ``usable`` judges block keys by all the descriptions of an index (:func:`block_use`)
+    when ``descriptions`` are only some of them; ``edges`` are their links when known.
     """
-    shared = len(new & known)
-    if shared >= SHARED_MEMBERS:
-        return shared
-    single = min(len(new), len(known)) == 1
-    return shared if single and new and new <= known else 0
+    by_iri = {d.iri: d for d in descriptions}
+    if edges is None:
+        edges = _edges(by_iri, usable)
+    groups = {iri: _Group.of(d) for iri, d in by_iri.items()}
+    owner = {iri: iri for iri in by_iri}
+
+    def find(iri: str) -> str:
+        while owner[iri] != iri:
+            owner[iri] = owner[owner[iri]]
+            iri = owner[iri]
+        return iri
+
+    for (a, b), strength in sorted(edges.items(), key=lambda item: (-item[1], item[0])):
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            continue
+        named = strength >= NAME
+        if groups[ra].refuses(groups[rb], strength, named):
+            continue
+        keep, gone = min(ra, rb), max(ra, rb)
+        groups[keep].absorb(groups.pop(gone))
+        owner[gone] = keep
+    out = [sorted((by_iri[i] for i in g.iris), key=lambda d: d.iri) for g in groups.values()]
+    return sorted(out, key=lambda g: g[0].iri)
 
 
-@dataclass(frozen=True, order=True)
-class _Choice:
-    """A candidate known partnership for one of a document's partnerships; the least wins."""
+# --------------------------------------------------------------------------- entities
 
-    by_members: bool  # a name match (False) beats a member match
-    not_itself: bool  # the document's own IRI for it first
-    fewer_shared: int  # minus the members in common
-    target: str
-    source: str
+
+@dataclass(frozen=True)
+class Entity:
+    """One partnership across documents: what its graph says."""
+
+    slug: str
+    label: str
+    alt_labels: tuple[str, ...]
+    area: str
+    descriptions: tuple[str, ...]
+    docs: tuple[str, ...]
+    iri: str = ""
+
+    def graph(self) -> Graph:
+        """The entity's named graph (see the module docstring)."""
+        g = Graph()
+        node = URIRef(self.iri)
+        g.add((node, RDF.type, ORG.OrganizationalCollaboration))
+        g.add((node, RDFS.label, Literal(self.label)))
+        for name in self.alt_labels:
+            g.add((node, SKOS.altLabel, Literal(name)))
+        if self.area:
+            g.add((node, LGKG.serviceArea, URIRef(service_area_iri(self.area))))
+        for doc in self.docs:
+            g.add((node, PROV.wasDerivedFrom, URIRef(doc)))
+        for d in self.descriptions:
+            g.add((URIRef(d), PROV.specializationOf, node))
+        return g
+
+
+def entity_of(group: Sequence[Description]) -> Entity:
+    """The entity a group of descriptions tells of (its IRI left to :func:`assign_iris`)."""
+    counts: Counter[str] = Counter()
+    forms: dict[str, Counter[str]] = {}
+    for d in group:
+        for name in d.names:
+            key = name_key(name)
+            if key:
+                counts[key] += 1
+                forms.setdefault(key, Counter())[name] += 1
+    areas = Counter(d.area for d in group if d.area and d.area != OTHER)
+    area = min(areas, key=lambda a: (-areas[a], a)) if areas else OTHER
+    if counts:
+        key = min(counts, key=lambda k: (-counts[k], -len(k), k))
+        label = min(forms[key], key=lambda f: (-forms[key][f], f))
+    else:
+        names = {iri: name for d in group for iri, name in d.members}
+        founders = {iri for d in group for iri in d.founders} or set(names)
+        label = generated_label(sorted(names[i] for i in founders if i in names), area)
+    others = {n for d in group for n in (*d.names, d.label)} - {label}
+    return Entity(
+        slug=slug(label) or "partnership",
+        label=label,
+        alt_labels=tuple(sorted(others)),
+        area=area,
+        descriptions=tuple(d.iri for d in group),
+        docs=tuple(sorted({d.doc for d in group})),
+    )
+
+
+def entity_iri(key: str, first: str, shared: bool) -> str:
+    """The IRI of the entity of slug ``key`` whose first description is ``first``: the slug,
+    or, when ``shared`` by other entities, the slug and six hex digits of the sha256 of
+    ``first`` (so that no entity's IRI depends on the others but for that).
+
+    >>> entity_iri("lgss", "https://w3id.org/lgkg/id/description/0123456789abcdef-1", False)
+    'https://w3id.org/lgkg/id/partnership/lgss'
+    """
+    if not shared:
+        return PARTNERSHIP_BASE + key
+    return f"{PARTNERSHIP_BASE}{key}-{hashlib.sha256(first.encode()).hexdigest()[:6]}"
+
+
+def assign_iris(entities: Iterable[Entity]) -> list[Entity]:
+    """The entities with their IRIs (:func:`entity_iri`)."""
+    by_slug: dict[str, list[Entity]] = {}
+    for e in entities:
+        by_slug.setdefault(e.slug, []).append(e)
+    return [
+        _with_iri(e, entity_iri(key, e.descriptions[0], len(group) > 1))
+        for key, group in by_slug.items()
+        for e in group
+    ]
+
+
+def _with_iri(e: Entity, iri: str) -> Entity:
+    return Entity(e.slug, e.label, e.alt_labels, e.area, e.descriptions, e.docs, iri)
+
+
+# --------------------------------------------------------------------------- the index
+
+
+@dataclass
+class Changes:
+    """Entity graphs to write, from one update: each changed entity, by its IRI (``None``
+    for one that is gone: its graph is dropped)."""
+
+    entities: dict[str, Entity | None] = field(default_factory=dict)
+
+    def items(self) -> list[tuple[str, Graph]]:
+        """``(graph IRI, graph)`` pairs, sorted, for :meth:`Store.replace_graphs` (an empty
+        graph drops one)."""
+        return [(iri, e.graph() if e else Graph()) for iri, e in sorted(self.entities.items())]
+
+    def __len__(self) -> int:
+        return len(self.entities)
 
 
 class PartnershipIndex:
-    """The partnerships of a store's document graphs, by graph, name and member.
+    """The descriptions of a store and the entities they resolve to, kept up to date.
 
-    Fill it with :meth:`load` (one SPARQL query, any backend), keep it in step
-    with what is written with :meth:`resolve` (or :meth:`discard` and
-    :meth:`add`), and ask :meth:`label`, :meth:`said` and :meth:`names`.
+    :meth:`update` adds and drops documents' descriptions and returns the
+    entity graphs that change; :meth:`entities` lists them all.
     """
 
     def __init__(self) -> None:
-        self._by_graph: dict[str, dict[URIRef, Said]] = {}
-        self._graphs_of: dict[URIRef, set[str]] = {}
-        self._whole: dict[URIRef, Said] = {}  # said() by partnership, until a graph changes
-        # lookups for candidates: may name partnerships no longer known (checked on use)
-        self._by_name: dict[str, set[URIRef]] = {}
-        self._by_member: dict[URIRef, set[URIRef]] = {}
+        self._descriptions: dict[str, Description] = {}
+        self._by_doc: dict[str, list[str]] = {}
+        self._blocks: dict[tuple[str, ...], set[str]] = {}
+        self._several: dict[tuple[str, ...], int] = {}  # key -> descriptions of several members
+        self._component: dict[str, int] = {}  # description -> component id
+        self._members: dict[int, set[str]] = {}  # component id -> descriptions
+        self._next = 0
+        self._entity_of: dict[str, Entity] = {}  # description IRI -> its entity
+        self._by_slug: dict[str, dict[str, Entity]] = {}  # slug -> first description -> entity
+        #: entity graphs to write that the store does not hold as resolved (:meth:`load`)
+        self.pending = Changes()
+
+    # -- reading ---------------------------------------------------------------
+
+    def __len__(self) -> int:
+        """The number of entities."""
+        return sum(len(v) for v in self._by_slug.values())
+
+    def entities(self) -> list[Entity]:
+        """Every entity, by IRI."""
+        return sorted(
+            (e for group in self._by_slug.values() for e in group.values()), key=lambda e: e.iri
+        )
+
+    def entity(self, description: str) -> Entity | None:
+        """The entity a description resolves to."""
+        return self._entity_of.get(description)
+
+    def descriptions(self, doc: str) -> list[Description]:
+        """The descriptions document ``doc`` holds."""
+        return [self._descriptions[i] for i in self._by_doc.get(doc, [])]
+
+    # -- updating --------------------------------------------------------------
+
+    def update(
+        self, added: Iterable[Description] = (), dropped_docs: Iterable[str] = ()
+    ) -> Changes:
+        """Drop the descriptions of ``dropped_docs`` (and of the documents ``added``
+        describes), add ``added``, re-resolve what they touch; the entity graphs that change."""
+        paused = gc.isenabled()  # the cyclic collector would rescan the whole index, often
+        gc.disable()
+        try:
+            changes = self._update(list(added), {str(d) for d in dropped_docs})
+        finally:
+            if paused:
+                gc.enable()
+        if self.pending:
+            pending, self.pending = self.pending, Changes()
+            for iri in pending.entities:
+                changes.entities.setdefault(iri, self._current(iri))
+        return changes
+
+    def _current(self, iri: str) -> Entity | None:
+        """The entity ``iri`` now (it may have changed since it was pending), or None."""
+        key = iri[len(PARTNERSHIP_BASE) :]
+        for slug_key in (key, key.rsplit("-", 1)[0]):
+            for e in self._by_slug.get(slug_key, {}).values():
+                if e.iri == iri:
+                    return e
+        return None
+
+    def _update(self, added: list[Description], dropped_docs: set[str]) -> Changes:
+        """Drop, add, and re-resolve the components the change touches (see the module doc)."""
+        dropped = dropped_docs | {d.doc for d in added}
+        seeds: set[str] = set()  # descriptions whose component must be resolved again
+        gone: set[str] = set()
+        touched: set[tuple[str, ...]] = set()
+        for doc in sorted(dropped):
+            for iri in self._by_doc.pop(doc, []):
+                comp = self._component.get(iri)
+                if comp is not None:
+                    seeds |= self._members[comp]
+                touched |= self._descriptions[iri].blocks()
+                gone.add(iri)
+        before = {key: self._use(key) for key in touched | {k for d in added for k in d.blocks()}}
+        for iri in gone:
+            self._remove(iri)
+        for d in added:
+            self._descriptions[d.iri] = d
+            self._by_doc.setdefault(d.doc, []).append(d.iri)
+            for key in d.blocks():
+                self._blocks.setdefault(key, set()).add(d.iri)
+                if len(d.member_iris) > 1:
+                    self._several[key] = self._several.get(key, 0) + 1
+        for key, use in before.items():  # a block whose use changed links or unlinks its own
+            if self._use(key) != use:
+                seeds |= self._blocks.get(key, set())
+        for d in added:  # a new description's component: what it links to
+            seeds.add(d.iri)
+            for key in d.blocks():
+                block = self._blocks.get(key, set())
+                use, single_ok = self._use(key)
+                if not use or (key[0] == "s" and not single_ok):
+                    continue
+                others = block - {d.iri} - seeds
+                if key[0] == "n" and not d.ambiguous:  # as _pairs: the first stands for all
+                    plain = sorted(i for i in block if not self._descriptions[i].ambiguous)
+                    first = plain[1] if plain[0] == d.iri and len(plain) > 1 else plain[0]
+                    others &= {first} | {i for i in block if self._descriptions[i].ambiguous}
+                for other in others:
+                    o = self._descriptions[other]
+                    if key[0] == "s" and len(d.member_iris) > 1 and len(o.member_iris) > 1:
+                        continue  # as _pairs: only a single member is compared here
+                    if link(d, o, single_ok or key[0] != "s"):
+                        seeds.add(other)
+        region: set[str] = set()
+        for iri in seeds:
+            comp = self._component.get(iri)
+            region |= self._members[comp] if comp is not None else {iri}
+        old_entities: dict[str, Entity] = {}
+        for iri in region | gone:
+            e = self._entity_of.get(iri)
+            if e is not None:
+                old_entities[e.iri] = e
+        region = {i for i in region if i in self._descriptions}
+        return self._resolve_region(region, old_entities)
+
+    def _use(self, key: tuple[str, ...]) -> tuple[bool, bool]:
+        """:func:`block_use` of the index's block ``key`` (from counts kept as it changes)."""
+        size = len(self._blocks.get(key, ()))
+        return size <= _limit(key), self._several.get(key, 0) <= 2
+
+    def _remove(self, iri: str) -> None:
+        d = self._descriptions.pop(iri)
+        for key in d.blocks():
+            block = self._blocks.get(key)
+            if block is not None:
+                block.discard(iri)
+                if not block:
+                    del self._blocks[key]
+            if len(d.member_iris) > 1:
+                self._several[key] -= 1
+                if not self._several[key]:
+                    del self._several[key]
+        comp = self._component.pop(iri, None)
+        if comp is not None:
+            self._members[comp].discard(iri)
+
+    def _resolve_region(self, region: set[str], old_entities: dict[str, Entity]) -> Changes:
+        for iri in region:
+            comp = self._component.pop(iri, None)
+            if comp is not None:
+                self._members[comp].discard(iri)
+                if not self._members[comp]:
+                    del self._members[comp]
+        descriptions = [self._descriptions[i] for i in sorted(region)]
+        edges = _edges({d.iri: d for d in descriptions}, self._use)
+        for component in _components(descriptions, edges):
+            self._next += 1
+            self._members[self._next] = set(component)
+            for iri in component:
+                self._component[iri] = self._next
+        fresh = [entity_of(group) for group in resolve(descriptions, self._use, edges)]
+        before: dict[str, Entity] = dict(old_entities)
+        sizes = {
+            e.slug: len(self._by_slug.get(e.slug, {})) for e in [*old_entities.values(), *fresh]
+        }
+        for e in old_entities.values():
+            for d in e.descriptions:
+                self._entity_of.pop(d, None)
+            group = self._by_slug.get(e.slug, {})
+            group.pop(e.descriptions[0], None)
+            if not group:
+                self._by_slug.pop(e.slug, None)
+        for e in fresh:
+            self._by_slug.setdefault(e.slug, {})[e.descriptions[0]] = e
+        after: dict[str, Entity] = {}
+        for key, size in sorted(sizes.items()):
+            group = self._by_slug.get(key, {})
+            shared = len(group) > 1
+            # the group's other entities change IRI only when it stops or starts being shared
+            crossed = (size > 1) != shared
+            renamed = [e for e in group.values() if e.iri] if crossed else []  # not the fresh
+            for e in renamed:
+                before.setdefault(e.iri, e)
+            for e in [*renamed, *(f for f in fresh if f.slug == key)]:
+                named = _with_iri(e, entity_iri(key, e.descriptions[0], shared))
+                group[named.descriptions[0]] = named
+                after[named.iri] = named
+                for d in named.descriptions:
+                    self._entity_of[d] = named
+        changes = Changes()
+        for iri in sorted(before.keys() | after.keys()):
+            if iri not in after:
+                changes.entities[iri] = None
+            elif before.get(iri) != after[iri]:
+                changes.entities[iri] = after[iri]
+        return changes
 
     # -- filling ---------------------------------------------------------------
 
     @classmethod
     def load(cls, store: Store) -> PartnershipIndex:
-        """The partnerships of every document graph in ``store``, in one SELECT."""
+        """The descriptions of every document graph in ``store``, resolved.
+
+        The entity graphs the store holds are compared with those resolved: the
+        ones that differ (written by another version, or left by a bulk load) are
+        in :attr:`pending`, to be written with the next update.
+        """
         index = cls()
-        graphs: dict[str, dict[URIRef, Said]] = {}
-        for g, p, kind, value in store.select(INDEX_QUERY)[1]:
-            if not isinstance(p, URIRef) or g is None or value is None:
+        index.update(descriptions_from_rows(store.select(DESCRIPTIONS_QUERY)[1]))
+        stored: dict[str, tuple[set[str], set[str]]] = {}
+        for g, d, label in store.select(STORED_ENTITIES_QUERY)[1]:
+            if g is None:
                 continue
-            said = graphs.setdefault(str(g), {}).setdefault(p, Said())
-            if kind is not None and str(kind) in ("label", "alias"):
-                (said.labels if str(kind) == "label" else said.aliases).add(str(value))
-            elif isinstance(value, URIRef):
-                (said.areas if str(kind) == "area" else said.members).add(value)
-        for graph_iri, found in graphs.items():
-            index._put(graph_iri, found)
+            item = stored.setdefault(str(g), (set(), set()))
+            if d is not None:
+                item[0].add(str(d))
+            if label is not None:
+                item[1].add(str(label))
+        for e in index.entities():
+            if stored.pop(e.iri, None) != (set(e.descriptions), {e.label}):
+                index.pending.entities[e.iri] = e
+        for g in stored:
+            index.pending.entities[g] = None
         return index
 
-    def add(self, graph: Graph, graph_iri: str | None = None) -> None:
-        """Record the partnerships of a document graph (replacing what that graph said before).
 
-        ``graph_iri`` defaults to the graph's document (:func:`document_of`).
-        """
-        graph_iri = document_of(graph) if graph_iri is None else graph_iri
-        self.discard(graph_iri)
-        self._put(graph_iri, partnerships_in(graph))
+def _components(
+    descriptions: Sequence[Description], edges: Iterable[tuple[str, str]]
+) -> list[list[str]]:
+    """Connected components of ``descriptions`` linked by ``edges`` (:func:`_edges`)."""
+    by_iri = {d.iri: d for d in descriptions}
+    owner = {iri: iri for iri in by_iri}
 
-    def discard(self, graph_iri: str) -> None:
-        """Forget what the document graph ``graph_iri`` said (it is replaced or retracted)."""
-        for p in self._by_graph.pop(str(graph_iri), {}):
-            self._whole.pop(p, None)
-            graphs = self._graphs_of.get(p, set())
-            graphs.discard(str(graph_iri))
-            if not graphs:
-                self._graphs_of.pop(p, None)
+    def find(iri: str) -> str:
+        while owner[iri] != iri:
+            owner[iri] = owner[owner[iri]]
+            iri = owner[iri]
+        return iri
 
-    def _put(self, graph_iri: str, found: Mapping[URIRef, Said]) -> None:
-        if not found:
-            return
-        self._by_graph[graph_iri] = dict(found)
-        for p, said in found.items():
-            self._whole.pop(p, None)
-            self._graphs_of.setdefault(p, set()).add(graph_iri)
-            for key in (said.names() | {_iri_key(p)}) - {""}:
-                self._by_name.setdefault(key, set()).add(p)
-            for member in said.members:
-                self._by_member.setdefault(member, set()).add(p)
+    for a, b in edges:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            owner[max(ra, rb)] = min(ra, rb)
+    out: dict[str, list[str]] = {}
+    for iri in by_iri:
+        out.setdefault(find(iri), []).append(iri)
+    return list(out.values())
 
-    # -- reading ---------------------------------------------------------------
 
-    def __len__(self) -> int:
-        """The number of partnerships known."""
-        return len(self._graphs_of)
+# --------------------------------------------------------------------------- the store
 
-    def __contains__(self, iri: object) -> bool:
-        return iri in self._graphs_of
 
-    def iris(self) -> list[URIRef]:
-        """The partnerships known, sorted."""
-        return sorted(self._graphs_of)
-
-    def said(self, iri: URIRef) -> Said:
-        """All the document graphs say about the partnership ``iri`` (empty if unknown).
-
-        Shared with the index: do not change it.
-        """
-        whole = self._whole.get(iri)
-        if whole is None:
-            whole = Said()
-            for graph_iri in self._graphs_of.get(iri, ()):
-                whole.merge(self._by_graph[graph_iri][iri])
-            if iri in self:
-                self._whole[iri] = whole
-        return whole
-
-    def names(self, iri: URIRef) -> set[str]:
-        """The :func:`name_key` keys a partnership answers to: its names and its IRI's."""
-        return (self.said(iri).names() | {_iri_key(iri)}) - {""} if iri in self else set()
-
-    def label(self, iri: URIRef) -> str | None:
-        """The label a partnership goes by: the one its IRI was made from, else the least.
-
-        None for a partnership not known.
-        """
-        said = self.said(iri)
-        labels = sorted(said.labels) or sorted(said.aliases)
-        if not labels:
-            return None
-        own = [label for label in labels if PARTNERSHIP_BASE + slug(label) == str(iri)]
-        return (own or labels)[0]
-
-    # -- resolving -------------------------------------------------------------
-
-    def candidates(self, iri: URIRef, said: Said) -> Iterator[_Choice]:
-        """The known partnerships a document's partnership ``iri`` could be, best first."""
-        choices: list[_Choice] = []
-        keys = (said.names() | {_iri_key(iri)}) - {""}
-        near = {p for key in keys for p in self._by_name.get(key, ()) if p in self}
-        named = {p for p in near if keys & self.names(p)}
-        for p in named:
-            shared = len(said.members & self.said(p).members)
-            choices.append(_Choice(False, p != iri, -shared, str(p), str(iri)))
-        areas = said.areas - {NO_AREA}
-        if areas and said.members:
-            near = {p for m in said.members for p in self._by_member.get(m, ()) if p in self}
-            for p in sorted(near - named):
-                known = self.said(p)
-                shared = members_match(said.members, known.members)
-                if shared and areas & known.areas:
-                    choices.append(_Choice(True, p != iri, -shared, str(p), str(iri)))
-        return iter(sorted(choices))
-
-    def matches(self, graph: Graph) -> dict[URIRef, URIRef]:
-        """Each partnership of ``graph`` that is a known one, and the known IRI it is.
-
-        Name matches first, then member matches, best first; a known
-        partnership goes to one partnership of the graph at most.
-        """
-        choices = sorted(
-            choice
-            for iri, said in sorted(partnerships_in(graph).items())
-            for choice in self.candidates(iri, said)
-        )
-        chosen: dict[URIRef, URIRef] = {}
-        taken: set[str] = set()
-        for choice in choices:
-            source = URIRef(choice.source)
-            if source in chosen or choice.target in taken:
-                continue
-            chosen[source] = URIRef(choice.target)
-            taken.add(choice.target)
-        return chosen
-
-    def rewrite(self, graph: Graph, chosen: Mapping[URIRef, URIRef]) -> Graph:
-        """``graph`` with each partnership of ``chosen`` under its known IRI and label.
-
-        The document's own names for it, when they differ from that label,
-        become ``skos:altLabel``. Returns ``graph`` itself when nothing changes.
-        """
-        relabel: dict[URIRef, tuple[str, set[str]]] = {}
-        unchanged = True
-        for source, target in chosen.items():
-            labels = {str(v) for v in graph.objects(source, RDFS.label)}
-            names = labels | {str(v) for v in graph.objects(source, SKOS.altLabel)}
-            label = self.label(target) or min(names)
-            relabel[target] = (label, names)
-            unchanged = unchanged and source == target and labels == {label}
-        if unchanged:
-            return graph
-        out = Graph(namespace_manager=graph.namespace_manager)
-        for s, p, o in graph:
-            if s in chosen and p in (RDFS.label, SKOS.altLabel):
-                continue
-            out.add((chosen.get(s, s), p, _swap(o, chosen)))
-        for target, (label, names) in relabel.items():
-            out.add((target, RDFS.label, Literal(label)))
-            for name in sorted(names - {label}):
-                out.add((target, SKOS.altLabel, Literal(name)))
-        return out
-
-    def resolve(self, graph: Graph, graph_iri: str | None = None) -> Graph:
-        """``graph`` with its partnerships resolved against the index, which then holds it.
-
-        What the stored graph ``graph_iri`` (the graph's document by default)
-        said before is forgotten first, so re-ingesting a document resolves it
-        as before and never to partnerships only its old graph described.
-        """
-        graph_iri = document_of(graph) if graph_iri is None else graph_iri
-        self.discard(graph_iri)
-        resolved = self.rewrite(graph, self.matches(graph))
-        self._put(graph_iri, partnerships_in(resolved))
-        return resolved
+STORED_ENTITIES_QUERY = f"""
+SELECT ?g ?d ?label WHERE {{
+  GRAPH ?g {{
+    ?e a <{ORG.OrganizationalCollaboration}> .
+    OPTIONAL {{ ?d <{PROV.specializationOf}> ?e }}
+    OPTIONAL {{ ?e <{RDFS.label}> ?label }}
+  }}
+  FILTER(STRSTARTS(STR(?g), "{PARTNERSHIP_BASE}"))
+}}
+"""
 
 
 class Resolver:
-    """A store's :class:`PartnershipIndex`, loaded when the first graph is resolved.
+    """A store's :class:`PartnershipIndex`, loaded when first needed.
 
-    One per ingest run: every document graph written in the run goes
-    through :meth:`resolve`, in the order it is written.
+    One per run: each batch of documents written goes through :meth:`changes`,
+    and the entity graphs it returns are written with the document graphs.
     """
 
     def __init__(self, store: Store) -> None:
@@ -394,9 +1098,40 @@ class Resolver:
             self._index = PartnershipIndex.load(self.store)
         return self._index
 
-    def resolve(self, graph: Graph, graph_iri: str | None = None) -> Graph:
-        """:meth:`PartnershipIndex.resolve` on the store's index."""
-        return self.index.resolve(graph, graph_iri)
+    def prepare(self) -> None:
+        """Load the index now: before documents it must tell apart from the store's are written."""
+        _ = self.index
+
+    def changes(
+        self, extractions: Iterable[Extraction] = (), dropped_docs: Iterable[str] = ()
+    ) -> list[tuple[str, Graph]]:
+        """The entity graphs to write once ``extractions`` replace their documents'
+        graphs and ``dropped_docs`` are gone (an empty graph drops one)."""
+        added = [d for x in extractions for d in describe(x)]
+        return self.index.update(added, dropped_docs).items()
+
+    def changes_for_graphs(
+        self, graphs: Iterable[tuple[str, Graph]], dropped_docs: Iterable[str] = ()
+    ) -> list[tuple[str, Graph]]:
+        """:meth:`changes` for document graphs already built (a Dask worker's answer)."""
+        added = [d for iri, g in graphs for d in descriptions_in(g, iri)]
+        dropped = [iri for iri, _ in graphs] + list(dropped_docs)
+        return self.index.update(added, dropped).items()
+
+
+def resolve_store(store: Store) -> tuple[int, int]:
+    """Recompute every entity graph of ``store`` from its document graphs (``lgkg resolve``).
+
+    Entity graphs no description resolves to any more are dropped. Returns the
+    numbers of descriptions and entities.
+    """
+    index = PartnershipIndex.load(store)
+    entities = index.entities()
+    keep = {e.iri for e in entities}
+    stale = [g for g in store.graphs() if g.startswith(PARTNERSHIP_BASE) and g not in keep]
+    items = [(e.iri, e.graph()) for e in entities] + [(g, Graph()) for g in stale]
+    store.replace_graphs(items)
+    return sum(len(e.descriptions) for e in entities), len(entities)
 
 
 def nquads_graphs(data: bytes) -> list[tuple[str, Graph]]:
@@ -415,10 +1150,16 @@ def nquads_graphs(data: bytes) -> list[tuple[str, Graph]]:
     return graphs
 
 
-def _iri_key(iri: URIRef) -> str:
-    text = str(iri)
-    return name_key(text[len(PARTNERSHIP_BASE) :]) if text.startswith(PARTNERSHIP_BASE) else ""
-
-
-def _swap(term: Node, chosen: Mapping[URIRef, URIRef]) -> Node:
-    return chosen.get(term, term) if isinstance(term, URIRef) else term
+def resolved_iris(extractions: Sequence[Extraction]) -> Iterator[dict[str, str]]:
+    """For each extraction, each of its partnership labels and the entity IRI it resolves
+    to among all of ``extractions`` (as ``lgkg ingest`` would, in any order)."""
+    index = PartnershipIndex()
+    index.update([d for x in extractions for d in describe(x)])
+    for x in extractions:
+        labels = {n: label for label, n in description_numbers(x).items()}
+        found = {}
+        for n, d in enumerate(describe(x), 1):
+            entity = index.entity(d.iri)
+            if entity is not None:
+                found[labels[n]] = entity.iri
+        yield found

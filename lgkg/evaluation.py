@@ -42,8 +42,7 @@ def evaluate_dir(
     if ids is not None:
         found = resolved_partnerships(extractions)
         report.identity = identity_counts(
-            (e.gold, ids.get(e.gold_file, []), f)
-            for e, f in zip(examples, found, strict=True)
+            (e.gold, ids.get(e.gold_file, []), f) for e, f in zip(examples, found, strict=True)
         )
     crossed = cross_validate(x, examples, cv) if cv else None
     if as_json:
@@ -70,22 +69,14 @@ def _side_by_side(report: Any, crossed: Any) -> str:
 def resolved_partnerships(extractions: list[Any]) -> list[dict[tuple[str, str], str | None]]:
     """For each extraction, in order, the partnership IRI of each ``(body key, action)``
     once partnerships are resolved across the documents as ``lgkg ingest`` resolves them
-    (:mod:`lgkg.graph.identity`, the documents written in this order into an empty store)."""
-    from rdflib import URIRef
-
+    (:mod:`lgkg.graph.identity`; the same in any order)."""
     from lgkg.extract.evaluate import body_key
-    from lgkg.graph.emit import doc_graph_iri, extraction_graph, fact_iri
-    from lgkg.graph.identity import Resolver
-    from lgkg.graph.store import MemoryStore
-    from lgkg.graph.vocab import LGKG
+    from lgkg.graph.identity import resolved_iris
 
-    resolver = Resolver(MemoryStore())
     out = []
-    for x in extractions:
-        graph = resolver.resolve(extraction_graph(x), str(doc_graph_iri(x)))
+    for x, iris in zip(extractions, resolved_iris(extractions), strict=True):
         found: dict[tuple[str, str], str | None] = {}
-        for n, event in enumerate(x.events, 1):
-            iri = graph.value(URIRef(fact_iri("event", x.doc.doc_id, n)), LGKG.partnership)
-            found.setdefault((body_key(event.body), event.action), str(iri) if iri else None)
+        for event in x.events:
+            found.setdefault((body_key(event.body), event.action), iris.get(event.partnership))
         out.append(found)
     return out

@@ -15,8 +15,13 @@ True
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+
+from rdflib import Graph
 
 from lgkg.extract.sources import SourceDoc, is_url, read_source
+from lgkg.graph.identity import Resolver
+from lgkg.graph.store import Store
 from lgkg.graph.vocab import doc_iri
 from lgkg.ingest import source_meta
 
@@ -37,3 +42,17 @@ def doc_graph(ref: str) -> str:
     if is_url(ref):
         return str(doc_iri(source_meta(SourceDoc(name=ref, raw="", url=ref)).doc_id))
     return str(doc_iri(source_meta(read_source(ref)).doc_id))
+
+
+def retract(store: Store, graph_iri: str, also: Iterable[str] = ()) -> bool:
+    """Drop document graph ``graph_iri`` (and the graphs ``also`` names) and re-resolve the
+    partnerships it described (:mod:`lgkg.graph.identity`), in one transaction.
+
+    False, and nothing dropped, if the store has no such graph.
+    """
+    if not store.has_graph(graph_iri):
+        return False
+    changes = Resolver(store).changes(dropped_docs=[graph_iri])
+    drops = [(iri, Graph()) for iri in (graph_iri, *also)]
+    store.replace_graphs([*drops, *changes])
+    return True

@@ -28,6 +28,7 @@ from lgkg.graph.emit import (
     extraction_graph,
     membership_end,
 )
+from lgkg.graph.vocab import LGKG
 
 EXPECTED = Path(__file__).resolve().parent.parent / "expected"
 TEXT = (
@@ -185,9 +186,16 @@ def test_emit_membership_without_dates_has_bare_interval() -> None:
     }
 
 
-def test_emit_one_membership_per_formed_or_joined() -> None:
+def test_emit_one_membership_per_formed_or_joined_and_one_per_client() -> None:
     g = extraction_graph(kent_extraction())
-    assert len(set(g.subjects(ORG.organization, None))) == 3
+    memberships = set(g.subjects(ORG.organization, None))
+    assert len(memberships) == 4  # three members, and the body Ashford provides legal work to
+    clients = set(g.subjects(ORG.role, LGKG.Client))
+    assert len(clients) == 1 and clients < memberships
+    [client] = clients
+    assert g.value(client, ORG.member) == URIRef(
+        "https://w3id.org/lgkg/id/org/kent-fire-and-rescue-service"
+    )
 
 
 def test_emit_instants_typed_by_precision() -> None:
