@@ -159,34 +159,18 @@ def tuples(
     raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
 
 
-def _event_dicts(extraction: Extraction, gold: Gold) -> list[dict]:
-    """Predicted events as gold-style dicts; a body without a GSS code is kept only
-    where the gold names it (docs/contract.md, "Scoring")."""
-    gold_names = {body_key(e["council"]) for e in gold.events if not is_gss_code(e["council"])}
-    dicts = []
-    for event in extraction.events:
-        key = body_key(event.body)
-        if not event.body.is_council and key not in gold_names:
-            continue
-        dicts.append(
-            {
-                "council": event.body.code or event.body.name,
-                "action": event.action,
-                "service_area": event.service_area,
-                "date": event.date,
-                "status": event.status,
-            }
-        )
-    return dicts
-
-
-def predicted_tuples(kind: str, extraction: Extraction, gold: Gold) -> set[tuple]:
-    """The tuples of one kind predicted by ``extraction`` for the document of ``gold``.
-
-    Events of bodies without a GSS code count only where the gold names the
-    body; ``events_dated`` counts dated predictions of the (body, action)
-    pairs the gold dates, so a date is judged only where the text gives one.
-    """
+def as_gold(extraction: Extraction, doc: str = "") -> Gold:
+    """An extraction's facts as gold-style dicts (what the extractor would annotate)."""
+    events = [
+        {
+            "council": event.body.code or event.body.name,
+            "action": event.action,
+            "service_area": event.service_area,
+            "date": event.date,
+            "status": event.status,
+        }
+        for event in extraction.events
+    ]
     savings = [
         {
             "who": s.who.code or s.who.name if s.who else "",
@@ -203,7 +187,30 @@ def predicted_tuples(kind: str, extraction: Extraction, gold: Gold) -> set[tuple
         }
         for q in extraction.quotes
     ]
-    found = tuples(kind, _event_dicts(extraction, gold), savings, quotes)
+    return Gold(doc, extraction.doc.published, events, savings, quotes)
+
+
+def predicted_tuples(kind: str, extraction: Extraction, gold: Gold) -> set[tuple]:
+    """The tuples of one kind predicted by ``extraction`` for the document of ``gold``
+    (:func:`predicted_gold_tuples` of :func:`as_gold`)."""
+    return predicted_gold_tuples(kind, as_gold(extraction, gold.doc), gold)
+
+
+def predicted_gold_tuples(kind: str, predicted: Gold, gold: Gold) -> set[tuple]:
+    """The tuples of one kind of a prediction written as gold-style dicts.
+
+    Events of bodies without a GSS code count only where the gold names the
+    body (docs/contract.md, "Scoring"); ``events_dated`` counts dated
+    predictions of the (body, action) pairs the gold dates, so a date is
+    judged only where the text gives one.
+    """
+    gold_names = {body_key(e["council"]) for e in gold.events if not is_gss_code(e["council"])}
+    events = [
+        e
+        for e in predicted.events
+        if is_gss_code(e["council"]) or body_key(e["council"]) in gold_names
+    ]
+    found = tuples(kind, events, predicted.savings, predicted.quotes)
     if kind == "events_dated":  # scored over the gold's dated events only
         dated = {(body, action) for body, action, _ in gold_tuples(kind, gold)}
         found = {t for t in found if t[:2] in dated}
@@ -299,11 +306,18 @@ def score_document(gold: Gold, extraction: Extraction) -> dict[str, Counts]:
     }
 
 
-def score(pairs: Iterable[tuple[Gold, Extraction]]) -> Report:
-    """Score extractions against their gold annotations, summed over the documents."""
+def score(pairs: Iterable[tuple[Gold, Extraction | Gold]]) -> Report:
+    """Score extractions (or predictions written as gold, :func:`as_gold`) against their
+    gold annotations, summed over the documents."""
     report = Report()
     for gold, extraction in pairs:
-        counts = score_document(gold, extraction)
+        predicted = extraction if isinstance(extraction, Gold) else as_gold(extraction, gold.doc)
+        counts = {
+            kind: Counts.compare(
+                gold_tuples(kind, gold), predicted_gold_tuples(kind, predicted, gold)
+            )
+            for kind in KINDS
+        }
         report.documents[gold.doc] = counts
         for kind, c in counts.items():
             report.kinds[kind] = report.kinds[kind] + c

@@ -58,6 +58,9 @@ class LGKG(DefinedNamespace):
     # Concept schemes and their concepts
     ActionScheme: URIRef  # the five actions
     StatusScheme: URIRef  # the three statuses
+    RoleScheme: URIRef  # the roles on a membership (org:role)
+    Host: URIRef  # the member hosting or leading the partnership
+    Client: URIRef  # a body buying the partnership's service, not a member
     Formed: URIRef  # action "formed": founding member of a new partnership
     Joined: URIRef  # action "joined": entered an existing partnership
     Left: URIRef  # action "left": withdrew or gave notice
@@ -104,6 +107,20 @@ class LGKG(DefinedNamespace):
     speaker: URIRef  # quotation -> schema:Person
     role: URIRef  # the speaker's post as given
     onBehalfOf: URIRef  # quotation -> the body spoken for
+
+    # Analysts' corrections (graph/corrections.py)
+    CorrectionGraph: URIRef  # the named graph of one document's corrections
+    Correction: URIRef  # an analyst checking one fact (prov:Activity)
+    Confirmation: URIRef  # the fact is right
+    Rejection: URIRef  # the fact is wrong
+    Change: URIRef  # one field of the fact gets a new value
+    Addition: URIRef  # a fact the extractor missed
+    correctsDocument: URIRef  # correction graph -> the document it corrects
+    correctedFact: URIRef  # correction -> the fact it applies to
+    factContent: URIRef  # the fact's fields as JSON when corrected (to match it again)
+    correctedField: URIRef  # a change's field ("status", "council", ...)
+    newValue: URIRef  # a change's new value, as gold files write it
+    reason: URIRef  # why the analyst made the correction
 
 
 #: The concept of each action and of each status: ``"formed"`` -> ``lgkg:Formed``, ...
@@ -209,6 +226,20 @@ def doc_iri(doc_id: str) -> URIRef:
     return ID[f"doc/{doc_id}"]
 
 
+def description_iri(doc_id: str, n: int) -> URIRef:
+    """The IRI of the ``n``-th (1-based) partnership document ``doc_id`` describes: that
+    partnership as the document tells it (:mod:`lgkg.graph.identity` resolves it).
+
+    >>> description_iri("0123456789abcdef", 1)
+    rdflib.term.URIRef('https://w3id.org/lgkg/id/description/0123456789abcdef-1')
+    """
+    if not _DOC_ID.fullmatch(doc_id):
+        raise ValueError(f"not a document id (16 lower-case hex digits): {doc_id!r}")
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"description number must be a positive integer, not {n!r}")
+    return ID[f"description/{doc_id}-{n}"]
+
+
 def fact_iri(kind: str, doc_id: str, n: int) -> URIRef:
     """The IRI of the ``n``-th (1-based) fact of ``kind`` in document ``doc_id``.
 
@@ -222,6 +253,49 @@ def fact_iri(kind: str, doc_id: str, n: int) -> URIRef:
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"fact number must be a positive integer, not {n!r}")
     return ID[f"{kind}/{doc_id}-{n}"]
+
+
+def corrections_graph_iri(doc_id: str) -> URIRef:
+    """The IRI of the graph holding the analysts' corrections of document ``doc_id``.
+
+    >>> corrections_graph_iri("0123456789abcdef")
+    rdflib.term.URIRef('https://w3id.org/lgkg/id/doc/0123456789abcdef/corrections')
+    """
+    return URIRef(f"{doc_iri(doc_id)}/corrections")
+
+
+def correction_iri(doc_id: str, n: int) -> URIRef:
+    """The IRI of the ``n``-th (1-based) correction of document ``doc_id``.
+
+    >>> correction_iri("0123456789abcdef", 2)
+    rdflib.term.URIRef('https://w3id.org/lgkg/id/correction/0123456789abcdef-2')
+    """
+    if not _DOC_ID.fullmatch(doc_id):
+        raise ValueError(f"not a document id (16 lower-case hex digits): {doc_id!r}")
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"correction number must be a positive integer, not {n!r}")
+    return ID[f"correction/{doc_id}-{n}"]
+
+
+def analyst_iri(name: str) -> URIRef:
+    """The IRI of the person who made corrections, from their name.
+
+    >>> analyst_iri("Jo Smith")
+    rdflib.term.URIRef('https://w3id.org/lgkg/id/analyst/jo-smith')
+    """
+    return ID[f"analyst/{_slug_required(name, 'analyst')}"]
+
+
+def corrected_fact_iri(kind: str, doc_id: str, tag: str, n: int) -> URIRef:
+    """The IRI of a fact a correction states: ``tag`` ``"r"`` for fact ``n`` of the
+    extraction as corrected, ``"a"`` for the fact correction ``n`` added.
+
+    >>> corrected_fact_iri("event", "0123456789abcdef", "r", 3)
+    rdflib.term.URIRef('https://w3id.org/lgkg/id/event/0123456789abcdef-r3')
+    """
+    if tag not in ("r", "a"):
+        raise ValueError(f"tag must be 'r' (revised) or 'a' (added), not {tag!r}")
+    return URIRef(f"{fact_iri(kind, doc_id, n)[: -len(str(n))]}{tag}{n}")
 
 
 def _ontology_file(name: str) -> str:

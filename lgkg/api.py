@@ -43,6 +43,7 @@ from lgkg.graph.store import Store, default_store_path, load_dataset, open_store
 if TYPE_CHECKING:
     import networkx as nx
 
+    from lgkg.corrections import DocumentReview
     from lgkg.extract.pipeline import Extractor
     from lgkg.ingest import DocResult, IngestSummary
 
@@ -169,6 +170,14 @@ class Graph:
         self.store.replace_graph(graph, triples)
         return [graph]
 
+    def resolve(self) -> tuple[int, int]:
+        """Recompute which partnerships, across documents, are one, as ``lgkg resolve`` does
+        (after :meth:`load` of documents' graphs, say): the numbers of descriptions and of
+        partnerships (:mod:`lgkg.graph.identity`)."""
+        from lgkg.graph.identity import resolve_store
+
+        return resolve_store(self.store)
+
     # -- reading ---------------------------------------------------------------------
 
     def queries(self, as_frame: bool | None = None) -> Any:
@@ -235,6 +244,86 @@ class Graph:
         from lgkg.network import build_network
 
         return build_network(self.store, as_of, min_status, metrics)
+
+    # -- analysts' corrections (lgkg.corrections) ------------------------------------
+
+    def review(self, doc: str) -> DocumentReview:
+        """The facts of a document, numbered, with their evidence and what analysts did to
+        each (``.facts``, ``.table()``, ``.to_dict()``); ``doc`` as ``lgkg review`` takes it.
+
+        >>> import lgkg
+        >>> from importlib.resources import files
+        >>> example = files("lgkg.ontology") / "examples" / "valid-document.ttl"
+        >>> doc = "https://w3id.org/lgkg/id/doc/a56ab77fcd2abfc7"
+        >>> with lgkg.open(":memory:") as g:
+        ...     _ = g.load(example.read_bytes(), "turtle", graph=doc)
+        ...     _ = g.reject(doc, 3, reason="no contract is stated", by="Jo")
+        ...     _ = g.correct(doc, 2, "date", "2025-05", by="Jo")
+        ...     [(f.number, f.state) for f in g.review(doc).facts][:3]
+        ...     len(g.query("events", as_frame=False))
+        [(1, 'extracted'), (2, 'corrected'), (3, 'rejected')]
+        2
+        """
+        from lgkg.corrections import review
+
+        return review(self.store, doc)
+
+    def confirm(self, doc: str, fact: str | int, *, by: str | None = None, reason: str = "") -> Any:
+        """Confirm a fact (its IRI, or its number in :meth:`review` of ``doc``); returns
+        the stored correction."""
+        from lgkg.corrections import CONFIRM, correct
+
+        return correct(self.store, CONFIRM, fact, doc=doc, reason=reason, analyst=by)[1]
+
+    def reject(self, doc: str, fact: str | int, *, reason: str, by: str | None = None) -> Any:
+        """Reject a fact, saying why; returns the stored correction."""
+        from lgkg.corrections import REJECT, correct
+
+        return correct(self.store, REJECT, fact, doc=doc, reason=reason, analyst=by)[1]
+
+    def correct(
+        self,
+        doc: str,
+        fact: str | int,
+        field: str,
+        value: str,
+        *,
+        by: str | None = None,
+        reason: str = "",
+    ) -> Any:
+        """Give one field of a fact a new value (as ``lgkg correct set``); returns the
+        stored correction."""
+        from lgkg.corrections import SET, correct
+
+        return correct(
+            self.store, SET, fact, doc=doc, field=field, value=value, reason=reason, analyst=by
+        )[1]
+
+    def add_fact(
+        self,
+        doc: str,
+        kind: str,
+        evidence: str | int,
+        *,
+        by: str | None = None,
+        reason: str = "",
+        **fields: str,
+    ) -> Any:
+        """Add a fact the extractor missed (``kind``: event, saving, quote) with its fields
+        (``council="Worthing", action="joined", ...``), citing its sentence (its text, or the
+        number of a fact whose sentence it is); returns the stored correction."""
+        from lgkg.corrections import add_fact
+
+        return add_fact(self.store, doc, kind, fields, str(evidence), reason=reason, analyst=by)[1]
+
+    def export_gold(
+        self, out_dir: str | os.PathLike[str], texts: Sequence[str] = (), fetch: bool = False
+    ) -> Any:
+        """Write the corrected documents as gold files with their texts (``lgkg export
+        --gold``); returns what was written and what was not."""
+        from lgkg.corrections import export_gold
+
+        return export_gold(self.store, out_dir, texts, fetch=fetch)
 
     def dataset(self) -> Dataset:
         """The whole store as an rdflib ``Dataset`` (a copy; for small stores)."""

@@ -6,6 +6,7 @@ Results go to stdout, progress and messages to stderr. Exit codes: 0 ok,
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -55,9 +56,13 @@ def _load_extractor():
     try:
         from lgkg.extract.pipeline import Extractor
 
-        return Extractor()
+        extractor = Extractor()
     except ModelNotInstalled as err:
         raise _fail(str(err)) from err
+    # The model, the gazetteer and the modules live as long as the command: the garbage
+    # collector need not walk them again at each full pass over the documents' objects.
+    gc.freeze()
+    return extractor
 
 
 def _dask_client(address: str):
@@ -294,31 +299,69 @@ def _output(out: str | None) -> Iterator[BinaryIO]:
 
 @cli.command()
 @click.argument("doc", metavar="DOC")
+@click.option(
+    "--with-corrections",
+    is_flag=True,
+    help="Also drop the analysts' corrections of the document without asking.",
+)
 @store_option
-def retract(doc: str, store_path: str | None) -> None:
+def retract(doc: str, with_corrections: bool, store_path: str | None) -> None:
     """Remove a document and everything extracted from it.
 
     DOC is the document's IRI, its 16-hex id, the URL it was ingested from,
-    or its file (read the same way ingest reads it).
+    or its file (read the same way ingest reads it). A document analysts
+    corrected keeps its corrections graph unless you confirm (or pass
+    --with-corrections): then both go, in one transaction.
 
     \b
     Example:
         lgkg retract examples/lewisham-brent.txt
-        lgkg retract https://w3id.org/lgkg/id/doc/0123456789abcdef
+        lgkg retract https://w3id.org/lgkg/id/doc/0123456789abcdef --with-corrections
     """
     from lgkg.extract.errors import BadInput
+    from lgkg.graph.vocab import corrections_graph_iri
     from lgkg.retract import doc_graph
+    from lgkg.retract import retract as retract_graph
+    from lgkg.review_cli import confirm_retract
 
     try:
         graph = doc_graph(doc)
     except BadInput as err:
         raise _fail(printable(str(err))) from err
     with _open_store(store_path, write=True) as store:
-        before = store.count()
-        if not store.drop_graph(graph):
+        if not store.has_graph(graph):
             raise _fail(printable(f"{doc}: no such document in the store ({graph})"))
+        corrections = str(corrections_graph_iri(graph.rsplit("/", 1)[-1]))
+        also = store.has_graph(corrections) and confirm_retract(store, graph, doc, with_corrections)
+        before = store.count()
+        retract_graph(store, graph, [corrections] if also else [])
         removed = before - store.count()
-    click.echo(printable(f"retracted {doc}: {removed} triples removed ({graph})"), err=True)
+    what = " (with its corrections)" if also else ""
+    click.echo(printable(f"retracted {doc}{what}: {removed} triples removed ({graph})"), err=True)
+
+
+@cli.command()
+@store_option
+def resolve(store_path: str | None) -> None:
+    """Recompute which partnerships, across documents, are one.
+
+    Every partnership entity is rebuilt from what the stored documents say
+    (names, members, service areas, dates), as ingest and retract keep them:
+    the same documents give the same entities whatever order they came in.
+    Use it after loading document graphs in bulk (lgkg.open(...).load) or
+    after upgrading lgkg.
+
+    \b
+    Example:
+        lgkg resolve
+    """
+    from lgkg.graph.identity import resolve_store
+
+    with _open_store(store_path, write=True) as store:
+        descriptions, entities = resolve_store(store)
+    click.echo(
+        f"resolved {descriptions} partnership descriptions into {entities} partnerships", err=True
+    )
 
 
 def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
@@ -475,17 +518,65 @@ def stats(store_path: str | None) -> None:
 @cli.command()
 @format_option(EXPORT_FORMATS, "trig", "trig/nquads keep the named graphs; turtle merges them.")
 @click.option("--out", metavar="FILE", help="Write to FILE instead of stdout.")
+@click.option(
+    "--gold",
+    "gold_dir",
+    metavar="DIR",
+    help="Instead: write each corrected document to DIR as a gold file with its text beside it.",
+)
+@click.option(
+    "--texts",
+    multiple=True,
+    metavar="PATH",
+    help="With --gold: files or folders holding the documents' texts (repeatable).",
+)
+@click.option(
+    "--fetch",
+    is_flag=True,
+    help="With --gold: fetch a document's URL again when no file under --texts has its text.",
+)
 @store_option
-def export(fmt: str, out: str | None, store_path: str | None) -> None:
-    """Write the whole store as RDF.
+def export(
+    fmt: str,
+    out: str | None,
+    gold_dir: str | None,
+    texts: tuple[str, ...],
+    fetch: bool,
+    store_path: str | None,
+) -> None:
+    """Write the whole store as RDF, or (--gold DIR) the corrected documents as gold files.
+
+    With --gold, every document an analyst corrected becomes NAME.txt (a
+    front-matter block, then its text as ingest read it) and NAME.gold.json
+    (its facts as corrected, in the corpus format of docs/contract.md), which
+    lgkg train and lgkg evaluate read. A text is found under --texts by its
+    file name and checked against the stored content hash, or fetched again
+    from its URL with --fetch; a document whose text is not found is listed
+    and the command exits 1.
 
     \b
     Example:
         lgkg export --format nquads --out lgkg.nq
         lgkg export --format turtle | head
+        lgkg export --gold corrected/ --texts press-releases/
     """
+    if gold_dir is None:
+        if texts or fetch:
+            raise click.UsageError("--texts and --fetch go with --gold DIR")
+        with _open_store(store_path) as store:
+            _write_out(store.dump(fmt), out)
+        return
+    from lgkg.corrections import export_gold
+
     with _open_store(store_path) as store:
-        _write_out(store.dump(fmt), out)
+        done = export_gold(store, gold_dir, texts, fetch=fetch)
+    for path in done.written:
+        click.echo(printable(f"wrote {path}"), err=True)
+    for name, reason in done.missing:
+        click.echo(printable(f"not written {name}: {reason}"), err=True)
+    click.echo(f"{len(done.written)} gold files written, {len(done.missing)} not", err=True)
+    if done.missing:
+        sys.exit(1)
 
 
 @cli.command()
@@ -516,7 +607,12 @@ def validate(store_path: str | None) -> None:
 
 
 @cli.command()
-@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False), metavar="GOLD_DIR")
+@click.argument(
+    "gold_dir",
+    required=False,
+    type=click.Path(exists=True, file_okay=False),
+    metavar="GOLD_DIR",
+)
 @click.option("--per-document", is_flag=True, help="Also show each document's scores.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option(
@@ -526,23 +622,47 @@ def validate(store_path: str | None) -> None:
     metavar="K",
     help="Also score the learned decisions by K-fold cross-validation over the documents.",
 )
-def evaluate(gold_dir: str, per_document: bool, as_json: bool, cv: int) -> None:
+@click.option(
+    "--corrections",
+    is_flag=True,
+    help="Instead of GOLD_DIR: score the stored extraction of each corrected document against"
+    " the analysts' corrections.",
+)
+@store_option
+def evaluate(
+    gold_dir: str | None,
+    per_document: bool,
+    as_json: bool,
+    cv: int,
+    corrections: bool,
+    store_path: str | None,
+) -> None:
     """Precision, recall and F1 of extraction against gold files (*.gold.json).
 
     Each text beside a NAME.gold.json file (NAME.txt, .html, ...) is
     extracted (nothing is stored) and scored as docs/contract.md
     ("Scoring") describes. With --cv K the decisions are also fitted on
     K-1 folds of the documents and scored on the fold left out, K times
-    (needs the train extra).
+    (needs the train extra). With --corrections (no GOLD_DIR) the facts
+    extracted from each document an analyst corrected are scored against
+    the facts as corrected, from the store (no model is loaded).
 
     \b
     Example:
         lgkg evaluate ../shared/corpus/dev
         lgkg evaluate ../shared/corpus/dev --per-document
         lgkg evaluate ../shared/corpus/dev --cv 5
+        lgkg evaluate --corrections --store my-store
     """
     from lgkg.evaluation import evaluate_dir
 
+    if corrections:
+        if gold_dir is not None or cv:
+            raise click.UsageError("--corrections scores the store: give no GOLD_DIR and no --cv")
+        _evaluate_corrections(store_path, per_document, as_json)
+        return
+    if gold_dir is None:
+        raise click.UsageError("give a GOLD_DIR, or --corrections to score against the store")
     try:
         text = evaluate_dir(
             Path(gold_dir), _load_extractor, per_document=per_document, as_json=as_json, cv=cv
@@ -550,6 +670,27 @@ def evaluate(gold_dir: str, per_document: bool, as_json: bool, cv: int) -> None:
     except (ValueError, OSError, RuntimeError) as err:
         raise _fail(str(err)) from err
     click.echo(text)
+
+
+def _evaluate_corrections(store_path: str | None, per_document: bool, as_json: bool) -> None:
+    """``lgkg evaluate --corrections``: the report, or exit 1 when no document is corrected."""
+    import json
+
+    from lgkg.corrections import evaluate_corrections
+    from lgkg.extract.evaluate import format_report
+
+    with _open_store(store_path) as store:
+        report = evaluate_corrections(store)
+    if not report.documents:
+        raise _fail("no document has corrections yet (lgkg correct ...)")
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        count = len(report.documents)
+        click.echo(
+            f"{count} corrected document{'' if count == 1 else 's'}: extraction against corrections"
+        )
+        click.echo(format_report(report, per_document=per_document))
 
 
 @cli.command()
@@ -591,10 +732,12 @@ def train(corpus_dirs: tuple[str, ...], out: str | None) -> None:
     click.echo(f"wrote {printable(str(target))} (trained on {decisions.trained_on})")
 
 
-# The researchers' commands (lgkg network, lgkg serve) live in lgkg/research_cli.py.
+# The researchers' commands (lgkg network, lgkg serve) live in lgkg/research_cli.py, the
+# analysts' (lgkg review, lgkg correct) in lgkg/review_cli.py.
 from lgkg.research_cli import COMMANDS as _RESEARCH_COMMANDS  # noqa: E402
+from lgkg.review_cli import COMMANDS as _REVIEW_COMMANDS  # noqa: E402
 
-for _command in _RESEARCH_COMMANDS:
+for _command in (*_RESEARCH_COMMANDS, *_REVIEW_COMMANDS):
     cli.add_command(_command)
 
 main = cli

@@ -7,10 +7,10 @@ reads and cleans each one and skips those stored unchanged, the cleaned
 texts stream through one ``nlp.pipe`` (optionally over several processes)
 and are written a batch at a time, one store transaction per batch
 (``Store.replace_graphs``); the store's reference graph (councils, service
-areas) is written first if it is missing. Each document graph's partnerships are
-first resolved against those of the store and of the run's earlier
-documents (:mod:`lgkg.graph.identity`), so a partnership keeps one IRI
-across documents. A document that cannot be read or
+areas) is written first if it is missing. After each batch, the partnerships its
+documents describe are resolved with those of the store (:mod:`lgkg.graph.identity`)
+and the entity graphs that change are written, so a partnership keeps one IRI
+across documents, whatever order they come in. A document that cannot be read or
 extracted is reported and skipped; if a batch cannot be written, its
 documents are written one at a time, so a failure never leaves half a
 document behind and never ends the run. A document whose stored graph has
@@ -24,8 +24,8 @@ the same content hash and extractor version is skipped as unchanged unless
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from itertools import chain, islice
 from typing import TYPE_CHECKING, TypeVar
 
@@ -61,9 +61,11 @@ class DocResult:
     savings: int = 0
     quotes: int = 0
     reason: str = ""
+    notes: tuple[str, ...] = ()  # re-ingested: its corrections re-applied, those now lost
 
     def line(self) -> str:
-        """The line printed for this document (control characters escaped: one line).
+        """The line printed for this document (control characters escaped: one line), and
+        an indented line for each of its ``notes``.
 
         >>> DocResult("a.txt", INGESTED, "g", 4, 1, 3).line()
         'ingested a.txt: 4 events, 1 saving, 3 quotes (g)'
@@ -81,7 +83,8 @@ class DocResult:
         )
         if self.outcome == UNCHANGED:
             return printable(f"unchanged {self.name} ({self.graph})")
-        return printable(f"ingested {self.name}: {counts} ({self.graph})")
+        line = printable(f"ingested {self.name}: {counts} ({self.graph})")
+        return "\n".join([line, *(printable(f"  {note}") for note in self.notes)])
 
 
 @dataclass
@@ -250,34 +253,73 @@ def _write_batch(
     from lgkg.graph.emit import doc_graph_iri, extraction_graph
 
     built: list[tuple[DocResult, tuple[str, Graph]]] = []
+    extractions: dict[str, Extraction] = {}
     for ct, x in done:
         try:
             iri = str(doc_graph_iri(x))
             built.append((ingested(ct.source.name, iri, x), (iri, extraction_graph(x))))
+            extractions[iri] = x
         except Exception as err:  # a graph that cannot be built
             yield DocResult(ct.source.name, FAILED, reason=cannot_write(err))
-    yield from write_resolved(built, store, resolver)
+    yield from write_resolved(built, store, resolver, extractions)
 
 
 def write_resolved(
-    items: Sequence[tuple[DocResult, tuple[str, Graph]]], store: Store, resolver: Resolver
+    items: Sequence[tuple[DocResult, tuple[str, Graph]]],
+    store: Store,
+    resolver: Resolver,
+    extractions: Mapping[str, Extraction] | None = None,
 ) -> Iterator[DocResult]:
-    """Write document graphs in one transaction, their partnerships resolved first, in order.
+    """Write document graphs (:func:`write_with_corrections`), then the partnership
+    entities the written ones change (:mod:`lgkg.graph.identity`), in a second transaction.
 
-    Each graph's partnerships take the IRIs of the same partnerships in the
-    store or earlier in the run (:mod:`lgkg.graph.identity`); then
-    :func:`write_batch`. A graph that cannot be resolved fails alone; a store
-    that cannot be read (the index is loaded on the first call) ends the run.
+    The documents' partnerships are read from ``extractions`` (by graph IRI) where
+    given, else from their graphs. A store that cannot be read (the resolver's index
+    is loaded on the first call) ends the run.
     """
-    resolved: list[tuple[DocResult, tuple[str, Graph]]] = []
+    resolver.prepare()  # what the store resolved to before these documents
+    written: list[str] = []
+    for result in write_with_corrections(items, store):
+        if result.outcome == INGESTED and result.graph:
+            written.append(result.graph)
+        yield result
+    if not written:
+        return
+    if extractions is not None and all(iri in extractions for iri in written):
+        changes = resolver.changes([extractions[iri] for iri in written])
+    else:
+        graphs = {iri: graph for _, (iri, graph) in items}
+        changes = resolver.changes_for_graphs([(iri, graphs[iri]) for iri in written])
+    if changes:
+        store.replace_graphs(changes)
+
+
+def write_with_corrections(
+    items: Sequence[tuple[DocResult, tuple[str, Graph]]], store: Store
+) -> Iterator[DocResult]:
+    """:func:`write_batch` the document graphs, those analysts corrected with their
+    corrections re-applied to the new graph in the same transaction
+    (:func:`lgkg.corrections.reapply_document`); such a result's notes say how many
+    corrections apply and which no longer match a fact. One query finds the corrected.
+    """
+    from lgkg.corrections import reapply_document, with_corrections
+
+    corrected = with_corrections(store, [iri for _, (iri, _) in items])
+    groups: list[tuple[DocResult, list[tuple[str, Graph]]]] = []
     for result, (iri, graph) in items:
+        if iri not in corrected:
+            groups.append((result, [(iri, graph)]))
+            continue
         try:
-            resolved.append((result, (iri, resolver.resolve(graph, iri))))
+            again = reapply_document(store, iri, graph)
         except StoreError:
             raise
-        except Exception as err:  # a graph that cannot be resolved
-            yield DocResult(result.name, FAILED, reason=cannot_write(err))
-    yield from write_batch(resolved, store.replace_graphs)
+        except Exception as err:  # corrections that cannot be read or applied
+            yield DocResult(result.name, FAILED, reason=f"cannot re-apply its corrections: {err}")
+            continue
+        noted = replace(result, notes=tuple(again.notes()))
+        groups.append((noted, [(iri, graph), (again.graph_iri, again.graph)]))
+    yield from write_batch(groups, lambda batch: store.replace_graphs(chain.from_iterable(batch)))
 
 
 def write_batch(

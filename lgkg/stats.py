@@ -9,6 +9,10 @@ partnerships  0
 events        0
 savings       0
 quotes        0
+checked       0
+corrected     0
+rejected      0
+added         0
 """
 
 from __future__ import annotations
@@ -18,7 +22,19 @@ from importlib.resources import files
 
 from lgkg.graph.store import Store
 
-ORDER = ("documents", "triples", "councils", "partnerships", "events", "savings", "quotes")
+ORDER = (
+    "documents",
+    "triples",
+    "councils",
+    "partnerships",
+    "events",
+    "savings",
+    "quotes",
+    "checked",
+    "corrected",
+    "rejected",
+    "added",
+)
 
 
 @cache
@@ -27,7 +43,8 @@ def _query() -> str:
 
 
 def store_stats(store: Store) -> dict[str, int]:
-    """The counts, in :data:`ORDER` (triples: every quad, reference graph included)."""
+    """The counts, in :data:`ORDER` (triples: every quad, reference graph included; facts as
+    analysts' corrections leave them; checked, corrected, rejected and added: their work)."""
     columns, rows = store.select(_query())
     counts = {
         c: int(v.toPython()) if v is not None else 0 for c, v in zip(columns, rows[0], strict=True)

@@ -142,6 +142,10 @@ def test_cli_stats_is_stable_and_retract_unknown_fails(tmp_path):
         "events",
         "savings",
         "quotes",
+        "checked",
+        "corrected",
+        "rejected",
+        "added",
     ]
     result = run("retract", "0123456789abcdef", "--store", str(store))
     assert result.exit_code == 1
@@ -394,3 +398,24 @@ def test_cli_two_documents_one_partnership_formed_then_ended(tmp_path):
     )
     assert formed.name in {r["source"] for r in members}
     assert stat(store, "partnerships") == 1
+
+
+def test_cli_resolve_builds_the_partnerships_of_a_bulk_load(tmp_path):
+    """Document graphs loaded as they are (an extract export): ``lgkg resolve`` makes their
+    partnership entities, as ingest would have, and running it again changes nothing."""
+    from lgkg.graph.emit import doc_graph_iri, extraction_graph
+    from lgkg.graph.store import OxigraphStore
+    from tests.graph.test_identity import corpus
+
+    store = tmp_path / "s"
+    with OxigraphStore(store) as s:
+        for x in corpus():
+            s.replace_graph(str(doc_graph_iri(x)), extraction_graph(x))
+    result = run("resolve", "--store", str(store))
+    assert result.exit_code == 0, result.output
+    assert "resolved 6 partnership descriptions into 3 partnerships" in result.output
+    before = store_triples(store)
+    assert run("resolve", "--store", str(store)).exit_code == 0
+    assert store_triples(store) == before
+    rows = run("query", "events", "--format", "csv", "--store", str(store)).output
+    assert "https://w3id.org/lgkg/id/partnership/sts" in rows

@@ -6,10 +6,14 @@ Routes:
   query returns the service description. Updates only with ``enable_update``
   and ``Authorization: Bearer TOKEN``.
 - ``/store``: the Graph Store HTTP Protocol, only with ``enable_update`` and the token.
-- ``/``: the query page; ``/council/{code or name}``: one council's page.
+- ``/``: the query page; ``/council/{code or name}``: one council's page;
+  ``/doc/{id}``: one document's facts, with what analysts did to them.
 - ``/api/queries``: the named queries (JSON); ``/api/query/{name}?param=value``:
   one named query run with its parameters bound, as SPARQL results;
-  ``/api/council/{code or name}``: a council from the gazetteer (JSON).
+  ``/api/council/{code or name}``: a council from the gazetteer (JSON);
+  ``/api/doc/{id}``: a document's review (JSON, :mod:`lgkg.corrections`);
+  ``POST /api/doc/{id}/corrections``: one correction (JSON), only with
+  ``enable_update`` and the token.
 
 Every response carries CORS headers for browser clients.
 
@@ -25,7 +29,9 @@ from __future__ import annotations
 
 import contextlib
 import hmac
+import json
 import logging
+import re
 import tempfile
 import urllib.parse
 from collections.abc import AsyncIterator
@@ -57,6 +63,7 @@ log = logging.getLogger("lgkg.server")
 
 STATIC = Path(str(files("lgkg.server") / "static"))
 MAX_ROWS_HEADER = "X-SPARQL-MaxRows"
+_DOC_ID = re.compile(r"[0-9a-f]{16}")
 
 
 @dataclass
@@ -361,8 +368,39 @@ class Server:
             }
         )
 
+    async def document(self, request: Request) -> Response:
+        """A document's facts with what analysts did to them (JSON for the document page)."""
+        doc = request.path_params["doc"]
+        if not _DOC_ID.fullmatch(doc):
+            return _text(404, f"not a document id (16 hexadecimal digits): {doc!r}")
+        job = {"doc": doc, "editable": self.config.enable_update}
+        return await self._run(("review", job), "review")
+
+    async def correct(self, request: Request) -> Response:
+        """Make one correction the document page sent (JSON), with the token; the review after."""
+        refused = self._refuse_writes(request, "Correcting facts")
+        if refused is not None:
+            return refused
+        doc = request.path_params["doc"]
+        if not _DOC_ID.fullmatch(doc):
+            return _text(404, f"not a document id (16 hexadecimal digits): {doc!r}")
+        body = await self._body(request)
+        if isinstance(body, Response):
+            return body
+        try:
+            data = json.loads(body or b"null")
+        except ValueError as err:
+            return _text(400, f"the correction is not JSON: {err}")
+        if not isinstance(data, dict):
+            return _text(400, "send the correction as a JSON object")
+        job = {"doc": doc, "correction": data, "editable": True}
+        return await self._run(("correct", job), "correct")
+
     async def page(self, request: Request) -> Response:
         return FileResponse(STATIC / "index.html")
+
+    async def document_page(self, request: Request) -> Response:
+        return FileResponse(STATIC / "document.html")
 
     async def council_page(self, request: Request) -> Response:
         return FileResponse(STATIC / "council.html")
@@ -389,6 +427,9 @@ def create_app(config: ServerConfig) -> Starlette:
         Route("/api/council/{key}", server.council, methods=["GET"]),
         Route("/", server.page, methods=["GET"]),
         Route("/council/{key}", server.council_page, methods=["GET"]),
+        Route("/api/doc/{doc}", server.document, methods=["GET"]),
+        Route("/api/doc/{doc}/corrections", server.correct, methods=["POST"]),
+        Route("/doc/{doc}", server.document_page, methods=["GET"]),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
     middleware = [

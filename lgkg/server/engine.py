@@ -45,6 +45,10 @@ class BadOperation(ValueError):
     """A query or update the server refuses or cannot parse (HTTP 400)."""
 
 
+class NotFound(ValueError):
+    """The store has no such document (HTTP 404)."""
+
+
 class ResultTooLarge(ValueError):
     """The result would be larger than the server sends (HTTP 400: narrow the query)."""
 
@@ -218,3 +222,27 @@ def evaluate_named(
     truncated = len(rows) > max_rows
     cells = [[None if t is None else to_ox(t) for t in row] for row in rows[:max_rows]]
     return Answer(_capped(solutions_bytes(fmt_name, columns, cells), max_bytes), media, truncated)
+
+
+def evaluate_review(
+    store: Any, doc: str, correction: Mapping[str, Any] | None = None, editable: bool = False
+) -> Answer:
+    """A document's review (:func:`lgkg.corrections.review`) as JSON, after making
+    ``correction`` (what the page sent) when one is given; ``editable`` says whether the
+    page may offer corrections."""
+    import json
+
+    from lgkg.corrections import CorrectionError, NoSuchDocument, correction_for_page, review
+
+    try:
+        if correction is None:
+            data = review(store, doc).to_dict()
+        else:
+            data = correction_for_page(store, doc, correction)
+    except NoSuchDocument as err:
+        raise NotFound(str(err)) from err
+    except CorrectionError as err:
+        raise BadOperation(str(err)) from err
+    data["editable"] = editable
+    body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    return Answer(body, "application/json")

@@ -131,7 +131,11 @@ def run_job(store: Any, spec: WorkerSpec, job: tuple) -> Any:
             )
         if kind == "gsp":
             return gsp.handle(store.native, **kwargs)
+        if kind in ("review", "correct"):
+            return engine.evaluate_review(store, **kwargs)
         raise ValueError(f"unknown job kind {kind!r}")
+    except engine.NotFound as err:
+        return Failure(404, str(err))
     except (engine.BadOperation, engine.ResultTooLarge) as err:
         return Failure(400, str(err))
     except NotAcceptable as err:

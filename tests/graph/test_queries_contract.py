@@ -34,6 +34,25 @@ CASES = [
     ("low_confidence", "low_confidence", {}),
     ("memberships", "memberships", {}),
     ("council_evidence-brent", "council_evidence", {"council": "Brent"}),
+    # one partnership across documents A and B: their claims side by side
+    (
+        "partnership_history",
+        "partnership_history",
+        {"partnership": "Brent-Lewisham shared IT service"},
+    ),
+    # before and after Babergh left (June 2018); Suffolk Constabulary joined in June 2014
+    (
+        "members_on",
+        "members_on",
+        {"partnership": "Suffolk shared enforcement service", "date": "2015"},
+    ),
+    (
+        "members_on-2018-07",
+        "members_on",
+        {"partnership": "Suffolk shared enforcement service", "date": "2018-07"},
+    ),
+    ("active_on", "active_on", {"date": "2017"}),
+    ("active_on-2019-04", "active_on", {"date": "2019-04"}),  # after the Suffolk service ended
 ]
 #: Expected files allowed to hold no rows (none so far: each case must show the query works).
 INTENDED_EMPTY: set[str] = set()

@@ -228,6 +228,11 @@ def test_shapes_valid_example_conforms() -> None:
     assert conforms, report.serialize(format="turtle")
 
 
+def test_shapes_valid_corrections_example_conforms() -> None:
+    conforms, report = _validate_example("valid-document.ttl", "valid-corrections.ttl")
+    assert conforms, report.serialize(format="turtle")
+
+
 EVENT = "a56ab77fcd2abfc7-9"
 SAVING = EVENT
 INVALID = {
@@ -266,6 +271,8 @@ INVALID = {
         ("E07000081", "gssCode", "PatternConstraintComponent"),
         ("E07000081", "", "SPARQLConstraintComponent"),
     },
+    "invalid-correction-no-reason.ttl": {(EVENT, "reason", "MinCountConstraintComponent")},
+    "invalid-correction-unknown-field.ttl": {(EVENT, "correctedField", "InConstraintComponent")},
 }
 
 

@@ -2,7 +2,8 @@
 
 ``served`` is read-only over the mini fixture plus the W3C protocol test data
 (each data file in the named graph its manifest names); ``served_rw`` has
-updates enabled (token ``TOKEN``) over an empty in-memory store.
+updates enabled (token ``TOKEN``) over an empty in-memory store; ``served_review``
+has updates enabled over the mini fixture, one per test module (its tests correct it).
 """
 
 from __future__ import annotations
@@ -33,6 +34,18 @@ def served() -> Iterator[ServedApp]:
 def served_rw() -> Iterator[ServedApp]:
     store = OxigraphStore(None)
     app = ServedApp(ServerConfig(store, enable_update=True, token=TOKEN, timeout=10))
+    try:
+        yield app
+    finally:
+        app.stop()
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def served_review() -> Iterator[ServedApp]:
+    store = OxigraphStore(None)
+    load_dataset(store, FIXTURE.read_bytes())
+    app = ServedApp(ServerConfig(store, enable_update=True, token=TOKEN, timeout=20))
     try:
         yield app
     finally:

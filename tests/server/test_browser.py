@@ -6,6 +6,7 @@ installs the Debian packages; selenium comes with ``pip install -e '.[dev]'``).
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -40,8 +41,9 @@ FLAGS = (
 )
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
+@contextlib.contextmanager
+def headless_chromium() -> Iterator:
+    """A chromium driver with a throw-away profile, quit and cleaned up afterwards."""
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     profile = tempfile.mkdtemp(prefix="lgkg-chromium-")
@@ -54,6 +56,12 @@ def browser() -> Iterator:
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    with headless_chromium() as driver:
+        yield driver
 
 
 def wait(driver, condition, timeout: float = 15):

@@ -3,6 +3,7 @@
 "use strict";
 
 const COUNCIL_IRI = "https://w3id.org/lgkg/id/council/";
+const DOC_IRI = /^https:\/\/w3id\.org\/lgkg\/id\/doc\/([0-9a-f]{16})$/;
 const LGKG_IRI = "https://w3id.org/lgkg/";
 const GSS = /^[EKNSW]\d{8}$/;
 
@@ -26,7 +27,8 @@ function describeLink(iri) {
 }
 
 // A cell of a SPARQL JSON result as a DOM node: council IRIs and GSS codes link to the
-// council page, other lgkg IRIs to a DESCRIBE, web addresses to themselves.
+// council page, document IRIs to the document page, other lgkg IRIs to a DESCRIBE, web
+// addresses to themselves.
 function cellNode(binding, column) {
   if (!binding) return document.createTextNode("");
   const value = binding.value;
@@ -34,6 +36,8 @@ function cellNode(binding, column) {
     if (value.startsWith(COUNCIL_IRI)) {
       return el("a", { href: "/council/" + value.slice(COUNCIL_IRI.length), text: value });
     }
+    const doc = DOC_IRI.exec(value);
+    if (doc) return el("a", { href: "/doc/" + doc[1], text: value });
     if (value.startsWith(LGKG_IRI)) return el("a", { href: describeLink(value), text: value });
     if (/^https?:\/\//.test(value)) {
       return el("a", { href: value, text: value, rel: "noopener noreferrer", target: "_blank" });
