@@ -104,6 +104,12 @@ _CONNECTORS = frozenset({"of", "for", "the", "and", "through", "in", "on", "to"}
 _ARTICLE = "the-"
 # link strengths, strongest first when groups are merged
 NAME, GENERIC_NAME, MEMBERS, FOUNDED, SINGLE = 3.0, 2.0, 1.0, 0.75, 0.5
+#: A member block (any key but a name) of more descriptions than this, and not beyond its
+#: limit, compares each description only with its ``WINDOW`` nearest on either side in
+#: :func:`sort_key` order (service area, founding year, name), not with all: councils that
+#: share many services would otherwise cost comparisons growing with the square of them.
+FULL_BLOCK = 8
+WINDOW = 4
 
 
 @cache
@@ -255,6 +261,11 @@ class Description:
         keys |= {("s", m, self.area) for m in members}
         keys |= {("f", f, self.area, str(y)) for f in self.founders for y in self.founded}
         return frozenset(keys)
+
+    @cached_property
+    def sort_key(self) -> tuple[str, int, str, str]:
+        """Its place in a large block (:func:`sort_key`)."""
+        return (self.area, min(self.founded, default=0), min(self.name_keys, default=""), self.iri)
 
     @cached_property
     def key_areas(self) -> frozenset[str]:
@@ -610,6 +621,36 @@ def block_use(key: tuple[str, ...], members: Iterable[Description]) -> tuple[boo
     return len(members) <= _limit(key), several <= 2
 
 
+def sort_key(d: Description) -> tuple[str, int, str, str]:
+    """Where ``d`` stands in a large block: the nearest in this order are compared
+    (:data:`FULL_BLOCK`): its service area, founding year, first name key, IRI."""
+    return d.sort_key
+
+
+def windowed(key: tuple[str, ...], size: int) -> bool:
+    """Does a block ``key`` of ``size`` descriptions compare only neighbours (:data:`WINDOW`)?
+
+    >>> windowed(("m", "a", "b", "ict"), FULL_BLOCK), windowed(("m", "a", "b", "ict"), 9)
+    (False, True)
+    """
+    return key[0] != "n" and size > FULL_BLOCK
+
+
+def _window_pairs(key: tuple[str, ...], block: Iterable[Description]) -> set[tuple[str, str]]:
+    """The pairs of a windowed block worth comparing, each in IRI order: each description
+    with its :data:`WINDOW` next in :func:`sort_key` order (under a single-member key, only
+    pairs with a single-member side, as :func:`_pairs`)."""
+    ordered = sorted(block, key=lambda d: d.sort_key)
+    singles = key[0] == "s"
+    out: set[tuple[str, str]] = set()
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1 : i + 1 + WINDOW]:
+            if singles and len(a.member_iris) > 1 and len(b.member_iris) > 1:
+                continue
+            out.add((a.iri, b.iri) if a.iri < b.iri else (b.iri, a.iri))
+    return out
+
+
 def _limit(key: tuple[str, ...]) -> int:
     """How many descriptions may share block ``key`` for it to be used (``max_block``: for
     a name, ``max_name_block``)."""
@@ -644,9 +685,14 @@ def _pairs(
                 yield min(a, b), max(a, b)
 
 
-def _edges(by_iri: dict[str, Description], usable: Usable | None) -> dict[tuple[str, str], float]:
+def _edges(
+    by_iri: dict[str, Description],
+    usable: Usable | None,
+    whole: Callable[[tuple[str, ...]], list[Description]] | None = None,
+) -> dict[tuple[str, str], float]:
     """The links among ``by_iri``, found by their block keys; ``usable`` judges a key by its
-    whole block (all the index's descriptions), else by the descriptions here."""
+    whole block (all the index's descriptions), else by the descriptions here, and ``whole``
+    gives that block (its order decides the pairs of a windowed block)."""
     blocks: dict[tuple[str, ...], list[str]] = {}
     for iri in sorted(by_iri):
         for key in by_iri[iri].blocks():
@@ -661,7 +707,14 @@ def _edges(by_iri: dict[str, Description], usable: Usable | None) -> dict[tuple[
             use, single_ok = block_use(key, (by_iri[i] for i in iris))
         if not use or (key[0] == "s" and not single_ok):
             continue
-        for a, b in _pairs(key, iris, by_iri):
+        everyone = whole(key) if whole is not None else [by_iri[i] for i in iris]
+        if windowed(key, len(everyone)):
+            pairs: Iterable[tuple[str, str]] = sorted(
+                (a, b) for a, b in _window_pairs(key, everyone) if a in by_iri and b in by_iri
+            )
+        else:
+            pairs = _pairs(key, iris, by_iri)
+        for a, b in pairs:
             if (a, b) not in edges:
                 strength = link(by_iri[a], by_iri[b], single_ok=single_ok or key[0] != "s")
                 if strength:
@@ -898,7 +951,9 @@ class PartnershipIndex:
                     seeds |= self._members[comp]
                 touched |= self._descriptions[iri].blocks()
                 gone.add(iri)
-        before = {key: self._use(key) for key in touched | {k for d in added for k in d.blocks()}}
+        keys = touched | {k for d in added for k in d.blocks()}
+        before = {key: self._mode(key) for key in keys}
+        window_before = {key: self._window(key) for key in keys}
         for iri in gone:
             self._remove(iri)
         for d in added:
@@ -909,15 +964,20 @@ class PartnershipIndex:
                 if len(d.member_iris) > 1:
                     self._several[key] = self._several.get(key, 0) + 1
         for key, use in before.items():  # a block whose use changed links or unlinks its own
-            if self._use(key) != use:
+            if self._mode(key) != use:
                 seeds |= self._blocks.get(key, set())
+            elif window_before[key] is not None:  # a windowed block: the pairs that changed
+                for a, b in window_before[key] ^ (self._window(key) or set()):
+                    da, db = self._descriptions.get(a), self._descriptions.get(b)
+                    if da is not None and db is not None and link(da, db, use[1]):
+                        seeds |= {a, b}
         for d in added:  # a new description's component: what it links to
             seeds.add(d.iri)
             for key in d.blocks():
                 block = self._blocks.get(key, set())
                 use, single_ok = self._use(key)
-                if not use or (key[0] == "s" and not single_ok):
-                    continue
+                if not use or (key[0] == "s" and not single_ok) or windowed(key, len(block)):
+                    continue  # (a windowed block's new pairs are linked above)
                 others = block - {d.iri} - seeds
                 if key[0] == "n" and not d.ambiguous:  # as _pairs: the first stands for all
                     plain = sorted(i for i in block if not self._descriptions[i].ambiguous)
@@ -946,6 +1006,25 @@ class PartnershipIndex:
         size = len(self._blocks.get(key, ()))
         return size <= _limit(key), self._several.get(key, 0) <= 2
 
+    def _mode(self, key: tuple[str, ...]) -> tuple[bool, bool, bool]:
+        """How block ``key`` links its descriptions: :meth:`_use` and whether it is windowed
+        (:func:`windowed`); a block not used at all links none, whatever else changes."""
+        use, single_ok = self._use(key)
+        if not use:
+            return False, False, False
+        return use, single_ok or key[0] != "s", windowed(key, len(self._blocks.get(key, ())))
+
+    def _window(self, key: tuple[str, ...]) -> set[tuple[str, str]] | None:
+        """The pairs a used, windowed block ``key`` compares (:func:`_window_pairs`), else None."""
+        block = self._blocks.get(key, ())
+        if not windowed(key, len(block)) or not self._use(key)[0]:
+            return None
+        return _window_pairs(key, (self._descriptions[i] for i in block))
+
+    def _whole(self, key: tuple[str, ...]) -> list[Description]:
+        """Every description of the index's block ``key``."""
+        return [self._descriptions[i] for i in self._blocks.get(key, ())]
+
     def _remove(self, iri: str) -> None:
         d = self._descriptions.pop(iri)
         for key in d.blocks():
@@ -970,7 +1049,7 @@ class PartnershipIndex:
                 if not self._members[comp]:
                     del self._members[comp]
         descriptions = [self._descriptions[i] for i in sorted(region)]
-        edges = _edges({d.iri: d for d in descriptions}, self._use)
+        edges = _edges({d.iri: d for d in descriptions}, self._use, self._whole)
         for component in _components(descriptions, edges):
             self._next += 1
             self._members[self._next] = set(component)
@@ -990,6 +1069,9 @@ class PartnershipIndex:
                 self._by_slug.pop(e.slug, None)
         for e in fresh:
             self._by_slug.setdefault(e.slug, {})[e.descriptions[0]] = e
+        fresh_by_slug: dict[str, list[Entity]] = {}
+        for f in fresh:
+            fresh_by_slug.setdefault(f.slug, []).append(f)
         after: dict[str, Entity] = {}
         for key, size in sorted(sizes.items()):
             group = self._by_slug.get(key, {})
@@ -999,7 +1081,7 @@ class PartnershipIndex:
             renamed = [e for e in group.values() if e.iri] if crossed else []  # not the fresh
             for e in renamed:
                 before.setdefault(e.iri, e)
-            for e in [*renamed, *(f for f in fresh if f.slug == key)]:
+            for e in [*renamed, *fresh_by_slug.get(key, ())]:
                 named = _with_iri(e, entity_iri(key, e.descriptions[0], shared))
                 group[named.descriptions[0]] = named
                 after[named.iri] = named
