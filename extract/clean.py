@@ -35,8 +35,6 @@ from functools import cache, cached_property
 from importlib.resources import files
 from typing import overload
 
-import ftfy
-
 from lgkg.extract.records import DocumentMeta
 from lgkg.extract.sources import SourceDoc
 
@@ -200,7 +198,11 @@ def _rules() -> _Rules:
     return _Rules(replacements, tuple(data["mojibake_codepages"]), data["lost_currency_byte"])
 
 
-_FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False, explain=False)
+@cache
+def _ftfy_config():  # ftfy is imported on the first text that may need it (most need none)
+    import ftfy
+
+    return ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False, explain=False)
 
 
 @cache
@@ -273,7 +275,9 @@ def fix_codepage_mojibake(text: str) -> str:
 
 
 def _fix_chunk(chunk: str) -> str:
-    return fix_codepage_mojibake(ftfy.fix_text(chunk, _FTFY))
+    import ftfy
+
+    return fix_codepage_mojibake(ftfy.fix_text(chunk, _ftfy_config()))
 
 
 # --------------------------------------------------------------------------- steps

@@ -27,7 +27,7 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from datetime import date, timedelta
 from functools import cache, lru_cache
 from typing import Any
@@ -36,6 +36,7 @@ from spacy.tokens import Doc, Span, Token
 
 from lgkg.extract.lexicon import load
 from lgkg.extract.mentions import COUNCIL_LABEL
+from lgkg.extract.tokens import features, text_of
 from lgkg.extract.vocabulary import ENDED, LEFT
 
 MONTHS = {
@@ -87,6 +88,8 @@ _REL_MONTH_WORD = re.compile(r"\b(next|last|this)\s+month\b", re.I)
 _REL_YEAR = re.compile(r"\b(next|last|this|the\s+following|the\s+previous)\s+year\b", re.I)
 _DAY_MONTH = re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\b(?!,?\s+(?:19|20)\d\d)", re.I)
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!,?\s+(?:19|20)\d\d)", re.I)
+_DIGIT = re.compile(r"\d")  # every pattern with a day or a year needs one
+_MONTH_START = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.I)  # of _MONTH
 _BARE_MONTH = re.compile(
     rf"\b(?:in|from|on|by|until|since|during)\s+{_MONTH}\b(?!\s+(?:19|20)\d\d)", re.I
 )
@@ -143,41 +146,47 @@ def _find_dates(text: str, published: str | None = None) -> tuple[tuple[int, int
             spans.append((a, b, iso))
             taken.append((a, b))
 
-    for m in _FIN_YEAR.finditer(text):
+    # Most sentences name no month and hold no digit: skip the patterns that need one.
+    digit, month = _DIGIT.search(text) is not None, _MONTH_START.search(text) is not None
+
+    def scan(pattern: re.Pattern[str], *needs: bool) -> Iterator[re.Match[str]]:
+        return pattern.finditer(text) if all(needs) else iter(())
+
+    for m in scan(_FIN_YEAR, digit):
         taken.append(m.span())
-    for m in _BETWEEN.finditer(text):  # a window: the precision both ends share
+    for m in scan(_BETWEEN, digit, month):  # a window: the precision both ends share
         _, mon1, y1, _, mon2, y2 = m.groups()[1:]
         if y1 and y1 != y2:
             taken.append(m.span(1))
         else:
             same = MONTHS[mon1.lower()] == MONTHS[mon2.lower()]
             add(*m.span(1), _ym(int(y2), MONTHS[mon2.lower()]) if same else y2)
-    for m in _ISO.finditer(text):
+    for m in scan(_ISO, digit):
         y, mo, d = m.groups()
         if 1 <= int(mo) <= 12:
             add(*m.span(), f"{y}-{mo}-{d}" if d else f"{y}-{mo}")
-    for m in _DMY.finditer(text):
+    for m in scan(_DMY, digit, month):
         d, mon, y = int(m.group(1)), MONTHS[m.group(2).lower()], int(m.group(3))
         if _valid(y, mon, d):
             add(*m.span(), f"{y:04d}-{mon:02d}-{d:02d}")
-    for m in _MDY.finditer(text):
+    for m in scan(_MDY, digit, month):
         mon, d, y = MONTHS[m.group(1).lower()], int(m.group(2)), int(m.group(3))
         if _valid(y, mon, d):
             add(*m.span(), f"{y:04d}-{mon:02d}-{d:02d}")
-    for m in _NUMERIC.finditer(text):
+    for m in scan(_NUMERIC, digit):
         d, mon, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
         if _valid(y, mon, d):
             add(*m.span(), f"{y:04d}-{mon:02d}-{d:02d}")
-    for m in _MY.finditer(text):
+    for m in scan(_MY, digit, month):
         add(*m.span(), _ym(int(m.group(2)), MONTHS[m.group(1).lower()]))
-    for m in _REL_MONTH.finditer(text):
+    for m in scan(_REL_MONTH, month):
         if pub:
             rel = m.group(3).lower()
             year = pub[0] + {"next": 1, "last": -1, "this": 0}[rel]
             add(m.start(2), m.end(), _ym(year, MONTHS[m.group(2).lower()]))
         else:
             taken.append(m.span())
-    for m in _NEXT_MONTH.finditer(text):
+    for m in scan(_NEXT_MONTH, month):
         if pub and pub[1]:
             rel, mon = m.group(1).lower(), MONTHS[m.group(2).lower()]
             year = pub[0]
@@ -213,7 +222,7 @@ def _find_dates(text: str, published: str | None = None) -> tuple[tuple[int, int
         else:
             taken.append(m.span())
     for pattern in (_DAY_MONTH, _MONTH_DAY, _BARE_MONTH):
-        for m in pattern.finditer(text):
+        for m in scan(pattern, month):
             if not pub or not free(*m.span()):
                 continue
             groups = [g for g in m.groups() if g]
@@ -227,7 +236,7 @@ def _find_dates(text: str, published: str | None = None) -> tuple[tuple[int, int
                 continue
             year = pub[0]
             add(*m.span(), f"{year:04d}-{mon:02d}-{day:02d}" if day else _ym(year, mon))
-    for m in _Y.finditer(text):
+    for m in scan(_Y, digit):
         add(*m.span(), m.group(1))
     return tuple(sorted(spans))
 
@@ -289,7 +298,7 @@ def event_date(
     base = sent.start_char
     negated = _negated(trigger)
     best: tuple[int, str] | None = None
-    for start, end, iso in find_dates(sent.text, published):
+    for start, end, iso in find_dates(text_of(sent), published):
         span = doc.char_span(base + start, base + end, alignment_mode="expand")
         if span is None:
             continue
@@ -384,19 +393,18 @@ def partnership_dates(doc: Doc, published: str | None = None) -> dict[str, str]:
     """
     out: dict[str, str] = {}
     starts = _predicate_starts()
-    for sent in doc.sents:
-        for tok in sent:
-            if tok.pos_ not in ("VERB", "AUX") or (
-                tok.lower_ not in starts and _lemma(tok) not in starts
-            ):
-                continue  # no predicate starts here: skip the phrase checks
-            for action, phrases in _cues()["own_predicates"].items():
-                if action in out or not _predicate(tok, phrases):
-                    continue
-                subj = _subject(tok)
-                if subj is None or not _is_partnership_subject(subj):
-                    continue
-                iso = event_date(sent, tok, published, action, governed=True)
-                if iso:
-                    out[action] = iso
+    f = features(doc)
+    for i, pos in enumerate(f.pos):
+        if pos not in ("VERB", "AUX") or (f.lower[i] not in starts and f.lemma[i] not in starts):
+            continue  # no predicate starts here: skip the phrase checks
+        tok, sent = f.tokens[i], f.sentence(i)
+        for action, phrases in _cues()["own_predicates"].items():
+            if action in out or not _predicate(tok, phrases):
+                continue
+            subj = _subject(tok)
+            if subj is None or not _is_partnership_subject(subj):
+                continue
+            iso = event_date(sent, tok, published, action, governed=True)
+            if iso:
+                out[action] = iso
     return out

@@ -50,6 +50,7 @@ from lgkg.extract.mentions import Mention
 from lgkg.extract.names import name_key
 from lgkg.extract.records import Body, Event, Evidence
 from lgkg.extract.service import area_counts
+from lgkg.extract.tokens import text_of
 from lgkg.extract.vocabulary import ACTIONS, MEMBER_ACTIONS, STATUSES
 
 MODEL_FILE = "decisions.json"
@@ -173,7 +174,7 @@ def body_cases(
         areas: dict[str, float] = {}
         counts: Counter[str] = Counter()
         for start in sent_starts:
-            counts.update(area_counts(doc[start].sent.text))  # cached per text
+            counts.update(area_counts(text_of(doc[start].sent)))  # cached per text
         for area, n in counts.items():
             areas[f"near:{area}"] = float(min(n, 3))
         if title_area:

@@ -23,6 +23,7 @@ from lgkg.extract.partnerships import is_partnership_reference
 from lgkg.extract.records import Body, Event, Evidence
 from lgkg.extract.service import service_area_of_text
 from lgkg.extract.status import described_as_running, is_future, status_of
+from lgkg.extract.tokens import features, text_of
 from lgkg.extract.triggers import Trigger, find_triggers
 from lgkg.extract.vocabulary import (
     AGREED,
@@ -74,6 +75,8 @@ def _in(tok_i: int, m: Mention) -> bool:
 
 
 def _mentions_in(tokens, mentions: list[Mention]) -> list[Mention]:
+    if not mentions:
+        return []
     idx = {t.i for t in tokens}
     return [m for m in mentions if any(i in idx for i in range(m.start, m.end))]
 
@@ -195,7 +198,7 @@ def _ahead(date: str, sent: Span, trigger: Token, published: str | None) -> str:
     published in June), it is the next year's April."""
     if not (date and published and len(date) >= 7 and is_future(trigger)):
         return date
-    if compare(date, published) >= 0 or date[:4] != published[:4] or date[:4] in sent.text:
+    if compare(date, published) >= 0 or date[:4] != published[:4] or date[:4] in text_of(sent):
         return date
     if date[5:] == "02-29":
         return date
@@ -282,13 +285,14 @@ def _prospective(sent: Span, mentions: list[Mention]) -> list[Mention]:
     """Bodies named as ones that may join: "with X and Y *as possible partners*"."""
     spec = load("actions")["prospective"]
     doc, out = sent.doc, []
-    for tok in sent:
-        if tok.lower_ not in spec["nouns"] or tok.i < 2:
+    lower = features(doc).lower
+    for i in range(max(sent.start, 2), sent.end):
+        if lower[i] not in spec["nouns"]:
             continue
-        if doc[tok.i - 1].lower_ not in spec["modifiers"] or doc[tok.i - 2].lower_ != "as":
+        if lower[i - 1] not in spec["modifiers"] or lower[i - 2] != "as":
             continue
-        listed = [m for m in mentions if m.end <= tok.i - 2]
-        j = tok.i - 2  # walk back over the list just before "as"
+        listed = [m for m in mentions if m.end <= i - 2]
+        j = i - 2  # walk back over the list just before "as"
         for m in reversed(listed):
             gap = doc[m.end : j]
             if any(t.lower_ not in ("and", ",", "&", "or") for t in gap):
@@ -333,7 +337,7 @@ def sentence_events(
     inside a quotation).
     """
     out: list[Candidate] = []
-    sentence_area = service_area_of_text(sent.text)
+    sentence_area = service_area_of_text(text_of(sent))
     triggers = find_triggers(sent)
     provided = {  # the bodies served ("provides IT to X"), not the whole clause
         t.i

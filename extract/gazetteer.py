@@ -134,7 +134,10 @@ class Gazetteer:
         self._lower_words = frozenset(rules["lower_tier_words"]["words"])
         self._lower_types = frozenset(rules["lower_tier_types"])
         self._generic_stems = frozenset(rules["generic_stems"]["words"])
-        self._short_keys = [(normalise_name(c.short_name) + " ", c) for c in councils]
+        self._short_keys: dict[str, list[tuple[str, Council]]] = defaultdict(list)  # by 1st word
+        for c in councils:
+            short = normalise_name(c.short_name) + " "
+            self._short_keys[short.split(" ", 1)[0]].append((short, c))
         self._index: dict[str, dict[str, int]] = defaultdict(dict)
         for code, forms in name_kinds.items():
             council = self._councils[code]
@@ -186,7 +189,8 @@ class Gazetteer:
         key = normalise_name(stem)
         if not key or key in self._generic_stems:
             return []
-        hits = [c for short, c in self._short_keys if short.startswith(key + " ")]
+        first = key.split(" ", 1)[0]
+        hits = [c for short, c in self._short_keys.get(first, ()) if short.startswith(key + " ")]
         return sorted(hits, key=lambda c: (not c.is_current, c.code))
 
     def ruler_patterns(self) -> list[dict]:

@@ -15,13 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
 from lgkg.extract.gazetteer import Gazetteer
 from lgkg.extract.lexicon import load
 from lgkg.extract.records import Body
+from lgkg.extract.tokens import features
 
 COUNCIL_LABEL = "COUNCIL"
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z&]{1,7}$")
@@ -188,14 +189,13 @@ def _listed_with_councils(
     taken = {i for m in found for i in range(m.start, m.end)}
     by_token = {i: m for m in found if m.body.is_council for i in range(m.start, m.end)}
     out = []
-    for tok in doc:
-        if (
-            tok.i in taken
-            or not tok.is_title
-            or tok.pos_ != "PROPN"
-            or tok.ent_type_ == COUNCIL_LABEL
-        ):
+    f = features(doc)
+    for i, pos in enumerate(f.pos):
+        if pos != "PROPN" or i in taken or f.ent_type[i] == COUNCIL_LABEL:
             continue  # a ruler match was judged already (a place, a modifier)
+        tok = f.tokens[i]
+        if not tok.is_title:
+            continue
         partners = [t for t in (tok.head, *tok.children) if t.dep_ == "conj" or tok.dep_ == "conj"]
         partners += _listed_beside(tok)
         neighbours = list(dict.fromkeys(by_token[t.i] for t in partners if t.i in by_token))
@@ -335,10 +335,10 @@ def name_mentions(doc: Doc, gazetteer: Gazetteer, published: str | None) -> list
     aliases.update(_initialisms(doc, found, gazetteer, aliases))
     if aliases:
         taken = {i for m in found for i in range(m.start, m.end)}
-        for tok in doc:
-            body = aliases.get(tok.text)
-            if body is not None and tok.i not in taken:
-                found.append(Mention(tok.i, tok.i + 1, body, "abbreviation"))
+        for i, text in enumerate(features(doc).words):
+            body = aliases.get(text)
+            if body is not None and i not in taken:
+                found.append(Mention(i, i + 1, body, "abbreviation"))
     return sorted(found, key=lambda m: m.start)
 
 
@@ -371,7 +371,8 @@ def _suffixes() -> tuple[str, ...]:
     return tuple(sorted({*words, *(w.lower() for w in words)}, key=len, reverse=True))
 
 
-def initialisms(name: str) -> set[str]:
+@lru_cache(maxsize=4096)  # a council's names, asked for by every document naming it
+def initialisms(name: str) -> frozenset[str]:
     """Abbreviations papers make of a council's name, lower-case.
 
     >>> sorted(initialisms("Cheshire West and Chester Council"))
@@ -385,7 +386,7 @@ def initialisms(name: str) -> set[str]:
         out.add(full)
         if ws and ws[-1].lower() == "council":
             out.add(full[:-1])
-    return {i for i in out if len(i) >= 2}
+    return frozenset(i for i in out if len(i) >= 2)
 
 
 def _initialisms(
@@ -402,17 +403,13 @@ def _initialisms(
             for form in initialisms(name):
                 forms.setdefault(form, set()).add(body)
     out: dict[str, Body] = {}
-    for tok in doc:
-        text = tok.text
-        if (
-            text in known
-            or not (2 <= len(text) <= 6)
-            or not text[0].isupper()
-            or sum(c.isupper() for c in text) < 2
-        ):
+    if not forms:
+        return out
+    for text in features(doc).words:
+        if not (2 <= len(text) <= 6) or not text[0].isupper() or text in known:
             continue
-        bodies = forms.get(text.lower())
-        if bodies is not None and len(bodies) == 1:
+        bodies = forms.get(text.lower())  # most words abbreviate nothing: ask that first
+        if bodies is not None and len(bodies) == 1 and sum(c.isupper() for c in text) >= 2:
             out[text] = next(iter(bodies))
     return out
 
@@ -437,7 +434,7 @@ def org_mentions(
 
 def _generic_ent(tok: Token) -> bool:
     """Is the entity around ``tok`` only generic words ("the Council", "the County Council")?"""
-    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    ent = next((e for e in features(tok.doc).ents if e.start <= tok.i < e.end), None)
     return ent is None or {t.lower_ for t in ent} <= set(load("bodies")["generic_words"])
 
 
@@ -460,9 +457,11 @@ def _reference_spans(doc: Doc) -> Iterator[tuple[int, int, bool, int | None]]:
     singular_dets = set(refs["singular_determiners"])
     exclude = set(refs["exclude_modifiers"])
     not_before = set(refs["not_before"])
-    for tok in doc:
-        if tok.lower_ not in nouns or tok.ent_type_ in (COUNCIL_LABEL, "PERSON"):
+    f = features(doc)
+    for i, lower in enumerate(f.lower):
+        if lower not in nouns or f.ent_type[i] in (COUNCIL_LABEL, "PERSON"):
             continue
+        tok = f.tokens[i]
         if tok.ent_type_ == "ORG" and not _generic_ent(tok):
             continue
         if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in not_before:
@@ -527,14 +526,9 @@ def _salient(doc: Doc, before: list[Mention], start: int) -> Mention:
     return before[-1]
 
 
-_SENTS = "lgkg.sentences"  # Doc.user_data key: the document's sentences, listed once
-
-
 def _sentences(doc: Doc) -> list[Span]:
-    """``list(doc.sents)``, made once per document."""
-    if _SENTS not in doc.user_data:
-        doc.user_data[_SENTS] = list(doc.sents)
-    return doc.user_data[_SENTS]
+    """``list(doc.sents)``, made once per document (:func:`~lgkg.extract.tokens.features`)."""
+    return features(doc).sents
 
 
 def _list_after(doc: Doc, start: int, named: list[Mention], reach: int = 6) -> list[Body]:
@@ -602,9 +596,11 @@ def _short_council_names(
 ) -> list[Mention]:
     """Shortened names before "council" that no entity covers: "Merthyr council"."""
     out = []
-    for tok in doc:
-        if tok.text != "council" or tok.i in taken or tok.i == 0:
+    f = features(doc)
+    for i, text in enumerate(f.words):
+        if text != "council" or i in taken or i == 0:
             continue
+        tok = f.tokens[i]
         start = tok.i
         while start > 0 and doc[start - 1].is_title and doc[start - 1].i not in taken:
             start -= 1

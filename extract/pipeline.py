@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from importlib.metadata import version
 
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -30,20 +31,26 @@ from lgkg.extract.model import load_model, model_version
 from lgkg.extract.partnerships import name_partnerships, partnership_label
 from lgkg.extract.quotes import QuoteFinder, merge_quotes
 from lgkg.extract.records import Body, Event, Evidence, Extraction, Partnership, Quote, Saving
+from lgkg.extract.roles import find_roles
+from lgkg.extract.ruler import add_phrase_patterns
 from lgkg.extract.savings import sentence_savings
 from lgkg.extract.service import area_counts, decide, dominant, service_area_of_text
 from lgkg.extract.sources import SourceDoc
-from lgkg.extract.vocabulary import FORMED, MEMBER_ACTIONS
+from lgkg.extract.tokens import features, release, share_sentences, text_of
+from lgkg.extract.vocabulary import ENDED, FORMED, MEMBER_ACTIONS
 
 
 @Language.component("line_sentences")
 def line_sentences(doc: Doc) -> Doc:
     """Start a sentence after every line break, so headlines and list items stand alone,
     and never inside a council's name."""
-    for tok in doc[1:]:
-        prev = doc[tok.i - 1]
-        if "\n" in prev.text or "\n" in prev.whitespace_:
-            tok.is_sent_start = True
+    # A token's trailing whitespace_ is one space at most: line breaks are in the words.
+    # Read the words as ids, and the text of each distinct one once.
+    orths = doc.to_array(ORTH).tolist()
+    breaks = {orth for orth in set(orths) if "\n" in doc.vocab.strings[orth]}
+    for i, orth in enumerate(orths[:-1]):
+        if orth in breaks:
+            doc[i + 1].is_sent_start = True
     for ent in doc.ents:
         for tok in ent[1:]:
             tok.is_sent_start = False
@@ -59,8 +66,7 @@ def build_nlp(gazetteer: Gazetteer) -> Language:
         before="parser",
         config={"phrase_matcher_attr": "ORTH", "validate": True},
     )
-    with nlp.select_pipes(enable=[]):  # phrase patterns need only the tokenizer
-        ruler.add_patterns(gazetteer.ruler_patterns())
+    add_phrase_patterns(nlp, ruler, gazetteer.ruler_patterns())  # tokenized once, cached
     nlp.add_pipe("line_sentences", after="council_ruler")
     return nlp
 
@@ -100,7 +106,9 @@ class Extractor:
     ) -> Iterator[Extraction]:
         """Extract a stream of cleaned documents (:func:`~lgkg.extract.clean.clean`), in order."""
         for reading in self.read_cleaned(cleaned, batch_size=batch_size, n_process=n_process):
-            yield self.finish(reading)
+            x = self.finish(reading)
+            release(reading.doc)  # the document is done with: free it now
+            yield x
 
     def read_many(
         self, sources: Iterable[SourceDoc], batch_size: int = 16, n_process: int = 1
@@ -135,6 +143,7 @@ class Extractor:
 
     def read(self, doc: Doc, ct: CleanText) -> Reading:
         """What the rules find in a parsed document, before the learned decisions."""
+        share_sentences(doc)  # every rule asks for sentences: list them once
         source = ct.source
         published = source.published
         mentions = all_mentions(doc, self.gazetteer, published)
@@ -142,7 +151,7 @@ class Extractor:
         for m in mentions:
             by_sent.setdefault(doc[m.start].sent.start, []).append(m)
         title_area = decide(area_counts(source.title or ""))
-        text_area = dominant(area_counts(doc.text))
+        text_area = dominant(area_counts(features(doc).text))
         doc_area = title_area or text_area or "other"
         named = name_partnerships(doc, mentions)
         default_label = named[0] if named else ""
@@ -158,7 +167,7 @@ class Extractor:
         finder = QuoteFinder(doc, mentions)
         top = True  # before the first sentence that ends in a full stop: headline, standfirst
         for sent in doc.sents:
-            top = top and not sent.text.rstrip().endswith((".", '."', ".”"))
+            top = top and not text_of(sent).rstrip().endswith((".", '."', ".”"))
             sent_mentions = by_sent.get(sent.start, [])
             ev = evidences[sent.start] = evidence(sent)
             found, speaker = finder.sentence(sent, ev)
@@ -207,6 +216,7 @@ class Extractor:
             events = _unique(decisions.events(reading.cases))
         named = reading.named
         events, label = _labelled(events, named[0] if named else "", reading.doc_area)
+        events = _ended_for_all(events)
         members = list(
             dict.fromkeys(
                 e.body for e in events if e.action in MEMBER_ACTIONS and e.body.is_council
@@ -228,7 +238,7 @@ class Extractor:
             )
         partnerships = _partnerships(events, named)
         if label and savings and all(p.label != label for p in partnerships):
-            partnerships.append(Partnership(label, reading.doc_area, (), ()))
+            partnerships.append(Partnership(label, reading.doc_area, (), (), named=label in named))
         return Extraction(
             doc=ct.meta,
             text=ct.source.raw,
@@ -236,6 +246,7 @@ class Extractor:
             savings=tuple(_dedupe_savings(savings)),
             quotes=tuple(merge_quotes(reading.quotes)),
             partnerships=tuple(partnerships),
+            roles=tuple(find_roles(doc, reading.by_sent, reading.evidences, events, label)),
             extractor_version=self.version,
             extracted_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         )
@@ -264,7 +275,7 @@ _QUOTED_WEIGHT = 0.75  # people quoted speak loosely about what is done or plann
 def _sentence_weight(sent: Span, title: str | None, top: bool = False) -> float:
     """How much a sentence counts as evidence of an event's status. ``top``: it comes
     before the first sentence with a full stop (a headline or standfirst if it has none)."""
-    text = " ".join(sent.text.split())
+    text = " ".join(text_of(sent).split())
     if title and text.rstrip(".") == " ".join(title.split()).rstrip("."):
         return _HEADLINE_WEIGHT
     if top and text and text[-1].isalnum():
@@ -316,6 +327,27 @@ def _labelled(events: list[Event], named: str, doc_area: str) -> tuple[list[Even
     return labelled, labels[areas[0]]
 
 
+def _ended_for_all(events: list[Event]) -> list[Event]:
+    """A partnership that ends, ends for all its members (docs/contract.md, "ended"): each
+    member the document names (formed or joined) with no ``ended`` event of its own gets
+    the first one's status and date."""
+    ends: dict[str, Event] = {}
+    for e in events:
+        if e.action == ENDED:
+            ends.setdefault(e.partnership, e)
+    if not ends:
+        return events
+    ended = {(e.body, e.partnership) for e in events if e.action == ENDED}
+    out = list(events)
+    for e in events:
+        end = ends.get(e.partnership)
+        if end is None or e.action not in MEMBER_ACTIONS or (e.body, e.partnership) in ended:
+            continue
+        ended.add((e.body, e.partnership))
+        out.append(replace(end, body=e.body, rule=f"{end.rule}.member"))
+    return out
+
+
 def _with_label(event: Event, label: str) -> Event:
     return replace(event, partnership=label)
 
@@ -346,6 +378,8 @@ def _dedupe_savings(savings: list[Saving]) -> list[Saving]:
 
 
 def _partnerships(events, named: list[str]) -> list[Partnership]:
+    """One partnership per label of ``events``. The text's names (``named``) go to the
+    one labelled with the first of them; a label made from members has none."""
     by_label: dict[str, list] = {}
     for e in events:
         by_label.setdefault(e.partnership, []).append(e)
@@ -353,8 +387,9 @@ def _partnerships(events, named: list[str]) -> list[Partnership]:
     for label, evs in by_label.items():
         area = Counter(e.service_area for e in evs).most_common(1)[0][0]
         members = tuple(dict.fromkeys(e.body for e in evs if e.action in MEMBER_ACTIONS))
-        aliases = tuple(n for n in named if n != label)
-        out.append(Partnership(label, area, members, aliases))
+        main = bool(named) and label == named[0]
+        aliases = tuple(n for n in named if n != label) if main else ()
+        out.append(Partnership(label, area, members, aliases, named=label in named))
     return out
 
 

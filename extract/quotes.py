@@ -22,6 +22,7 @@ from lgkg.extract.mentions import Mention, can_be_member
 from lgkg.extract.names import load_titles, strip_titles
 from lgkg.extract.records import Body, Evidence, Quote
 from lgkg.extract.service import area_counts
+from lgkg.extract.tokens import features, text_of
 
 
 @dataclass
@@ -74,7 +75,7 @@ def _person_spans(tokens: Span | list[Token]) -> list[Span]:
     if doc is None:
         return []
     idx = {t.i for t in tokens}
-    out = [e for e in doc.ents if e.label_ == "PERSON" and e.start in idx]
+    out = [e for e in features(doc).ents if e.label_ == "PERSON" and e.start in idx]
     if out:
         return out
     # A title followed by capitalised words ("Cllr Cox") where the model saw no PERSON.
@@ -93,7 +94,7 @@ def _in_long_entity(tok: Token) -> bool:
     """Is the token part of an ORG, or of a council name of two words or more?"""
     if tok.ent_type_ == "ORG":
         return True
-    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    ent = next((e for e in features(tok.doc).ents if e.start <= tok.i < e.end), None)
     return ent is not None and ent.label_ == "COUNCIL" and len(ent) > 1
 
 
@@ -120,7 +121,7 @@ def _role_and_org(
     bodies = list(dict.fromkeys(m.body for m in in_role))
     org = bodies[0] if len(bodies) == 1 else None
     if org is None and not bodies:
-        ents = [e for e in person.doc.ents if e.label_ == "ORG" and e.start in idx]
+        ents = [e for e in features(person.doc).ents if e.label_ == "ORG" and e.start in idx]
         generic = set(load("bodies")["generic_words"])
         ents = [e for e in ents if not {t.lower_ for t in e} <= generic and not _bracketed(e)]
         org = Body(_body_name(ents[0])) if ents else _named_before_role(person.doc, sorted(idx))
@@ -216,6 +217,7 @@ class QuoteFinder:
         self.mentions = mentions
         self.known: dict[str, Speaker] = {}  # full name -> speaker
         self.last: Speaker | None = None
+        self._persons = [e for e in features(doc).ents if e.label_ == "PERSON"]
 
     def _resolve(self, name: str) -> Speaker | None:
         """A surname or a full name seen before."""
@@ -228,14 +230,16 @@ class QuoteFinder:
         """Quotes attributed in ``sent``, and the speaker of its quoted words if known."""
         verbs = set(_speech()["verbs"])
         plain = set(_speech()["plain_verbs"])
-        quoted = '"' in sent.text
+        quoted = '"' in text_of(sent)
         pronouns = set(_speech()["pronouns"])
         quotes: list[Quote] = []
         speaker: Speaker | None = None
-        for tok in sent:
-            lemma = (tok.lemma_ or tok.text).lower()
-            if lemma not in verbs or tok.pos_ not in ("VERB", "AUX"):
+        f = features(sent.doc)
+        for i in range(sent.start, sent.end):
+            lemma = f.lemma[i]
+            if lemma not in verbs or f.pos[i] not in ("VERB", "AUX"):
                 continue
+            tok = f.tokens[i]
             if lemma not in plain and not quoted and not _reports_that(tok):
                 continue
             subject = _subject_tokens(tok)
@@ -259,7 +263,7 @@ class QuoteFinder:
                     speaker = self.last
         if (
             speaker is None
-            and '"' in sent.text
+            and '"' in text_of(sent)
             and self.last is not None
             and _continues_quote(sent)
         ):
@@ -268,8 +272,8 @@ class QuoteFinder:
 
     def remember(self, sent: Span) -> None:
         """Note every full name in ``sent``, so a later "Mr Smith said" finds Jane Smith."""
-        for ent in sent.ents:
-            if ent.label_ == "PERSON":
+        for ent in self._persons:  # sent.ents, of them the people
+            if sent.start <= ent.start and ent.end <= sent.end:
                 name = speaker_name(ent.text)
                 if len(name.split()) >= 2 and name not in self.known:
                     self.known[name] = Speaker(name, "", None)
@@ -368,7 +372,7 @@ def is_name(name: str) -> bool:
 
 
 def _continues_quote(sent: Span) -> bool:
-    return sent.text.lstrip().startswith('"')
+    return text_of(sent).lstrip().startswith('"')
 
 
 def _said_text(sent: Span, verb: Token) -> str:

@@ -17,6 +17,7 @@ from lgkg.extract.lexicon import load
 from lgkg.extract.mentions import Mention
 from lgkg.extract.money import Amount, find_amounts
 from lgkg.extract.records import Body, Evidence, Saving
+from lgkg.extract.tokens import text_of
 
 _WINDOW = 8  # tokens between a saving word and its amount
 
@@ -169,7 +170,7 @@ def sentence_savings(
 ) -> list[Saving]:
     """Savings stated in one sentence."""
     out: list[Saving] = []
-    for amount in find_amounts(sent.text):
+    for amount in find_amounts(text_of(sent)):
         span = _tokens_of(sent, amount)
         if span is None or amount.amount <= 0:
             continue

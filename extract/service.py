@@ -26,9 +26,27 @@ _NOT_SERVICE = ""  # the "area" of phrases that mask a service word ("legal advi
 
 
 def _any_of(phrases: list[str], gap: str = r"\s+") -> str:
-    """A regex alternation of ``phrases``, longest first, each space matching ``gap``."""
+    """A regex alternation of ``phrases``, longest first, each space matching ``gap``.
+
+    When the phrases start with letters or digits that differ even ignoring case, they are
+    grouped by their first one, in order within a group ("a(?:dult care|udit)|b(?:...)"):
+    the regex engine then tries at each position only the phrases that can start there,
+    and matches the same phrase as the plain alternation would, case ignored or not.
+
+    >>> _any_of(["audit", "adult care", "bins"], gap="_")
+    'a(?:dult_care|udit)|b(?:ins)'
+    """
     ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
-    return "|".join(re.escape(p).replace(r"\ ", gap) for p in ordered)
+    escaped = [re.escape(p).replace(r"\ ", gap) for p in ordered]
+    firsts = {p[:1] for p in ordered}
+    if not all(c.isascii() and c.isalnum() for c in firsts) or len(
+        {c.lower() for c in firsts}
+    ) != len(firsts):
+        return "|".join(escaped)
+    groups: dict[str, list[str]] = {}
+    for phrase, pattern in zip(ordered, escaped, strict=True):
+        groups.setdefault(phrase[0], []).append(pattern[1:])  # re.escape keeps [A-Za-z0-9]
+    return "|".join(f"{first}(?:{'|'.join(rest)})" for first, rest in groups.items())
 
 
 @cache

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from functools import cache
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from lgkg.extract.dates import compare
 from lgkg.extract.lexicon import load
+from lgkg.extract.tokens import features
 from lgkg.extract.vocabulary import AGREED, DONE, PROPOSED
 
 
@@ -50,10 +51,12 @@ def _lemmas(tokens) -> list[str]:
 def _without_time_preps(sent: Span) -> list[Token]:
     """The sentence less the prepositions that head a date or time ("voted *on* Tuesday"):
     they are no part of a verb's phrase ("will vote on the plan")."""
+    f = features(sent.doc)  # the words' dependencies, read once per document
+    span = slice(sent.start, sent.end)
     return [
         t
-        for t in sent
-        if not (t.dep_ == "prep" and any(c.ent_type_ in ("DATE", "TIME") for c in t.children))
+        for t, dep in zip(f.tokens[span], f.dep[span], strict=True)
+        if not (dep == "prep" and any(c.ent_type_ in ("DATE", "TIME") for c in t.children))
     ]
 
 
@@ -106,14 +109,25 @@ def _pending(tok: Token) -> bool:
 
 def _conditional(trigger: Token) -> bool:
     """Hangs on a condition: "*if* both councils agree, a team will be set up"."""
-    conditions = _cues()["strong"]
-    for tok in (trigger, *trigger.ancestors):
-        for clause in tok.children:
-            if clause.dep_ == "advcl" and any(
-                m.dep_ == "mark" and m.lower_ in conditions for m in clause.children
-            ):
-                return True
-    return False
+    heads = _condition_heads(trigger.doc)
+    return trigger.i in heads or any(tok.i in heads for tok in trigger.ancestors)
+
+
+def _condition_heads(doc: Doc) -> frozenset[int]:
+    """The words a clause of condition hangs from ("*if* both councils agree" as an
+    ``advcl`` with its ``mark``); found once per document."""
+    memo = features(doc).memo
+    if "status.condition_heads" not in memo:
+        conditions = _cues()["strong"]
+        f = features(doc)
+        memo["status.condition_heads"] = frozenset(
+            clause.head.i
+            for clause, dep in zip(f.tokens, f.dep, strict=True)
+            if dep == "advcl"
+            and clause.head.i != clause.i
+            and any(m.dep_ == "mark" and m.lower_ in conditions for m in clause.children)
+        )
+    return memo["status.condition_heads"]
 
 
 def _is_past(trigger: Token) -> bool:
@@ -160,6 +174,23 @@ def _clause(trigger: Token) -> list[Token]:
     return [out[i] for i in sorted(out)]
 
 
+def _sentence_cues(sent: Span) -> tuple[bool, bool]:
+    """Whether ``sent`` has a phrase of what is only proposed (its date and time
+    prepositions left out) and one of what is done; worked out once per sentence."""
+    memo = features(sent.doc).memo
+    key = ("status.sentence", sent.start, sent.end)
+    if key not in memo:
+        cues = _cues()
+        f = features(sent.doc)
+        untimed = [t.i for t in _without_time_preps(sent)]
+        memo[key] = (
+            _has_phrase([f.lemma[i] for i in untimed], cues["strong_phrases"])
+            or _has_phrase([f.lower[i] for i in untimed], cues["strong_phrases"]),
+            _has_phrase(f.lemma[sent.start : sent.end], cues["done_phrases"]),
+        )
+    return memo[key]
+
+
 def status_of(
     sent: Span, trigger: Token, date: str | None = None, published: str | None = None
 ) -> tuple[str, float]:
@@ -175,16 +206,13 @@ def status_of(
     'done'
     """
     cues = _cues()
-    lemmas = _lemmas(sent)
-    untimed = _without_time_preps(sent)
-    words = [t.lower_ for t in untimed]
+    strong_phrase, done_now = _sentence_cues(sent)
     clause = _clause(trigger)
     clause_lemmas = _lemmas(clause)
     strong = (
         _conditional(trigger)
         or any(lem in cues["strong"] for lem in clause_lemmas)
-        or _has_phrase(_lemmas(untimed), cues["strong_phrases"])
-        or _has_phrase(words, cues["strong_phrases"])
+        or strong_phrase
     )
     weak = any(lem in cues["weak"] for lem in clause_lemmas)
     agreed_tokens = [t for t in clause if (t.lemma_ or t.lower_).lower() in cues["agreed"]]
@@ -193,7 +221,6 @@ def status_of(
     )
     agreed = bool(agreed_tokens) or _has_phrase(clause_lemmas, cues["agreed_phrases"])
     future = is_future(trigger)
-    done_now = _has_phrase(lemmas, cues["done_phrases"])
     if trigger.pos_ in ("NOUN", "PROPN") and described_as_running(trigger):
         status, conf = DONE, 0.7  # "the joint service run by X will be retendered"
     elif strong:

@@ -15,6 +15,7 @@ from typing import Any
 from spacy.tokens import Span, Token
 
 from lgkg.extract.lexicon import load
+from lgkg.extract.tokens import features
 from lgkg.extract.vocabulary import ENDED, FORMED
 
 
@@ -108,6 +109,26 @@ def _trigger_words() -> frozenset[str]:
     return frozenset(words)
 
 
+_STAGES = ("particle", "phrase", "word")
+
+
+@cache
+def _stage_words(action: str, stage: str) -> frozenset[str]:
+    """The words (lemma or lower-case form) that can start a trigger of ``action`` at
+    ``stage``: for any other word, :func:`_match` finds none."""
+    spec = _table()[action]
+    if stage == "particle":
+        return frozenset(spec.get("verb_particles", {}))
+    if stage == "phrase":
+        return frozenset(_phrases_by_first(action))
+    return frozenset((*spec.get("verbs", ()), *spec.get("nouns", ()), *spec.get("weak_nouns", ())))
+
+
+def _may_match(action: str, stage: str, lower: str, lemma: str) -> bool:
+    words = _stage_words(action, stage)
+    return lemma in words or lower in words
+
+
 def _match(tok: Token, sent: Span, action: str, stage: str) -> Trigger | None:
     spec = _table()[action]
     lemma = _lemma(tok)
@@ -169,19 +190,33 @@ def find_triggers(sent: Span) -> list[Trigger]:
     table = _table()
     precedence: list[str] = table["precedence"]
     weak_verbs = set(table["formed_needs_share_context"])
-    shared = any((t.lemma_ or t.text).lower() in table["share_context"] for t in sent)
+    f = features(sent.doc)
+    lower, lemma = f.lower, f.lemma
+    shared: bool | None = None  # does a word of the sentence give sharing context? (asked once)
     words = _trigger_words()
     found: list[Trigger] = []
     covered = 0  # words of a leaving or ending phrase form nothing ("stop *sharing*")
-    for tok in sent:
-        if tok.i < covered or (tok.lower_ not in words and _lemma(tok) not in words):
+    for i in range(sent.start, sent.end):
+        if i < covered or (lower[i] not in words and lemma[i] not in words):
             continue
-        for stage in ("particle", "phrase", "word"):
-            trig = next((t for a in precedence if (t := _match(tok, sent, a, stage))), None)
+        tok = f.tokens[i]
+        for stage in _STAGES:
+            trig = next(
+                (
+                    t
+                    for a in precedence
+                    if _may_match(a, stage, lower[i], lemma[i])
+                    and (t := _match(tok, sent, a, stage))
+                ),
+                None,
+            )
             if trig is not None:
                 if _negated(tok):
                     break
-                weak = trig.kind == "verb" and trig.action == FORMED and _lemma(tok) in weak_verbs
+                weak = trig.kind == "verb" and trig.action == FORMED and lemma[i] in weak_verbs
+                if weak and shared is None:
+                    context = table["share_context"]
+                    shared = any(w in context for w in lemma[sent.start : sent.end])
                 if not weak or shared:
                     found.append(trig)
                     if trig.action != FORMED:

@@ -193,7 +193,8 @@ class OxigraphStore(_BaseStore):
     # -- writing ---------------------------------------------------------
 
     def replace_graphs(self, items: Iterable[tuple[str, Graph]]) -> None:
-        """Replace the graphs with one SPARQL Update (applied atomically by Oxigraph)."""
+        """Replace the graphs in one transaction: one SPARQL Update (applied atomically by
+        Oxigraph), or, when none of them is stored yet, one insertion of their quads."""
         self._check_writable()
         merged = _dedupe(items)
         self._replace({iri: list(to_ox_quads(iri, g)) for iri, g in merged.items()})
@@ -209,7 +210,10 @@ class OxigraphStore(_BaseStore):
         if not groups:
             return
         try:
-            self._store.update(replace_update(groups))
+            if any(self._store.contains_named_graph(ox.NamedNode(iri)) for iri in groups):
+                self._store.update(replace_update(groups))
+            else:  # nothing to drop: add the quads as they are, in one transaction too
+                self._store.extend([q for quads in groups.values() for q in quads])
             self._unflushed += sum(len(quads) for quads in groups.values())
             if self.path is not None and self._unflushed >= FLUSH_EVERY:
                 self._store.flush()  # bounds memory in long runs (RocksDB memtables)
