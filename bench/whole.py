@@ -84,8 +84,9 @@ def main() -> None:
         one = tmp / "one.txt"
         one.write_text(texts[0].read_text(encoding="utf-8")[:1500], encoding="utf-8")
         warm = tmp / "warm"
-        subprocess.run([*LGKG, "ingest", str(one), "--store", str(warm)], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [*LGKG, "ingest", str(one), "--store", str(warm)], check=True, capture_output=True
+        )
         overs, load_s, start_s, cpu_overs = [], [], [], []
         for _ in range(args.runs):
             load, load_cpu = timed([sys.executable, "-c", BARE_LOAD])
@@ -99,17 +100,25 @@ def main() -> None:
     print(f"corpus: {len(texts)} documents from {args.corpus}, {args.runs} alternated runs")
     print(f"  bare nlp.pipe   {' '.join(f'{s:6.2f}' for s in bare_s)} s")
     print(f"  lgkg ingest     {' '.join(f'{s:6.2f}' for s in lgkg_s)} s")
-    print(f"  ratio           {' '.join(f'{r:6.2f}' for r in ratios)}"
-          f"   median {statistics.median(ratios):.2f} (target <= 1.25)")
-    print(f"  CPU time ratio  {' '.join(f'{r:6.2f}' for r in cpu_ratios)}"
-          f"   median {statistics.median(cpu_ratios):.2f}")
+    print(
+        f"  ratio           {' '.join(f'{r:6.2f}' for r in ratios)}"
+        f"   median {statistics.median(ratios):.2f} (target <= 1.25)"
+    )
+    print(
+        f"  CPU time ratio  {' '.join(f'{r:6.2f}' for r in cpu_ratios)}"
+        f"   median {statistics.median(cpu_ratios):.2f}"
+    )
     print("start-up: one short file into a store that has its reference graph")
     print(f"  model load      {' '.join(f'{s:6.2f}' for s in load_s)} s")
     print(f"  lgkg ingest     {' '.join(f'{s:6.2f}' for s in start_s)} s")
-    print(f"  over the model  {' '.join(f'{s:6.2f}' for s in overs)}"
-          f"   median {statistics.median(overs):.2f} s (target <= 0.5)")
-    print(f"  CPU time over   {' '.join(f'{s:6.2f}' for s in cpu_overs)}"
-          f"   median {statistics.median(cpu_overs):.2f} s")
+    print(
+        f"  over the model  {' '.join(f'{s:6.2f}' for s in overs)}"
+        f"   median {statistics.median(overs):.2f} s (target <= 0.5)"
+    )
+    print(
+        f"  CPU time over   {' '.join(f'{s:6.2f}' for s in cpu_overs)}"
+        f"   median {statistics.median(cpu_overs):.2f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -97,9 +97,7 @@ def fit(
         from sklearn.feature_extraction import DictVectorizer
         from sklearn.linear_model import LogisticRegression
     except ImportError as err:  # pragma: no cover - the train extra is missing
-        raise RuntimeError(
-            "training needs scikit-learn: pip install 'lgkg[train]'"
-        ) from err
+        raise RuntimeError("training needs scikit-learn: pip install 'lgkg[train]'") from err
     vectorizer = DictVectorizer(sort=True)
     matrix = vectorizer.fit_transform([dict(r) for r in rows]).tocsr()
     matrix.indices = matrix.indices.astype("int32")  # liblinear takes 32-bit indices only

@@ -213,9 +213,7 @@ def extract_stream(
             yield source
 
     while True:
-        stream = extractor.extract_cleaned(
-            feed(todo), batch_size=batch_size, n_process=n_process
-        )
+        stream = extractor.extract_cleaned(feed(todo), batch_size=batch_size, n_process=n_process)
         try:
             for x in stream:
                 yield pending.popleft(), x, ""

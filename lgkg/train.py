@@ -44,8 +44,7 @@ def read_examples(extractor: Extractor, folders: Sequence[Path]) -> list[Example
     golds = [load_gold(gold) for _, gold in pairs]
     readings = extractor.read_many(read_source(str(text)) for text, _ in pairs)
     return [
-        Example(g, r, path.name)
-        for g, r, (_, path) in zip(golds, readings, pairs, strict=True)
+        Example(g, r, path.name) for g, r, (_, path) in zip(golds, readings, pairs, strict=True)
     ]
 
 

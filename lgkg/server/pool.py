@@ -314,9 +314,7 @@ class Pool:
             return await asyncio.wait_for(asyncio.shield(job.future), self.timeout)
         except TimeoutError:
             self._abandon(job)
-            raise OperationTimeout(
-                f"the operation took longer than {self.timeout:g} s"
-            ) from None
+            raise OperationTimeout(f"the operation took longer than {self.timeout:g} s") from None
         except asyncio.CancelledError:  # the client went away
             self._abandon(job)
             raise

@@ -89,8 +89,18 @@ def test_decisions_add_an_event_the_rules_missed() -> None:
 def test_decisions_keep_the_rules_events_as_they_are() -> None:
     """A body the rules gave an event keeps it, status and area included, and gets no other:
     a council that leaves is no founder because founders often leave."""
-    rule = Event(Body("Rother", "E07000064"), "left", "", "ict", "2019", "done", None,
-                 EVIDENCE, 0.8, "event.leave")
+    rule = Event(
+        Body("Rother", "E07000064"),
+        "left",
+        "",
+        "ict",
+        "2019",
+        "done",
+        None,
+        EVIDENCE,
+        0.8,
+        "event.leave",
+    )
     forms = LinearModel(("formed",), {"r:left": (9.0,)}, (-3.0,))
     assert decisions(formed=forms).events([case({"r:left": 1.0}, rule)]) == [rule]
 
@@ -101,8 +111,18 @@ def test_decisions_add_only_above_the_threshold() -> None:
 
 
 def test_decisions_status_and_area_features() -> None:
-    rule = Event(Body("Rother", "E07000064"), "left", "", "audit", "", "agreed", None,
-                 EVIDENCE, 0.8, "event.leave")
+    rule = Event(
+        Body("Rother", "E07000064"),
+        "left",
+        "",
+        "audit",
+        "",
+        "agreed",
+        None,
+        EVIDENCE,
+        0.8,
+        "event.leave",
+    )
     c = case({"w:leave": 1.0}, rule, areas={"rule:audit": 1.0})
     assert status_features(c, "left") == {"w:leave": 1.0, "a:left": 1.0, "a:left|rs:agreed": 1.0}
     assert status_features(c, "ended") == {"w:leave": 1.0, "a:ended": 1.0}
@@ -168,8 +188,7 @@ def test_fit_decisions_learns_from_gold_events() -> None:
 
     joiner = case({"w:join": 1.0})
     other = BodyCase(Body("Wealden", "E07000065"), {"w:share": 1.0}, {}, EVIDENCE, ())
-    gold = [{"council": "E07000064", "action": "joined", "status": "done",
-             "service_area": "ict"}]
+    gold = [{"council": "E07000064", "action": "joined", "status": "done", "service_area": "ict"}]
     fitted = fit_decisions([Labelled([joiner, other], gold)] * 4, trained_on="test")
     assert fitted.actions["joined"].probabilities({"w:join": 1.0})["joined"] > 0.5
     assert fitted.actions["joined"].probabilities({"w:share": 1.0})["joined"] < 0.5
@@ -194,6 +213,9 @@ def test_shipped_models_are_read() -> None:
     models = shipped()
     assert models is not None and set(models.actions) == set(ACTIONS)
     assert models.trained_on.startswith("dev (")
-    data = json.loads((Path(__file__).resolve().parents[2] / "extract/data/decisions.json")
-                      .read_text(encoding="utf-8"))
+    data = json.loads(
+        (Path(__file__).resolve().parents[2] / "extract/data/decisions.json").read_text(
+            encoding="utf-8"
+        )
+    )
     assert data["format"] == FORMAT

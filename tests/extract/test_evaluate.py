@@ -284,13 +284,28 @@ def test_evaluate_corpus_gold_files():
 def test_evaluate_identity_pairs_only_across_documents():
     from lgkg.extract.evaluate import identity_counts
 
-    one = Gold("a", None, [{"council": "E09000005", "action": "formed"},
-                           {"council": "E09000023", "action": "formed"}])
-    two = Gold("b", None, [{"council": "E09000005", "action": "formed"},
-                           {"council": "Lewisham Council", "action": "left"}])
+    one = Gold(
+        "a",
+        None,
+        [
+            {"council": "E09000005", "action": "formed"},
+            {"council": "E09000023", "action": "formed"},
+        ],
+    )
+    two = Gold(
+        "b",
+        None,
+        [
+            {"council": "E09000005", "action": "formed"},
+            {"council": "Lewisham Council", "action": "left"},
+        ],
+    )
     ids_one, ids_two = ["sts", "sts"], ["sts", "other"]
-    same = {("E09000005", "formed"): "p", ("E09000023", "formed"): "p",
-            ("lewisham council", "left"): "p"}
+    same = {
+        ("E09000005", "formed"): "p",
+        ("E09000023", "formed"): "p",
+        ("lewisham council", "left"): "p",
+    }
     # pairs across a and b: (a0,b0) and (a1,b0) are gold-same; (a0,b1), (a1,b1) are not
     assert identity_counts([(one, ids_one, same), (two, ids_two, same)]) == Counts(2, 2, 0)
     apart = {("E09000005", "formed"): "q"}
@@ -314,10 +329,17 @@ def test_evaluate_prints_partnership_identity(tmp_path):
     ids = {}
     for name, text in texts.items():
         (tmp_path / name).write_text(text + "\n", encoding="utf-8")
-        events = [{"council": code, "action": "formed", "service_area": "building-control",
-                   "date": "", "status": "done"} for code in ("E07000064", "E07000065")]
-        gold = {"doc": name, "published": "unknown", "events": events, "savings": [],
-                "quotes": []}
+        events = [
+            {
+                "council": code,
+                "action": "formed",
+                "service_area": "building-control",
+                "date": "",
+                "status": "done",
+            }
+            for code in ("E07000064", "E07000065")
+        ]
+        gold = {"doc": name, "published": "unknown", "events": events, "savings": [], "quotes": []}
         (tmp_path / name.replace(".txt", ".gold.json")).write_text(json.dumps(gold))
         ids[name.replace(".txt", ".gold.json")] = ["rw-bc", "rw-bc"]
     (tmp_path / IDENTITY_FILE).write_text(json.dumps({"partnerships": {}, "events": ids}))

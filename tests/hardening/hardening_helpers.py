@@ -36,7 +36,9 @@ def mini_store(path: Path, bulk: int = 0) -> Path:
         load_dataset(store, FIXTURE.read_bytes())
         graph = ox.NamedNode("urn:bulk")
         store.native.extend(
-            ox.Quad(ox.NamedNode(f"urn:n/{i}"), ox.NamedNode(f"urn:p/{i % 7}"), ox.Literal(i), graph)
+            ox.Quad(
+                ox.NamedNode(f"urn:n/{i}"), ox.NamedNode(f"urn:p/{i % 7}"), ox.Literal(i), graph
+            )
             for i in range(bulk)
         )
     return path

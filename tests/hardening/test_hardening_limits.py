@@ -281,9 +281,7 @@ def test_hardening_client_disconnecting_mid_body_is_one_log_line(store_path: Pat
 
 
 def test_hardening_pipelined_requests_are_all_answered(served: Served) -> None:
-    one = (
-        b"GET /sparql?query=ASK%20%7B%7D HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n\r\n"
-    )
+    one = b"GET /sparql?query=ASK%20%7B%7D HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n\r\n"
     with socket.create_connection(("127.0.0.1", served.port), timeout=10) as sock:
         sock.sendall(one * 5)
         received = b""
