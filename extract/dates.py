@@ -110,7 +110,16 @@ def _ym(y: int, m: int) -> str:
 
 
 def _valid(y: int, m: int, d: int) -> bool:
-    return 1 <= m <= 12 and 1 <= d <= 31
+    """Is it a day of the calendar ("31 April" is not)?
+
+    >>> _valid(2016, 2, 29), _valid(2015, 2, 29), _valid(1900, 4, 31)
+    (True, False, False)
+    """
+    try:
+        date(y, m, d)
+    except ValueError:
+        return False
+    return True
 
 
 def parse_date(text: str, published: str | None = None) -> str | None:
@@ -163,7 +172,7 @@ def _find_dates(text: str, published: str | None = None) -> tuple[tuple[int, int
             add(*m.span(1), _ym(int(y2), MONTHS[mon2.lower()]) if same else y2)
     for m in scan(_ISO, digit):
         y, mo, d = m.groups()
-        if 1 <= int(mo) <= 12:
+        if _valid(int(y), int(mo), int(d) if d else 1):
             add(*m.span(), f"{y}-{mo}-{d}" if d else f"{y}-{mo}")
     for m in scan(_DMY, digit, month):
         d, mon, y = int(m.group(1)), MONTHS[m.group(2).lower()], int(m.group(3))

@@ -178,3 +178,11 @@ def test_a_partnership_described_as_running_was_founded_before_what_is_said_of_i
         ("E07000187", "formed", "done", date),
         ("E07000188", "formed", "done", date),
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [("on 31 April 1900", "1900-04"), ("on April 31, 2016", "2016"), ("on 2015-02-29", "2015")],
+)
+def test_a_day_not_in_the_calendar_is_read_no_finer_than_what_is_left(text, iso):
+    assert [found for _, _, found in find_dates(text)] == [iso]
