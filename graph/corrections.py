@@ -64,8 +64,13 @@ from lgkg.extract.vocabulary import (
     SERVICE_AREAS,
     STATUSES,
 )
-from lgkg.graph.emit import confidence_literal, decimal_literal, membership_end
-from lgkg.graph.terms import date_form, date_literal
+from lgkg.graph.emit import (
+    confidence_literal,
+    decimal_literal,
+    membership_end,
+    membership_interval,
+)
+from lgkg.graph.terms import date_literal
 from lgkg.graph.vocab import (
     ACTION_CONCEPTS,
     ID,
@@ -838,17 +843,7 @@ class _Writer:
             return
         begin, end = dates
         interval = BNode(f"{self.doc_id}-{str(iri).rsplit('-', 1)[-1]}-during")
-        self.add(iri, ORG.memberDuring, interval)
-        self.add(interval, RDF.type, TIME.Interval)
-        for link, value in ((TIME.hasBeginning, begin), (TIME.hasEnd, end)):
-            form = date_form(value)
-            if form is None and (link == TIME.hasBeginning or end is None):
-                continue  # an end known to have happened keeps a bare instant
-            instant = BNode(f"{interval}-{'begin' if link == TIME.hasBeginning else 'end'}")
-            self.add(interval, link, instant)
-            self.add(instant, RDF.type, TIME.Instant)
-            if form is not None:
-                self.add(instant, form[1], Literal(value, datatype=form[0]))
+        membership_interval(self.add, iri, interval, begin, end)
 
 
 def _instant(graph: Graph, instant: Node | None) -> str | None:

@@ -14,11 +14,12 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, SKOS, TIME, XSD
+from rdflib.term import Node
 
 from lgkg.extract.records import Body, Event, Evidence, Extraction, Quote, Saving
 from lgkg.extract.vocabulary import AGREED, DONE, ENDED, LEFT, MEMBER_ACTIONS, PROVIDES
@@ -162,17 +163,7 @@ class _Emitter:
         if host:
             self.add(iri, ORG.role, LGKG.Host)
         interval = BNode(f"{self.x.doc.doc_id}-membership-{n}-during")
-        self.add(iri, ORG.memberDuring, interval)
-        self.add(interval, RDF.type, TIME.Interval)
-        for link, value in ((TIME.hasBeginning, e.date), (TIME.hasEnd, end)):
-            form = date_form(value)
-            if form is None and (link == TIME.hasBeginning or end is None):
-                continue  # an end known to have happened keeps a bare instant
-            instant = BNode(f"{interval}-{'begin' if link == TIME.hasBeginning else 'end'}")
-            self.add(interval, link, instant)
-            self.add(instant, RDF.type, TIME.Instant)
-            if form is not None:
-                self.add(instant, form[1], Literal(value, datatype=form[0]))
+        membership_interval(self.add, iri, interval, e.date, end)
 
     def client(self, n: int, e: Event) -> None:
         """The client a ``provides`` event serves, on a membership of role lgkg:Client."""
@@ -270,3 +261,26 @@ def extraction_graph(x: Extraction) -> Graph:
     for n, q in enumerate(x.quotes, 1):
         em.quote(n, q)
     return em.g
+
+
+def membership_interval(
+    add: Callable[[Node, Node, Node], None],
+    membership: URIRef,
+    interval: BNode,
+    begin: str,
+    end: str | None,
+) -> None:
+    """State ``membership``'s OWL-Time interval through ``add``: an instant at ``begin``
+    and one at ``end`` when they are dates; an end known to have happened (``end`` given
+    but no date) keeps a bare instant."""
+    add(membership, ORG.memberDuring, interval)
+    add(interval, RDF.type, TIME.Interval)
+    for link, value in ((TIME.hasBeginning, begin), (TIME.hasEnd, end)):
+        form = date_form(value)
+        if form is None and (link == TIME.hasBeginning or end is None):
+            continue
+        instant = BNode(f"{interval}-{'begin' if link == TIME.hasBeginning else 'end'}")
+        add(interval, link, instant)
+        add(instant, RDF.type, TIME.Instant)
+        if form is not None:
+            add(instant, form[1], Literal(value, datatype=form[0]))
