@@ -37,9 +37,15 @@ rebuilds them from the descriptions alone.
 Evidence against: two different distinctive names; service areas that
 cannot be one partnership's; founding years more than ``founded_years_apart``
 apart (the partnership "set up in 2010" is not the one set up in 2021); two
-descriptions of several members each with less than ``min_jaccard`` of them
-in common (unless named alike). One document's descriptions are always
-different partnerships.
+descriptions of several members each with less than ``min_overlap`` of the
+smaller member list in common (unless named alike: a partnership grows, so
+the smaller list is what must be found in the larger). One document's
+descriptions are always different partnerships. Members are the evidence
+extraction reads best, service areas what it reads worst on text it has not
+seen: when one description's members are all among the other's (two or more:
+:func:`nested`), service areas that disagree do not tell them apart ("the
+shared chief executive" of two councils in one article, their "shared
+services" in the next).
 
 **Order.** The entities are a function of the set of descriptions, never of
 the order documents arrive in. Links (1-3) join descriptions into connected
@@ -503,13 +509,44 @@ def descriptions_in(graph: Graph, graph_iri: str) -> list[Description]:
 # --------------------------------------------------------------------------- linking
 
 
+def nested(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Are two or more members in common, and all of one list's members among the other's?
+
+    >>> nested(frozenset("ab"), frozenset("abc")), nested(frozenset("ab"), frozenset("ac"))
+    (True, False)
+    """
+    return len(a & b) >= 2 and (a <= b or b <= a)
+
+
+def attributes_conflict(
+    areas: tuple[Iterable[str], Iterable[str]],
+    founded: tuple[Iterable[int], Iterable[int]],
+    members: tuple[frozenset[str], frozenset[str]],
+) -> bool:
+    """Do service areas that cannot be one partnership's (unless the member lists are
+    :func:`nested`), or founding years more than ``founded_years_apart`` apart, tell two
+    partnerships apart?
+
+    >>> two, three = frozenset({"a", "b"}), frozenset({"a", "b", "c"})
+    >>> attributes_conflict((["audit"], ["legal"]), ([], []), (two, frozenset({"a", "c"})))
+    True
+    >>> attributes_conflict((["audit"], ["legal"]), ([], []), (two, three))
+    False
+    >>> attributes_conflict((["audit"], ["audit"]), ([2010], [2021]), (two, three))
+    True
+    """
+    areas_a, areas_b = list(areas[0]), list(areas[1])
+    if any(not areas_agree(x, y) for x in areas_a for y in areas_b) and not nested(*members):
+        return True
+    years_a, years_b = list(founded[0]), list(founded[1])
+    apart = _settings()["founded_years_apart"]
+    return bool(years_a and years_b and min(abs(x - y) for x in years_a for y in years_b) > apart)
+
+
 def _conflict(a: Description, b: Description) -> bool:
     """Evidence that ``a`` and ``b`` are two partnerships (names aside)."""
-    if not areas_agree(a.area, b.area):
-        return True
-    apart = _settings()["founded_years_apart"]
-    return bool(
-        a.founded and b.founded and min(abs(x - y) for x in a.founded for y in b.founded) > apart
+    return attributes_conflict(
+        ([a.area], [b.area]), (a.founded, b.founded), (a.member_iris, b.member_iris)
     )
 
 
@@ -562,6 +599,7 @@ class _Group:
     founded: set[int]
     # each description's core and members: two of several founders must share members
     members: list[tuple[frozenset[str], frozenset[str]]]
+    everyone: frozenset[str]  # every member of its descriptions
 
     @classmethod
     def of(cls, d: Description) -> _Group:
@@ -572,6 +610,7 @@ class _Group:
             {d.area} - {""},
             set(d.founded),
             [(d.core, d.member_iris)] if d.member_iris else [],
+            d.member_iris,
         )
 
     def absorb(self, other: _Group) -> None:
@@ -581,6 +620,7 @@ class _Group:
         self.areas |= other.areas
         self.founded |= other.founded
         self.members += other.members
+        self.everyone |= other.everyone
 
     def refuses(self, other: _Group, strength: float, named: bool) -> bool:
         """Would merging with ``other`` join two partnerships?"""
@@ -590,18 +630,15 @@ class _Group:
             return True
         if strength >= NAME:
             return False
-        if any(not areas_agree(a, b) for a in self.areas for b in other.areas):
-            return True
-        apart = _settings()["founded_years_apart"]
-        if (
-            self.founded
-            and other.founded
-            and min(abs(x - y) for x in self.founded for y in other.founded) > apart
+        if attributes_conflict(
+            (self.areas, other.areas),
+            (self.founded, other.founded),
+            (self.everyone, other.everyone),
         ):
             return True
-        least = _settings()["min_jaccard"]
+        least = _settings()["min_overlap"]
         return any(  # every two of its descriptions share members, unless named alike
-            len(a & b) < least * len(a | b)
+            len(a & b) < least * min(len(a), len(b))
             for core_a, a in self.members
             for core_b, b in other.members
             if len(core_a) > 1 and len(core_b) > 1

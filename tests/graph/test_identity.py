@@ -282,6 +282,21 @@ def test_identity_same_members_other_area_are_two_partnerships() -> None:
         assert len(entities_of(store)) == 2
 
 
+def test_identity_areas_read_apart_do_not_split_the_same_members() -> None:
+    """Service areas are what extraction reads worst: one article's shared management of
+    Hart and Rushmoor, read as ``legal`` in a second and ``audit`` in a third, stays one
+    partnership while the member lists are the same (one within the other); another audit
+    partnership with only one of its members in common is not drawn in."""
+    management = doc(1, formed("A", "management", HART, RUSHMOOR))
+    legal = doc(2, formed("B", "legal", HART, RUSHMOOR))
+    audit = doc(3, formed("C", "audit", HART, RUSHMOOR, BRENT))
+    other = doc(4, formed("D", "audit", HART, LEWISHAM, SOUTHWARK))
+    groups = resolve(describe(management) + describe(legal) + describe(audit) + describe(other))
+    assert sorted(sorted(d.doc for d in g) for g in groups) == sorted(
+        [sorted(docs_of(management, legal, audit)), sorted(docs_of(other))]
+    )
+
+
 def test_identity_founding_years_apart_are_two_partnerships() -> None:
     """The partnership set up in 2010 is not the one set up in 2021 by the same councils."""
     old = doc(1, formed("A", "management", HART, RUSHMOOR, date="2010"))
