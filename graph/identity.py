@@ -1008,6 +1008,7 @@ class PartnershipIndex:
                     da, db = self._descriptions.get(a), self._descriptions.get(b)
                     if da is not None and db is not None and link(da, db, use[1]):
                         seeds |= {a, b}
+        new = {d.iri for d in added}
         for d in added:  # a new description's component: what it links to
             seeds.add(d.iri)
             for key in d.blocks():
@@ -1017,9 +1018,12 @@ class PartnershipIndex:
                     continue  # (a windowed block's new pairs are linked above)
                 others = block - {d.iri} - seeds
                 if key[0] == "n" and not d.ambiguous:  # as _pairs: the first stands for all
+                    # the first now, and the first before this update (the others named
+                    # alike were linked to it), which may be later than two new ones
                     plain = sorted(i for i in block if not self._descriptions[i].ambiguous)
-                    first = plain[1] if plain[0] == d.iri and len(plain) > 1 else plain[0]
-                    others &= {first} | {i for i in block if self._descriptions[i].ambiguous}
+                    indexed = [i for i in plain if i not in new]
+                    firsts = {plain[0], *indexed[:1]}
+                    others &= firsts | {i for i in block if self._descriptions[i].ambiguous}
                 for other in others:
                     o = self._descriptions[other]
                     if key[0] == "s" and len(d.member_iris) > 1 and len(o.member_iris) > 1:

@@ -412,6 +412,27 @@ def test_identity_updates_give_what_resolving_everything_gives() -> None:
             assert store.dump() == incremental, (first, second)
 
 
+def test_identity_two_new_descriptions_before_the_first_of_a_name_reach_it() -> None:
+    """A name's descriptions are linked through the first of them (in IRI order): two new
+    ones that both come before the first one already indexed must still reach it."""
+
+    def named_doc(n: int, *bodies: Body) -> Extraction:
+        return doc(
+            n, formed("Tamar Partnership", "ict", *bodies), [named("Tamar Partnership", "ict")]
+        )
+
+    old = named_doc(9, BRENT, LEWISHAM)
+    new = [named_doc(1, SOUTHWARK), named_doc(2, HART)]
+    index = PartnershipIndex()
+    index.update(describe(old))
+    index.update([d for x in new for d in describe(x)])
+    together = resolve([d for x in [old, *new] for d in describe(x)])
+    assert [[d.iri for d in g] for g in together] == [
+        sorted(e.descriptions) for e in index.entities()
+    ]
+    assert len(together) == 1
+
+
 def test_identity_retracting_the_linking_document_splits_and_reingest_restores() -> None:
     """Document 2 alone names STS and holds Southwark; without it, its neighbours still link
     by members, but re-ingesting it gives back every triple."""
