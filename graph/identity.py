@@ -725,38 +725,59 @@ def _pairs(
 def _edges(
     by_iri: dict[str, Description],
     usable: Usable | None,
-    whole: Callable[[tuple[str, ...]], list[Description]] | None = None,
+    window: Window | None = None,
 ) -> dict[tuple[str, str], float]:
     """The links among ``by_iri``, found by their block keys; ``usable`` judges a key by its
-    whole block (all the index's descriptions), else by the descriptions here, and ``whole``
-    gives that block (its order decides the pairs of a windowed block)."""
+    whole block (all the index's descriptions), else by the descriptions here, and ``window``
+    gives the pairs of a windowed block (they depend on the whole block's order)."""
     blocks: dict[tuple[str, ...], list[str]] = {}
     for iri in sorted(by_iri):
         for key in by_iri[iri].blocks():
             blocks.setdefault(key, []).append(iri)
     edges: dict[tuple[str, str], float] = {}
     for key, iris in blocks.items():
-        if len(iris) < 2:
-            continue
-        if usable is not None:
-            use, single_ok = usable(key)
-        else:
-            use, single_ok = block_use(key, (by_iri[i] for i in iris))
-        if not use or (key[0] == "s" and not single_ok):
-            continue
-        everyone = whole(key) if whole is not None else [by_iri[i] for i in iris]
-        if windowed(key, len(everyone)):
-            pairs: Iterable[tuple[str, str]] = sorted(
-                (a, b) for a, b in _window_pairs(key, everyone) if a in by_iri and b in by_iri
-            )
-        else:
-            pairs = _pairs(key, iris, by_iri)
-        for a, b in pairs:
-            if (a, b) not in edges:
-                strength = link(by_iri[a], by_iri[b], single_ok=single_ok or key[0] != "s")
-                if strength:
-                    edges[(a, b)] = strength
+        if len(iris) >= 2:
+            _link_block(key, iris, by_iri, usable, window, edges)
     return edges
+
+
+#: The pairs a windowed block compares (:func:`_window_pairs` of the whole block), else None.
+Window = Callable[[tuple[str, ...]], "set[tuple[str, str]] | None"]
+
+
+def _link_block(
+    key: tuple[str, ...],
+    iris: list[str],
+    by_iri: dict[str, Description],
+    usable: Usable | None,
+    window: Window | None,
+    edges: dict[tuple[str, str], float],
+) -> None:
+    """Add to ``edges`` the links block ``key`` makes among ``iris`` (in IRI order), as
+    :func:`_edges` takes them."""
+    if usable is not None:
+        use, single_ok = usable(key)
+    else:
+        use, single_ok = block_use(key, (by_iri[i] for i in iris))
+    if not use or (key[0] == "s" and not single_ok):
+        return
+    if window is not None:
+        compared = window(key)
+    elif windowed(key, len(iris)):
+        compared = _window_pairs(key, [by_iri[i] for i in iris])
+    else:
+        compared = None
+    if compared is not None:
+        pairs: Iterable[tuple[str, str]] = sorted(
+            (a, b) for a, b in compared if a in by_iri and b in by_iri
+        )
+    else:
+        pairs = _pairs(key, iris, by_iri)
+    for a, b in pairs:
+        if (a, b) not in edges:
+            strength = link(by_iri[a], by_iri[b], single_ok=single_ok or key[0] != "s")
+            if strength:
+                edges[(a, b)] = strength
 
 
 def resolve(
@@ -923,6 +944,9 @@ class PartnershipIndex:
         self._next = 0
         self._entity_of: dict[str, Entity] = {}  # description IRI -> its entity
         self._by_slug: dict[str, dict[str, Entity]] = {}  # slug -> first description -> entity
+        # windowed blocks' pairs, kept while an update resolves what it changed (:meth:`_window`)
+        self._windows: dict[tuple[str, ...], set[tuple[str, str]] | None] = {}
+        self._keep_windows = False
         #: entity graphs to write that the store does not hold as resolved (:meth:`load`)
         self.pending = Changes()
 
@@ -958,6 +982,7 @@ class PartnershipIndex:
         try:
             changes = self._update(list(added), {str(d) for d in dropped_docs})
         finally:
+            self._windows, self._keep_windows = {}, False
             if paused:
                 gc.enable()
         if self.pending:
@@ -989,8 +1014,14 @@ class PartnershipIndex:
                 touched |= self._descriptions[iri].blocks()
                 gone.add(iri)
         keys = touched | {k for d in added for k in d.blocks()}
+        new = {d.iri for d in added}
         before = {key: self._mode(key) for key in keys}
         window_before = {key: self._window(key) for key in keys}
+        links_before = {  # the links of each block whose mode the change will change
+            key: self._block_links(key)
+            for key, (size, several) in self._counts_after(gone, added).items()
+            if self._mode_of(key, size, several) != before[key]
+        }
         for iri in gone:
             self._remove(iri)
         for d in added:
@@ -1000,15 +1031,23 @@ class PartnershipIndex:
                 self._blocks.setdefault(key, set()).add(d.iri)
                 if len(d.member_iris) > 1:
                     self._several[key] = self._several.get(key, 0) + 1
+        self._keep_windows = True  # the blocks stay as they are now until the update ends
         for key, use in before.items():  # a block whose use changed links or unlinks its own
-            if self._mode(key) != use:
-                seeds |= self._blocks.get(key, set())
+            if self._mode(key) != use:  # the pairs it links, or with what strength, changed
+                if all(i in seeds or i in new for i in self._blocks.get(key, ())):
+                    continue  # all resolved again anyway
+                old, now = links_before[key], self._block_links(key)
+                seeds |= {
+                    i
+                    for pair in old.keys() | now.keys()
+                    if old.get(pair) != now.get(pair)
+                    for i in pair
+                }
             elif window_before[key] is not None:  # a windowed block: the pairs that changed
                 for a, b in window_before[key] ^ (self._window(key) or set()):
                     da, db = self._descriptions.get(a), self._descriptions.get(b)
                     if da is not None and db is not None and link(da, db, use[1]):
                         seeds |= {a, b}
-        new = {d.iri for d in added}
         for d in added:  # a new description's component: what it links to
             seeds.add(d.iri)
             for key in d.blocks():
@@ -1050,21 +1089,52 @@ class PartnershipIndex:
     def _mode(self, key: tuple[str, ...]) -> tuple[bool, bool, bool]:
         """How block ``key`` links its descriptions: :meth:`_use` and whether it is windowed
         (:func:`windowed`); a block not used at all links none, whatever else changes."""
-        use, single_ok = self._use(key)
-        if not use:
+        return self._mode_of(key, len(self._blocks.get(key, ())), self._several.get(key, 0))
+
+    @staticmethod
+    def _mode_of(key: tuple[str, ...], size: int, several: int) -> tuple[bool, bool, bool]:
+        """:meth:`_mode` of a block of ``size`` descriptions, ``several`` of several members."""
+        if size > _limit(key):
             return False, False, False
-        return use, single_ok or key[0] != "s", windowed(key, len(self._blocks.get(key, ())))
+        return True, several <= 2 or key[0] != "s", windowed(key, size)
+
+    def _counts_after(
+        self, gone: Iterable[str], added: Iterable[Description]
+    ) -> dict[tuple[str, ...], tuple[int, int]]:
+        """The size of each block an update touches, and how many of its descriptions have
+        several members, once ``gone`` are dropped and ``added`` added."""
+        counts = {}
+        for d, step in [*((self._descriptions[i], -1) for i in gone), *((d, 1) for d in added)]:
+            several = len(d.member_iris) > 1
+            for key in d.blocks():
+                size, many = counts.get(key) or (
+                    len(self._blocks.get(key, ())),
+                    self._several.get(key, 0),
+                )
+                counts[key] = (size + step, many + step * several)
+        return counts
+
+    def _block_links(self, key: tuple[str, ...]) -> dict[tuple[str, str], float]:
+        """The links block ``key`` makes now (:func:`_link_block`)."""
+        block = self._blocks.get(key, ())
+        edges: dict[tuple[str, str], float] = {}
+        if len(block) >= 2:
+            by_iri = {i: self._descriptions[i] for i in block}
+            _link_block(key, sorted(block), by_iri, self._use, self._window, edges)
+        return edges
 
     def _window(self, key: tuple[str, ...]) -> set[tuple[str, str]] | None:
-        """The pairs a used, windowed block ``key`` compares (:func:`_window_pairs`), else None."""
+        """The pairs a used, windowed block ``key`` compares (:func:`_window_pairs`), else None;
+        kept from the end of an update's changes to the index until the next update."""
+        if key in self._windows:
+            return self._windows[key]
         block = self._blocks.get(key, ())
-        if not windowed(key, len(block)) or not self._use(key)[0]:
-            return None
-        return _window_pairs(key, (self._descriptions[i] for i in block))
-
-    def _whole(self, key: tuple[str, ...]) -> list[Description]:
-        """Every description of the index's block ``key``."""
-        return [self._descriptions[i] for i in self._blocks.get(key, ())]
+        found = None
+        if windowed(key, len(block)) and self._use(key)[0]:
+            found = _window_pairs(key, (self._descriptions[i] for i in block))
+        if self._keep_windows:
+            self._windows[key] = found
+        return found
 
     def _remove(self, iri: str) -> None:
         d = self._descriptions.pop(iri)
@@ -1090,7 +1160,7 @@ class PartnershipIndex:
                 if not self._members[comp]:
                     del self._members[comp]
         descriptions = [self._descriptions[i] for i in sorted(region)]
-        edges = _edges({d.iri: d for d in descriptions}, self._use, self._whole)
+        edges = _edges({d.iri: d for d in descriptions}, self._use, self._window)
         for component in _components(descriptions, edges):
             self._next += 1
             self._members[self._next] = set(component)

@@ -433,6 +433,22 @@ def test_identity_two_new_descriptions_before_the_first_of_a_name_reach_it() -> 
     assert len(together) == 1
 
 
+def test_identity_a_block_that_grows_past_its_limits_resolves_as_a_batch_does() -> None:
+    """Documents of one member pair arrive one or three at a time: their block is compared
+    whole, then in windows (past ``FULL_BLOCK``), then not at all (past ``max_block``); after
+    every update the entities are those resolving everything at once gives."""
+    xs = [doc(n, formed(f"P{n}", "legal", BRENT, LEWISHAM)) for n in range(1, 36)]
+    for step in (1, 3):
+        index = PartnershipIndex()
+        for start in range(0, len(xs), step):
+            index.update([d for x in xs[start : start + step] for d in describe(x)])
+            together = resolve([d for x in xs[: start + step] for d in describe(x)])
+            assert sorted(sorted(e.descriptions) for e in index.entities()) == sorted(
+                [d.iri for d in g] for g in together
+            ), (step, start)
+    assert len(together) == len(xs)  # past the limit, a pair of members tells nothing
+
+
 def test_identity_retracting_the_linking_document_splits_and_reingest_restores() -> None:
     """Document 2 alone names STS and holds Southwark; without it, its neighbours still link
     by members, but re-ingesting it gives back every triple."""
