@@ -672,8 +672,6 @@ def merge(
         status = _vote(votes.get(key, {}), e.status)
         if status == DONE and e.date and published and compare(e.date, published) > 0:
             status = AGREED  # takes effect after publication
-        if action == FORMED and (body, area_key) in left_areas and status != DONE:
-            continue  # a leaver founded the partnership it leaves, or nothing said here
         if (
             action == FORMED
             and e.service_area in moved_areas

@@ -37,7 +37,7 @@ from lgkg.extract.savings import sentence_savings
 from lgkg.extract.service import area_counts, decide, dominant, service_area_of_text
 from lgkg.extract.sources import SourceDoc
 from lgkg.extract.tokens import features, release, share_sentences, text_of
-from lgkg.extract.vocabulary import ENDED, FORMED, MEMBER_ACTIONS
+from lgkg.extract.vocabulary import DONE, ENDED, FORMED, JOINED, LEFT, MEMBER_ACTIONS
 
 
 @Language.component("line_sentences")
@@ -305,10 +305,79 @@ def _labelled(events: list[Event], named: str, doc_area: str) -> tuple[list[Even
     """Events with their partnership's label, and the document's main label: ``named``
     (the name the text gives), else one made of the founders and the service area.
 
-    When a body has two events of one action (two partnerships in one text),
-    the events of each service area get their own label; the name the text
-    gives goes to the area of the first event.
+    A partnership a body sets up or joins after leaving or ending one (:func:`_starts_anew`)
+    is another, with a label of its own; the name the text gives goes to the one whose
+    sentences name it (the one left or ended when both or neither do).
     """
+    new = _starts_anew(events)
+    if not new:
+        return _labelled_alike(events, named, doc_area)
+    old = [e for i, e in enumerate(events) if i not in new]
+    fresh = [e for i, e in enumerate(events) if i in new]
+    in_fresh = bool(named) and any(named in e.evidence.sentence for e in fresh)
+    in_old = bool(named) and any(named in e.evidence.sentence for e in old)
+    fresh_named = in_fresh and not in_old
+    old, label = _labelled_alike(old, "" if fresh_named else named, _area_of(old, doc_area))
+    fresh, fresh_label = _labelled_alike(
+        fresh, named if fresh_named else "", _area_of(fresh, doc_area)
+    )
+    labelled = iter(old), iter(fresh)
+    out = [next(labelled[i in new]) for i in range(len(events))]
+    return out, fresh_label if fresh_named else label
+
+
+def _area_of(events: list[Event], default: str) -> str:
+    """The service area most of ``events`` name (the first on a tie), else ``default``."""
+    counts = Counter(e.service_area for e in events if e.service_area)
+    return counts.most_common(1)[0][0] if counts else default
+
+
+def _starts_anew(events: list[Event]) -> set[int]:
+    """The events (by index) that set up or join another partnership than the one their
+    body leaves or ends in the text: its ``formed`` or ``joined`` that is not yet done, or
+    is dated after the leaving or ending ("will leave ERW to form a new partnership"); and
+    the other bodies' ``formed`` or ``joined`` of that status, if not done.
+
+    >>> from lgkg.extract.records import Evidence
+    >>> ev, a, b = Evidence("", 0, 0), Body("A", "E1"), Body("B", "E2")
+    >>> def event(body, action, status, date=""):
+    ...     return Event(body, action, "", "other", date, status, None, ev, 0.9, "test")
+    >>> sorted(_starts_anew([event(a, "left", "agreed"), event(a, "formed", "proposed"),
+    ...                      event(b, "formed", "proposed"), event(b, "joined", "done")]))
+    [1, 2]
+    >>> _starts_anew([event(a, "formed", "done", "2010"), event(a, "ended", "done", "2020")])
+    set()
+    """
+    ends: dict[Body, list[str]] = {}
+    for e in events:
+        if e.action in (LEFT, ENDED):
+            ends.setdefault(e.body, []).append(e.date)
+    starts = (FORMED, JOINED)
+
+    def later(e: Event) -> bool:
+        return bool(e.date) and all(d and e.date[:4] > d[:4] for d in ends[e.body])
+
+    new = {
+        i
+        for i, e in enumerate(events)
+        if e.action in starts and e.body in ends and (e.status != DONE or later(e))
+    }
+    statuses = {events[i].status for i in new} - {DONE}
+    new |= {
+        i
+        for i, e in enumerate(events)
+        if e.action in starts and e.body not in ends and e.status in statuses
+    }
+    return new
+
+
+def _labelled_alike(events: list[Event], named: str, doc_area: str) -> tuple[list[Event], str]:
+    """:func:`_labelled` for events of one partnership, or of several with a body that has
+    two events of one action (two partnerships in one text): then the events of each
+    service area get their own label, and the name the text gives goes to the area of
+    the first event."""
+    if not events:
+        return [], ""
     per_body = Counter((e.body, e.action) for e in events)
     split = any(n > 1 for n in per_body.values())
     areas = list(dict.fromkeys(e.service_area for e in events)) if split else [None]

@@ -1084,3 +1084,17 @@ def test_a_standfirst_weighs_as_little_as_a_headline(extractor):
     )
     x = run(extractor, text, title="Councils agree shared HR service")
     assert {e.service_area for e in x.events} == {"hr-payroll"}
+
+
+def test_a_partnership_set_up_after_leaving_another_is_another(extractor):
+    x = run(
+        extractor,
+        "Torridge District Council and Mid Devon District Council will leave the Tamar waste"
+        " partnership next year.\n\nTorridge District Council and Mid Devon District Council"
+        " are considering a shared legal service.",
+        published="2020-01-10",
+    )
+    label = {(e.body.code, e.action): e.partnership for e in x.events}
+    assert label[("E07000046", "left")] != label[("E07000046", "formed")]
+    assert label[("E07000046", "formed")] == label[("E07000042", "formed")]
+    assert len(x.partnerships) == 2
