@@ -526,7 +526,7 @@ class Builder:
             for name in list(record.names):
                 if name.islower():
                     continue
-                for variant in spelling_variants(name):
+                for variant in spelling_variants(name) | abbreviated(name):
                     record.add_name(variant, "generated", "generated")
 
     def _add_wikidata_labels(self) -> None:
@@ -684,6 +684,40 @@ def spelling_variants(name: str) -> set[str]:
         if _LINK.search(text):
             out.add(_LINK.sub(r" \2 ", text))
             out.add(_LINK.sub(r"-\2-", text))
+    out.discard(name)
+    return out
+
+
+ABBREVIATIONS_FILE = Path(__file__).resolve().parent / "data" / "name_abbreviations.json"
+
+
+def _abbreviations() -> tuple[list[tuple[re.Pattern[str], str]], list[tuple[str, str]]]:
+    data = json.loads(ABBREVIATIONS_FILE.read_text(encoding="utf-8"))
+    words = [
+        (re.compile(rf"\b{re.escape(word)}\b"), short)
+        for word, shorts in data["words"].items()
+        for short in shorts
+    ]
+    leading = [(start, short) for start, shorts in data["leading"].items() for short in shorts]
+    return words, leading
+
+
+def abbreviated(name: str) -> set[str]:
+    """Forms of a name with everyday abbreviations (``name_abbreviations.json``): a county
+    word ("Herts"), a leading "North East" ("NE"), or both.
+
+    >>> sorted(abbreviated("North East Lincolnshire Council"))
+    ['NE Lincolnshire Council', 'NE Lincs Council', 'North East Lincs Council']
+    >>> abbreviated("Brent")
+    set()
+    """
+    words, leading = _abbreviations()
+    starts = {name} | {
+        short + name[len(start) :] for start, short in leading if name.startswith(start + " ")
+    }
+    out = set(starts)
+    for text in starts:
+        out |= {pattern.sub(short, text) for pattern, short in words if pattern.search(text)}
     out.discard(name)
     return out
 

@@ -48,6 +48,14 @@ def gaz() -> Gazetteer:
         ("Stockton on Tees Borough Council", "E06000004"),
         ("Saint Helens", "E08000013"),
         ("Southwark's", "E09000028"),
+        # everyday abbreviations (extract/data/name_abbreviations.json)
+        ("NE Derbyshire", "E07000038"),
+        ("NE Lincs Council", "E06000012"),
+        ("North Lincs", "E06000013"),
+        ("Herts County Council", "E10000015"),
+        ("East Herts Council", "E07000242"),
+        ("South Cambs", "E07000012"),
+        ("NW Leicestershire", "E07000134"),
     ],
 )
 def test_gazetteer_lookup_resolves_english_names(gaz: Gazetteer, name: str, code: str) -> None:
@@ -194,6 +202,7 @@ def test_gazetteer_patterns_skip_plain_common_words(gaz: Gazetteer) -> None:
     texts = {p["pattern"] for p in patterns}
     assert {"Reading Borough Council", "Southwark", "Southwark Council"} <= texts
     assert not {"North East", "West Midlands", "reading"} & texts
+    assert {"Bucks Council", "Herts"} <= texts and "Bucks" not in texts  # "bucks the trend"
 
 
 def test_gazetteer_patterns_are_distinct_and_well_formed(gaz: Gazetteer) -> None:

@@ -1098,3 +1098,16 @@ def test_a_partnership_set_up_after_leaving_another_is_another(extractor):
     assert label[("E07000046", "left")] != label[("E07000046", "formed")]
     assert label[("E07000046", "formed")] == label[("E07000042", "formed")]
     assert len(x.partnerships) == 2
+
+
+def test_councils_named_with_everyday_abbreviations(extractor):
+    x = run(
+        extractor,
+        "Bolsover District Council and NE Derbyshire District Council have agreed to share a"
+        " chief executive.\n\nHerts County Council will provide payroll services to East Herts"
+        " Council.",
+        published="2020-01-10",
+    )
+    events = {(e.body.code, e.action, e.client.code if e.client else None) for e in x.events}
+    assert ("E07000038", "formed", None) in events
+    assert ("E10000015", "provides", "E07000242") in events
