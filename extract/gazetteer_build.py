@@ -46,6 +46,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -691,6 +692,7 @@ def spelling_variants(name: str) -> set[str]:
 ABBREVIATIONS_FILE = Path(__file__).resolve().parent / "data" / "name_abbreviations.json"
 
 
+@cache
 def _abbreviations() -> tuple[list[tuple[re.Pattern[str], str]], list[tuple[str, str]]]:
     data = json.loads(ABBREVIATIONS_FILE.read_text(encoding="utf-8"))
     words = [

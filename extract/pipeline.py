@@ -37,7 +37,7 @@ from lgkg.extract.savings import sentence_savings
 from lgkg.extract.service import area_counts, decide, dominant, service_area_of_text
 from lgkg.extract.sources import SourceDoc
 from lgkg.extract.tokens import features, release, share_sentences, text_of
-from lgkg.extract.vocabulary import DONE, ENDED, FORMED, JOINED, LEFT, MEMBER_ACTIONS
+from lgkg.extract.vocabulary import DONE, ENDED, FORMED, LEFT, MEMBER_ACTIONS
 
 
 @Language.component("line_sentences")
@@ -352,7 +352,6 @@ def _starts_anew(events: list[Event]) -> set[int]:
     for e in events:
         if e.action in (LEFT, ENDED):
             ends.setdefault(e.body, []).append(e.date)
-    starts = (FORMED, JOINED)
 
     def later(e: Event) -> bool:
         return bool(e.date) and all(d and e.date[:4] > d[:4] for d in ends[e.body])
@@ -360,13 +359,13 @@ def _starts_anew(events: list[Event]) -> set[int]:
     new = {
         i
         for i, e in enumerate(events)
-        if e.action in starts and e.body in ends and (e.status != DONE or later(e))
+        if e.action in MEMBER_ACTIONS and e.body in ends and (e.status != DONE or later(e))
     }
     statuses = {events[i].status for i in new} - {DONE}
     new |= {
         i
         for i, e in enumerate(events)
-        if e.action in starts and e.body not in ends and e.status in statuses
+        if e.action in MEMBER_ACTIONS and e.body not in ends and e.status in statuses
     }
     return new
 
