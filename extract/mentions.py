@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span, Token
 from lgkg.extract.gazetteer import Gazetteer
 from lgkg.extract.lexicon import load
 from lgkg.extract.records import Body
+from lgkg.extract.surnames import SURNAMES
 from lgkg.extract.tokens import features
 
 COUNCIL_LABEL = "COUNCIL"
@@ -188,14 +189,15 @@ def _listed_with_councils(
     Kingston upon Thames, picked by the region of the councils beside it."""
     taken = {i for m in found for i in range(m.start, m.end)}
     by_token = {i: m for m in found if m.body.is_council for i in range(m.start, m.end)}
+    surnames = doc.user_data.get(SURNAMES, ())
     out = []
     f = features(doc)
     for i, pos in enumerate(f.pos):
         if pos != "PROPN" or i in taken or f.ent_type[i] == COUNCIL_LABEL:
             continue  # a ruler match was judged already (a place, a modifier)
         tok = f.tokens[i]
-        if not tok.is_title:
-            continue
+        if not tok.is_title or i in surnames:
+            continue  # ("Mark Sutton, Staffordshire County Council's ...": a person's name)
         partners = [t for t in (tok.head, *tok.children) if t.dep_ == "conj" or tok.dep_ == "conj"]
         partners += _listed_beside(tok)
         neighbours = list(dict.fromkeys(by_token[t.i] for t in partners if t.i in by_token))

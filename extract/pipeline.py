@@ -36,6 +36,7 @@ from lgkg.extract.ruler import add_phrase_patterns
 from lgkg.extract.savings import sentence_savings
 from lgkg.extract.service import area_counts, decide, dominant, service_area_of_text
 from lgkg.extract.sources import SourceDoc
+from lgkg.extract.surnames import DEFER, SETTLE
 from lgkg.extract.tokens import features, release, share_sentences, text_of
 from lgkg.extract.vocabulary import DONE, ENDED, FORMED, LEFT, MEMBER_ACTIONS
 
@@ -58,7 +59,8 @@ def line_sentences(doc: Doc) -> Doc:
 
 
 def build_nlp(gazetteer: Gazetteer) -> Language:
-    """The English model with the council ruler (before NER) and line-based sentence starts."""
+    """The English model with the council ruler (before NER), line-based sentence starts,
+    and council names that are surnames left to NER (:mod:`lgkg.extract.surnames`)."""
     nlp = load_model()
     ruler = nlp.add_pipe(
         "entity_ruler",
@@ -67,7 +69,9 @@ def build_nlp(gazetteer: Gazetteer) -> Language:
         config={"phrase_matcher_attr": "ORTH", "validate": True},
     )
     add_phrase_patterns(nlp, ruler, gazetteer.ruler_patterns())  # tokenized once, cached
-    nlp.add_pipe("line_sentences", after="council_ruler")
+    nlp.add_pipe(DEFER, after="council_ruler")  # one-word names that may be surnames
+    nlp.add_pipe("line_sentences", after=DEFER)
+    nlp.add_pipe(SETTLE, after="ner")
     return nlp
 
 

@@ -1111,3 +1111,24 @@ def test_councils_named_with_everyday_abbreviations(extractor):
     events = {(e.body.code, e.action, e.client.code if e.client else None) for e in x.events}
     assert ("E07000038", "formed", None) in events
     assert ("E10000015", "provides", "E07000242") in events
+
+
+def test_a_council_name_that_is_a_surname_is_the_person(extractor):
+    text = (
+        "Kent County Council and Medway Council have agreed to share a legal service.\n\n"
+        "Paul Sutton, Kent County Council's cabinet member for finance, said: "
+        '"The shared service will protect front-line jobs."\n\n'
+        'Mr Sutton added: "It is a good deal."'
+    )
+    x = run(extractor, text)
+    assert sorted(e.body.code for e in x.events) == ["E06000035", "E10000016"]  # no Sutton
+    assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Paul Sutton", "E10000016")]
+
+
+def test_a_council_name_after_a_capitalised_word_stays_a_council(extractor):
+    x = run(
+        extractor,
+        "Both Sutton and Merton councils have agreed to share a legal service. "
+        "Fellow Havant councillors said it would save money.",
+    )
+    assert {e.body.code for e in x.events} == {"E09000029", "E09000024"}
