@@ -119,7 +119,9 @@ def _role_and_org(
     role = re.sub(r"^(?:the|a|an)\s+", "", role, flags=re.I)
     in_role = [m for m in mentions if any(i in idx for i in range(m.start, m.end))]
     bodies = list(dict.fromkeys(m.body for m in in_role))
-    org = bodies[0] if len(bodies) == 1 else None
+    org = _named_after_role(person.doc, idx, mentions)  # what the role is of, first
+    if org is None and len(bodies) == 1:
+        org = bodies[0]
     if org is None and not bodies:
         ents = [e for e in features(person.doc).ents if e.label_ == "ORG" and e.start in idx]
         generic = set(load("bodies")["generic_words"])
@@ -154,6 +156,33 @@ def _named_before_role(doc: Doc, idx: list[int]) -> Body | None:
                 return None  # "Council leader Jane Smith": the council of the document
             return Body(doc[run[0] : run[-1] + 1].text)
         run = []
+    return None
+
+
+def _named_after_role(doc: Doc, idx: set[int], mentions: list[Mention]) -> Body | None:
+    """ "director of Veritau", "secretary of the Redditch branch of Unison": the proper
+    noun a role word's "of" or "at" leads to, through common nouns, names the body (a
+    council when it is one's name)."""
+    roles = set(load("people")["role_words"]) | {w.lower() for w in load("people")["role_titles"]}
+    by_token = {i: m for m in mentions for i in range(m.start, m.end)}
+    for i in sorted(idx):
+        if doc[i].lower_ not in roles:
+            continue
+        head = doc[i]
+        for _ in range(3):  # role -> of -> (common noun -> of ->) proper noun
+            prep = next(
+                (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("of", "at")), None
+            )
+            obj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep else None
+            if obj is None or obj.i not in idx:
+                break
+            if obj.i in by_token:  # a council's name; not "of both councils"
+                return None if by_token[obj.i].kind == "reference" else by_token[obj.i].body
+            if obj.pos_ == "PROPN":
+                words = [t for t in obj.subtree if t.i <= obj.i and t.dep_ != "det"]
+                name = doc[words[0].i : obj.i + 1].text if words else ""
+                return Body(name) if name and not area_counts(name) else None  # not a remit
+            head = obj
     return None
 
 
@@ -271,12 +300,16 @@ class QuoteFinder:
         return quotes, speaker
 
     def remember(self, sent: Span) -> None:
-        """Note every full name in ``sent``, so a later "Mr Smith said" finds Jane Smith."""
+        """Note every full name in ``sent``, with the role and body the words around it give
+        ("Gravesham Council leader Mike Snelling introduced ..."), so a later "Cllr Snelling
+        said" finds who he is."""
         for ent in self._persons:  # sent.ents, of them the people
             if sent.start <= ent.start and ent.end <= sent.end:
                 name = speaker_name(ent.text)
                 if len(name.split()) >= 2 and name not in self.known:
-                    self.known[name] = Speaker(name, "", None)
+                    around = [t for t in ent.root.subtree if sent.start <= t.i < sent.end]
+                    role, org = _role_and_org(around, ent, self.mentions)
+                    self.known[name] = Speaker(name, role, self._checked(org))
 
     def _quote(
         self, tok: Token, sent: Span, subject: list[Token], person: Span | None, evidence: Evidence
@@ -303,6 +336,8 @@ class QuoteFinder:
                 if prior is None:
                     return None
                 sp, conf = prior, 0.75
+                if sp.organisation is None:  # "Cllr Snelling said": a councillor, at least
+                    sp.organisation = org
             if sp is None:
                 sp = Speaker(name, role, org)
                 if prior is not None and not org:

@@ -1132,3 +1132,38 @@ def test_a_council_name_after_a_capitalised_word_stays_a_council(extractor):
         "Fellow Havant councillors said it would save money.",
     )
     assert {e.body.code for e in x.events} == {"E09000029", "E09000024"}
+
+
+def test_quotes_a_speaker_named_earlier_keeps_the_body_given_there(extractor):
+    text = (
+        "Kent County Council and Medway Council have agreed to share a legal service.\n\n"
+        "Medway Council leader Alan Jarvis opened the meeting.\n\n"
+        'Cllr Jarvis said: "This is a good deal for residents."'
+    )
+    x = run(extractor, text)
+    assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Alan Jarvis", "E06000035")]
+
+
+@pytest.mark.parametrize(
+    ("role", "organisation"),
+    [
+        ("secretary of the Kent branch of Unison", "Unison"),
+        ("director of Veritau", "Veritau"),
+    ],
+)
+def test_quotes_the_body_a_role_is_of(extractor, role, organisation):
+    text = (
+        "Kent County Council and Medway Council have agreed to share a legal service.\n\n"
+        f'Tom Baker, {role}, said: "Staff will be consulted."'
+    )
+    x = run(extractor, text)
+    assert [(q.speaker, q.organisation.name) for q in x.quotes] == [("Tom Baker", organisation)]
+
+
+def test_quotes_a_role_of_both_councils_names_no_one_body(extractor):
+    text = (
+        "Kent County Council and Medway Council have agreed to share a legal service.\n\n"
+        'Tom Baker, joint chief executive of both councils, said: "Staff will be consulted."'
+    )
+    x = run(extractor, text)
+    assert [(q.speaker, q.organisation) for q in x.quotes] == [("Tom Baker", None)]
