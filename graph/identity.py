@@ -75,8 +75,9 @@ from __future__ import annotations
 import gc
 import hashlib
 import re
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from bisect import bisect_left, insort
+from collections import ChainMap, Counter
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING
@@ -677,14 +678,41 @@ def _window_pairs(key: tuple[str, ...], block: Iterable[Description]) -> set[tup
     """The pairs of a windowed block worth comparing, each in IRI order: each description
     with its :data:`WINDOW` next in :func:`sort_key` order (under a single-member key, only
     pairs with a single-member side, as :func:`_pairs`)."""
-    ordered = sorted(block, key=lambda d: d.sort_key)
+    by_iri = {d.iri: d for d in block}
+    return _near_pairs(key, sorted(d.sort_key for d in by_iri.values()), by_iri.keys(), by_iri)
+
+
+def _near_pairs(
+    key: tuple[str, ...],
+    order: Sequence[tuple],
+    among: Collection[str],
+    descriptions: Mapping[str, Description],
+) -> set[tuple[str, str]]:
+    """The pairs :func:`_window_pairs` gives a block whose descriptions' sort keys are
+    ``order`` (sorted), both of whose ends are ``among``; found from the places of those
+    alone (a bisection each), not from the whole block, so that an update compares only
+    what it changed."""
     singles = key[0] == "s"
     out: set[tuple[str, str]] = set()
-    for i, a in enumerate(ordered):
-        for b in ordered[i + 1 : i + 1 + WINDOW]:
-            if singles and len(a.member_iris) > 1 and len(b.member_iris) > 1:
+    for a in among:
+        da = descriptions[a]
+        place = bisect_left(order, da.sort_key)
+        for entry in order[place + 1 : place + 1 + WINDOW]:
+            b = entry[-1]  # a sort key ends with its description's IRI
+            if b not in among:
                 continue
-            out.add((a.iri, b.iri) if a.iri < b.iri else (b.iri, a.iri))
+            if singles and len(da.member_iris) > 1 and len(descriptions[b].member_iris) > 1:
+                continue
+            out.add((a, b) if a < b else (b, a))
+    return out
+
+
+def _near(order: Sequence[tuple], keys: Iterable[tuple]) -> set[str]:
+    """The IRIs within :data:`WINDOW` places of each of ``keys`` in the sorted ``order``."""
+    out: set[str] = set()
+    for k in keys:
+        place = bisect_left(order, k)
+        out.update(e[-1] for e in order[max(0, place - WINDOW) : place + WINDOW + 1])
     return out
 
 
@@ -741,8 +769,9 @@ def _edges(
     return edges
 
 
-#: The pairs a windowed block compares (:func:`_window_pairs` of the whole block), else None.
-Window = Callable[[tuple[str, ...]], "set[tuple[str, str]] | None"]
+#: The pairs a windowed block compares among some of its descriptions (:func:`_window_pairs`
+#: of the whole block, those with both ends among the IRIs given), else None.
+Window = Callable[[tuple[str, ...], list[str]], "set[tuple[str, str]] | None"]
 
 
 def _link_block(
@@ -762,7 +791,7 @@ def _link_block(
     if not use or (key[0] == "s" and not single_ok):
         return
     if window is not None:
-        compared = window(key)
+        compared = window(key, iris)
     elif windowed(key, len(iris)):
         compared = _window_pairs(key, [by_iri[i] for i in iris])
     else:
@@ -944,9 +973,8 @@ class PartnershipIndex:
         self._next = 0
         self._entity_of: dict[str, Entity] = {}  # description IRI -> its entity
         self._by_slug: dict[str, dict[str, Entity]] = {}  # slug -> first description -> entity
-        # windowed blocks' pairs, kept while an update resolves what it changed (:meth:`_window`)
-        self._windows: dict[tuple[str, ...], set[tuple[str, str]] | None] = {}
-        self._keep_windows = False
+        # a member block's descriptions' sort keys, in order (its window, :meth:`_window`)
+        self._order: dict[tuple[str, ...], list[tuple]] = {}
         #: entity graphs to write that the store does not hold as resolved (:meth:`load`)
         self.pending = Changes()
 
@@ -982,7 +1010,6 @@ class PartnershipIndex:
         try:
             changes = self._update(list(added), {str(d) for d in dropped_docs})
         finally:
-            self._windows, self._keep_windows = {}, False
             if paused:
                 gc.enable()
         if self.pending:
@@ -1016,7 +1043,10 @@ class PartnershipIndex:
         keys = touched | {k for d in added for k in d.blocks()}
         new = {d.iri for d in added}
         before = {key: self._mode(key) for key in keys}
-        window_before = {key: self._window(key) for key in keys}
+        gone_descriptions = {iri: self._descriptions[iri] for iri in gone}
+        order_before = {  # each used, windowed block's order (a copy: it changes below)
+            key: list(self._order[key]) for key, (use, _, win) in before.items() if use and win
+        }
         links_before = {  # the links of each block whose mode the change will change
             key: self._block_links(key)
             for key, (size, several) in self._counts_after(gone, added).items()
@@ -1029,9 +1059,10 @@ class PartnershipIndex:
             self._by_doc.setdefault(d.doc, []).append(d.iri)
             for key in d.blocks():
                 self._blocks.setdefault(key, set()).add(d.iri)
+                if key[0] != "n":
+                    insort(self._order.setdefault(key, []), d.sort_key)
                 if len(d.member_iris) > 1:
                     self._several[key] = self._several.get(key, 0) + 1
-        self._keep_windows = True  # the blocks stay as they are now until the update ends
         for key, use in before.items():  # a block whose use changed links or unlinks its own
             if self._mode(key) != use:  # the pairs it links, or with what strength, changed
                 if all(i in seeds or i in new for i in self._blocks.get(key, ())):
@@ -1043,8 +1074,8 @@ class PartnershipIndex:
                     if old.get(pair) != now.get(pair)
                     for i in pair
                 }
-            elif window_before[key] is not None:  # a windowed block: the pairs that changed
-                for a, b in window_before[key] ^ (self._window(key) or set()):
+            elif key in order_before:  # a windowed block: the pairs that changed
+                for a, b in self._window_changes(key, order_before[key], gone_descriptions, added):
                     da, db = self._descriptions.get(a), self._descriptions.get(b)
                     if da is not None and db is not None and link(da, db, use[1]):
                         seeds |= {a, b}
@@ -1123,18 +1154,34 @@ class PartnershipIndex:
             _link_block(key, sorted(block), by_iri, self._use, self._window, edges)
         return edges
 
-    def _window(self, key: tuple[str, ...]) -> set[tuple[str, str]] | None:
-        """The pairs a used, windowed block ``key`` compares (:func:`_window_pairs`), else None;
-        kept from the end of an update's changes to the index until the next update."""
-        if key in self._windows:
-            return self._windows[key]
-        block = self._blocks.get(key, ())
-        found = None
-        if windowed(key, len(block)) and self._use(key)[0]:
-            found = _window_pairs(key, (self._descriptions[i] for i in block))
-        if self._keep_windows:
-            self._windows[key] = found
-        return found
+    def _window(self, key: tuple[str, ...], iris: list[str]) -> set[tuple[str, str]] | None:
+        """The pairs a used, windowed block ``key`` compares (:func:`_window_pairs`) with both
+        ends among ``iris``, else None."""
+        if not (windowed(key, len(self._blocks.get(key, ()))) and self._use(key)[0]):
+            return None
+        return _near_pairs(key, self._order[key], set(iris), self._descriptions)
+
+    def _window_changes(
+        self,
+        key: tuple[str, ...],
+        before: list[tuple],
+        gone: Mapping[str, Description],
+        added: list[Description],
+    ) -> set[tuple[str, str]]:
+        """The pairs windowed block ``key`` compared before an update (its order was
+        ``before``) and no longer does, those it compares now and did not, and those of
+        the descriptions the update added. A pair changes only near what changed: both
+        its descriptions are within :data:`WINDOW` places of one dropped (in the order
+        before) or added (in the order now), so only those are compared."""
+        dropped = [d.sort_key for d in gone.values() if key in d.blocks()]
+        new = [d.sort_key for d in added if key in d.blocks()]
+        now = self._order[key]
+        near = _near(before, dropped) | _near(now, new)
+        both = ChainMap(self._descriptions, gone)
+        old_pairs = _near_pairs(key, before, near, both)
+        new_pairs = _near_pairs(key, now, near, both)
+        fresh = {k[-1] for k in new}
+        return (old_pairs ^ new_pairs) | {p for p in new_pairs if p[0] in fresh or p[1] in fresh}
 
     def _remove(self, iri: str) -> None:
         d = self._descriptions.pop(iri)
@@ -1144,6 +1191,11 @@ class PartnershipIndex:
                 block.discard(iri)
                 if not block:
                     del self._blocks[key]
+            order = self._order.get(key)
+            if order is not None:
+                del order[bisect_left(order, d.sort_key)]
+                if not order:
+                    del self._order[key]
             if len(d.member_iris) > 1:
                 self._several[key] -= 1
                 if not self._several[key]:
