@@ -54,6 +54,13 @@ def _role_titles() -> frozenset[str]:
     return frozenset(w.lower() for w in load("people")["role_titles"])
 
 
+@cache
+def _role_words() -> frozenset[str]:
+    """Words of a role ("director", "leader"), lower case: ``people.json``'s role words and
+    role titles."""
+    return frozenset(load("people")["role_words"]) | _role_titles()
+
+
 def speaker_name(name: str) -> str:
     """A speaker's name without titles, post-nominals or role words before it.
 
@@ -143,7 +150,7 @@ def _body_name(span: Span) -> str:
 
 def _named_before_role(doc: Doc, idx: list[int]) -> Body | None:
     """ "EM LawShare head Jane Smith": proper nouns right before a role word name the body."""
-    roles = set(load("people")["role_words"]) | {w.lower() for w in load("people")["role_titles"]}
+    roles = _role_words()
     run: list[int] = []
     for i in idx:
         tok = doc[i]
@@ -163,7 +170,7 @@ def _named_after_role(doc: Doc, idx: set[int], mentions: list[Mention]) -> Body 
     """ "director of Veritau", "secretary of the Redditch branch of Unison": the proper
     noun a role word's "of" or "at" leads to, through common nouns, names the body (a
     council when it is one's name)."""
-    roles = set(load("people")["role_words"]) | {w.lower() for w in load("people")["role_titles"]}
+    roles, leading = _role_words(), frozenset(load("people")["role_prepositions"])
     by_token = {i: m for m in mentions for i in range(m.start, m.end)}
     for i in sorted(idx):
         if doc[i].lower_ not in roles:
@@ -171,7 +178,7 @@ def _named_after_role(doc: Doc, idx: set[int], mentions: list[Mention]) -> Body 
         head = doc[i]
         for _ in range(3):  # role -> of -> (common noun -> of ->) proper noun
             prep = next(
-                (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("of", "at")), None
+                (c for c in head.children if c.dep_ == "prep" and c.lower_ in leading), None
             )
             obj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep else None
             if obj is None or obj.i not in idx:
