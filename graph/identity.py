@@ -655,8 +655,16 @@ def block_use(key: tuple[str, ...], members: Iterable[Description]) -> tuple[boo
     at all beyond :func:`_limit` descriptions; a single member links only while no more than two
     descriptions of several members share the key (its body and area are not ambiguous)."""
     members = list(members)
-    several = sum(1 for d in members if len(d.member_iris) > 1)
-    return len(members) <= _limit(key), several <= 2
+    return use_of(key, len(members), sum(1 for d in members if len(d.member_iris) > 1))
+
+
+def use_of(key: tuple[str, ...], size: int, several: int) -> tuple[bool, bool]:
+    """:func:`block_use` of a block of ``size`` descriptions, ``several`` of several members.
+
+    >>> use_of(("s", "council/E1", "legal"), 3, 3)
+    (True, False)
+    """
+    return size <= _limit(key), several <= 2
 
 
 def sort_key(d: Description) -> tuple[str, int, str, str]:
@@ -1114,8 +1122,7 @@ class PartnershipIndex:
 
     def _use(self, key: tuple[str, ...]) -> tuple[bool, bool]:
         """:func:`block_use` of the index's block ``key`` (from counts kept as it changes)."""
-        size = len(self._blocks.get(key, ()))
-        return size <= _limit(key), self._several.get(key, 0) <= 2
+        return use_of(key, len(self._blocks.get(key, ())), self._several.get(key, 0))
 
     def _mode(self, key: tuple[str, ...]) -> tuple[bool, bool, bool]:
         """How block ``key`` links its descriptions: :meth:`_use` and whether it is windowed
@@ -1125,9 +1132,10 @@ class PartnershipIndex:
     @staticmethod
     def _mode_of(key: tuple[str, ...], size: int, several: int) -> tuple[bool, bool, bool]:
         """:meth:`_mode` of a block of ``size`` descriptions, ``several`` of several members."""
-        if size > _limit(key):
+        use, single_ok = use_of(key, size, several)
+        if not use:
             return False, False, False
-        return True, several <= 2 or key[0] != "s", windowed(key, size)
+        return True, single_ok or key[0] != "s", windowed(key, size)
 
     def _counts_after(
         self, gone: Iterable[str], added: Iterable[Description]

@@ -449,6 +449,37 @@ def test_identity_a_block_that_grows_past_its_limits_resolves_as_a_batch_does() 
     assert len(together) == len(xs)  # past the limit, a pair of members tells nothing
 
 
+def test_identity_updates_inside_a_windowed_block_resolve_as_a_batch_does() -> None:
+    """One member pair's unnamed partnerships founded a year apart each fill a block past
+    ``FULL_BLOCK``, where only neighbours in founding order are compared (and link, within
+    ``founded_years_apart``). Documents arrive out of order, two are retracted and one comes
+    back founded in another year: after every update the entities are a batch's."""
+    years = [2003, 2011, 2000, 2007, 2020, 2001, 2009, 2018, 2005, 2019, 2002, 2010, 2006]
+    xs = {n: doc(n, formed("", "legal", BRENT, LEWISHAM, date=str(y))) for n, y in enumerate(years)}
+    steps: list[tuple[list[Extraction], list[int]]] = [
+        ([xs[n] for n in range(0, 7)], []),
+        ([xs[n] for n in range(7, 13)], []),
+        ([], [1, 8]),
+        ([doc(4, formed("", "legal", BRENT, LEWISHAM, date="2004"))], []),
+        ([xs[1]], []),
+    ]
+    index, now = PartnershipIndex(), {}
+    for added, dropped in steps:
+        for n in dropped:
+            now.pop(n)
+        for x in added:
+            now[int(x.doc.doc_id, 16)] = x
+        index.update(
+            [d for x in added for d in describe(x)],
+            dropped_docs=[str(doc_graph_iri(xs[n])) for n in dropped],
+        )
+        together = resolve([d for x in now.values() for d in describe(x)])
+        assert sorted(sorted(e.descriptions) for e in index.entities()) == sorted(
+            [d.iri for d in g] for g in together
+        ), (added, dropped)
+    assert 1 < len(together) < len(now)  # neighbours linked, years apart not
+
+
 def test_identity_retracting_the_linking_document_splits_and_reingest_restores() -> None:
     """Document 2 alone names STS and holds Southwark; without it, its neighbours still link
     by members, but re-ingesting it gives back every triple."""
