@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 
 KINDS = ("official", "short", "variant", "abbreviation", "generated")
+COUNCIL_LABEL = "COUNCIL"  # the entity label of the ruler's council names
 _DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
 
@@ -213,7 +214,7 @@ class Gazetteer:
                     if (form, code) in seen or not self._pattern_ok(council, form):
                         continue
                     seen.add((form, code))
-                    patterns.append({"label": "COUNCIL", "pattern": form, "id": code})
+                    patterns.append({"label": COUNCIL_LABEL, "pattern": form, "id": code})
         return sorted(patterns, key=lambda p: (p["pattern"], p["id"]))
 
     # ------------------------------------------------------------------ helpers

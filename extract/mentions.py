@@ -19,13 +19,12 @@ from functools import cache, lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
-from lgkg.extract.gazetteer import Gazetteer
+from lgkg.extract.gazetteer import COUNCIL_LABEL, Gazetteer
 from lgkg.extract.lexicon import load
 from lgkg.extract.records import Body
 from lgkg.extract.surnames import SURNAMES
 from lgkg.extract.tokens import features
 
-COUNCIL_LABEL = "COUNCIL"
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z&]{1,7}$")
 _NUMBERS = {
     "two": 2,
@@ -91,7 +90,9 @@ def _starts_partnership_name(doc: Doc, ent: Span) -> bool:
     """A place name that starts a partnership's name: "Dorset Waste Partnership"."""
     heads = set(load("bodies")["partnership_heads"]) - {"shared"}
     j = ent.end
-    while j < len(doc) and j - ent.end < 5 and doc[j].is_title and doc[j].ent_type_ != "COUNCIL":
+    while (
+        j < len(doc) and j - ent.end < 5 and doc[j].is_title and doc[j].ent_type_ != COUNCIL_LABEL
+    ):
         if doc[j].lower_ in heads:
             return True
         j += 1

@@ -33,6 +33,16 @@ def load_titles() -> Titles:
     return Titles(tuple(sorted(prefixes, key=len, reverse=True)), postnominals)
 
 
+@cache
+def one_word_titles() -> frozenset[str]:
+    """One-word honorifics ("cllr", "councillor", "dr", "mr"), lower case without full stops.
+
+    >>> {"cllr", "dr"} <= one_word_titles()
+    True
+    """
+    return frozenset(p[0] for p in load_titles().prefixes if len(p) == 1)
+
+
 def strip_titles(name: str) -> str:
     """A person's name without titles before it or post-nominal letters after it.
 

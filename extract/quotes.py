@@ -18,8 +18,8 @@ from functools import cache
 from spacy.tokens import Doc, Span, Token
 
 from lgkg.extract.lexicon import load
-from lgkg.extract.mentions import Mention, can_be_member
-from lgkg.extract.names import load_titles, strip_titles
+from lgkg.extract.mentions import COUNCIL_LABEL, Mention, can_be_member
+from lgkg.extract.names import one_word_titles, strip_titles
 from lgkg.extract.records import Body, Evidence, Quote
 from lgkg.extract.service import area_counts
 from lgkg.extract.tokens import features, text_of
@@ -41,12 +41,6 @@ def _speech() -> dict:
 def _party_labels() -> frozenset[str]:
     """Party names in lower case ("labour", "lib dem"), from ``people.json``."""
     return frozenset(w.lower() for w in load("people")["not_names"])
-
-
-@cache
-def titles() -> frozenset[str]:
-    """One-word honorifics ("cllr", "councillor", "dr"), lower case without full stops."""
-    return frozenset(p[0] for p in load_titles().prefixes if len(p) == 1)
 
 
 @cache
@@ -86,7 +80,7 @@ def _person_spans(tokens: Span | list[Token]) -> list[Span]:
     if out:
         return out
     # A title followed by capitalised words ("Cllr Cox") where the model saw no PERSON.
-    t = titles()
+    t = one_word_titles()
     toks = list(tokens)
     for i, tok in enumerate(toks):
         if tok.lower_.rstrip(".") in t and i + 1 < len(toks) and toks[i + 1].is_title:
@@ -102,7 +96,7 @@ def _in_long_entity(tok: Token) -> bool:
     if tok.ent_type_ == "ORG":
         return True
     ent = next((e for e in features(tok.doc).ents if e.start <= tok.i < e.end), None)
-    return ent is not None and ent.label_ == "COUNCIL" and len(ent) > 1
+    return ent is not None and ent.label_ == COUNCIL_LABEL and len(ent) > 1
 
 
 def _role_and_org(
@@ -110,7 +104,7 @@ def _role_and_org(
 ) -> tuple[str, Body | None]:
     relative = {t.i for t in subject if t.dep_ == "relcl" for t in t.subtree}
     idx = {t.i for t in subject} - set(range(person.start, person.end)) - relative
-    t = titles()
+    t = one_word_titles()
     role_idx = sorted(
         i for i in idx if not (doc_tok := person.doc[i]).is_punct or doc_tok.text in ",&"
     )

@@ -14,7 +14,7 @@ reading stands as it was.
 >>> import spacy
 >>> nlp = spacy.blank("en")
 >>> doc = nlp("Mark Sutton said so")
->>> doc.ents = [Span(doc, 1, 2, label="COUNCIL", span_id="E09000029")]
+>>> doc.ents = [Span(doc, 1, 2, label=COUNCIL_LABEL, span_id="E09000029")]
 >>> doc = defer_surname_councils(doc)
 >>> doc.ents, doc.user_data[DEFERRED]
 ((), [(1, 'E09000029')])
@@ -25,23 +25,15 @@ reading stands as it was.
 
 from __future__ import annotations
 
-from functools import cache
-
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from lgkg.extract.names import load_titles
+from lgkg.extract.gazetteer import COUNCIL_LABEL
+from lgkg.extract.names import one_word_titles
 
-COUNCIL = "COUNCIL"
 DEFERRED = "lgkg.deferred_councils"  # Doc.user_data key: [(token index, GSS code)]
 SURNAMES = "lgkg.surnames"  # Doc.user_data key: the council names found to be surnames
-
-
-@cache
-def _titles() -> frozenset[str]:
-    """One-word titles before a name ("cllr", "mr", "dr"), lower case without full stops."""
-    return frozenset(p[0] for p in load_titles().prefixes if len(p) == 1)
 
 
 def _before_name(doc: Doc, i: int) -> bool:
@@ -50,7 +42,7 @@ def _before_name(doc: Doc, i: int) -> bool:
     if i < 0:
         return False
     tok = doc[i]
-    return tok.ent_type_ != COUNCIL and tok.is_alpha and (tok.is_title or tok.is_upper)
+    return tok.ent_type_ != COUNCIL_LABEL and tok.is_alpha and (tok.is_title or tok.is_upper)
 
 
 DEFER, SETTLE = "defer_surname_councils", "settle_surname_councils"  # the pipes' names
@@ -62,11 +54,11 @@ def defer_surname_councils(doc: Doc) -> Doc:
     deferred = [
         (e.start, e.ent_id_)
         for e in doc.ents
-        if e.label_ == COUNCIL and len(e) == 1 and _before_name(doc, e.start - 1)
+        if e.label_ == COUNCIL_LABEL and len(e) == 1 and _before_name(doc, e.start - 1)
     ]
     if deferred:
         held = {i for i, _ in deferred}
-        doc.ents = [e for e in doc.ents if e.start not in held or e.label_ != COUNCIL]
+        doc.ents = [e for e in doc.ents if e.start not in held or e.label_ != COUNCIL_LABEL]
         doc.user_data[DEFERRED] = deferred
     return doc
 
@@ -74,7 +66,7 @@ def defer_surname_councils(doc: Doc) -> Doc:
 def _a_person(doc: Doc, i: int, deferred: set[int]) -> bool:
     """Is held-back token ``i`` a person's surname: after a title, or the last word of a
     person the recogniser found whose other words are no councils' names?"""
-    if doc[i - 1].lower_.rstrip(".") in _titles():
+    if doc[i - 1].lower_.rstrip(".") in one_word_titles():
         return True
     tok = doc[i]
     if tok.ent_type_ != "PERSON" or tok.ent_iob_ == "B" or tok.dep_ == "compound":
@@ -82,7 +74,7 @@ def _a_person(doc: Doc, i: int, deferred: set[int]) -> bool:
     start = i - 1
     while start > 0 and doc[start].ent_iob_ == "I":
         start -= 1
-    return not any(doc[j].ent_type_ == COUNCIL or j in deferred for j in range(start, i))
+    return not any(doc[j].ent_type_ == COUNCIL_LABEL or j in deferred for j in range(start, i))
 
 
 @Language.component(SETTLE)
@@ -97,7 +89,7 @@ def settle_surname_councils(doc: Doc) -> Doc:
     if surnames:
         doc.user_data[SURNAMES] = frozenset(surnames)
     councils = [
-        Span(doc, i, i + 1, label=COUNCIL, span_id=code)
+        Span(doc, i, i + 1, label=COUNCIL_LABEL, span_id=code)
         for i, code in deferred
         if i not in surnames
     ]
