@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from lgkg.extract.lexicon import load
 from lgkg.extract.mentions import Mention
@@ -64,7 +64,7 @@ def name_partnerships(doc: Doc, mentions: list[Mention]) -> list[str]:
         ):
             continue
         words = [t.lower_ for t in ent if not t.is_space]
-        if set(words) & heads and _is_partnership_name(words):
+        if set(words) & heads and _is_partnership_name(words) and not _shouted(ent):
             count(ent.text)
     defined = _acronyms_defined(doc, taken)
     for expansion, acronym in defined:
@@ -73,6 +73,21 @@ def name_partnerships(doc: Doc, mentions: list[Mention]) -> list[str]:
     for word, n in _repeated_words(doc, taken, {a for _, a in defined}).items():
         count(word, n)
     return sorted(counts, key=lambda n: (-counts[n], n))
+
+
+def _lower_words(doc: Doc) -> set[str]:
+    """The words ``doc`` writes in lower case, in capitals: a word in capitals that the
+    text also writes in lower case is emphasis (a headline, a newspaper's opening words:
+    "A PARTNERSHIP is being put in place … the partnership"), not an acronym or a name."""
+    return {t.text.upper() for t in doc if t.is_lower and t.is_alpha}
+
+
+def _shouted(span: Span) -> bool:
+    """Is ``span`` emphasis (:func:`_lower_words`): every word in capitals, written in lower
+    case elsewhere in the text?"""
+    words = [t for t in span if t.is_alpha]
+    lower = _lower_words(span.doc)
+    return bool(words) and all(t.is_upper and t.text in lower for t in words)
 
 
 _ARTICLE = re.compile(r"^(the|a|an)\s+", re.I)
@@ -156,7 +171,7 @@ def _is_acronym(text: str) -> bool:
 def _repeated_words(doc: Doc, taken: set[int], defined: set[str]) -> dict[str, int]:
     """Acronyms and CamelCase words the text repeats that may name a partnership."""
     data = _names_data()
-    stop = {w.upper() for w in data["not_names"]}
+    stop = {w.upper() for w in data["not_names"]} | _lower_words(doc)
     counts: dict[str, int] = {}
     organisations: set[str] = set()  # tagged as an organisation at least once
     for tok in doc:

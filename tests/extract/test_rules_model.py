@@ -1167,3 +1167,13 @@ def test_quotes_a_role_of_both_councils_names_no_one_body(extractor):
     )
     x = run(extractor, text)
     assert [(q.speaker, q.organisation) for q in x.quotes] == [("Tom Baker", None)]
+
+
+def test_partnerships_a_word_in_capitals_the_text_also_writes_in_lower_case_is_no_name(extractor):
+    text = (
+        "A PARTNERSHIP will let two councils share auditors. Rother District Council and "
+        "Wealden District Council formed the PARTNERSHIP in May. The partnership saves money. "
+        "Both joined the SEAP audit service, and SEAP now audits both."
+    )
+    names = {n for p in run(extractor, text).partnerships for n in p.names}
+    assert "PARTNERSHIP" not in names and "SEAP" in names
