@@ -2,10 +2,11 @@
 
 Absolute forms ("1 December 2020", "December 1, 2020", "April 2016", "2010")
 are read as written; relative ones ("next April", "last year", "October this
-year") are resolved against the publication date, and dropped when it is not
-known (docs/contract.md, "Dates"). On the parse, :func:`event_date` picks the date a
-sentence gives for an event and :func:`partnership_dates` the dates a
-document gives for the partnership's own start and end.
+year", "1 April next year", "on Tuesday") are resolved against the publication
+date, and dropped when it is not known to that precision (docs/contract.md,
+"Dates"). On the parse, :func:`event_date` picks the date a sentence gives for
+an event and :func:`partnership_dates` the dates a document gives for the
+partnership's own start and end.
 
 >>> parse_date("1 December 2020")
 '2020-12-01'
@@ -80,10 +81,23 @@ _BETWEEN = re.compile(
 )
 _FIN_YEAR = re.compile(r"\b(?:19|20)\d\d\s*/\s*\d{2,4}\b")
 _REL_MONTH = re.compile(
-    rf"\b(next|last|this|from|in|by|until)?\s*{_MONTH}\s+(next|last|this)\s+year\b", re.I
+    rf"\b(next|last|this|from|in|by|until)?\s*(?:{_DAY}\s+(?:of\s+)?)?{_MONTH}\s+"
+    rf"(next|last|this)\s+year\b",
+    re.I,
 )
 _NEXT_MONTH = re.compile(rf"\b(next|last|this)\s+{_MONTH}\b", re.I)
 _TODAY = re.compile(r"\b(today|yesterday)\b", re.I)
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# a weekday named alone: "on Tuesday", "last Thursday" (not "Tuesday 19 February", which
+# the day and month date, nor "on Tuesdays" or "Tuesday's meeting")
+_WEEKDAY = re.compile(
+    rf"\b(on|last|next|this|from|until|by|since)\s+({'|'.join(WEEKDAYS)})\b"
+    rf"(?!'s|\u2019s|\s*[,(]?\s*(?:\d|{_MONTH}\b))",
+    re.I,
+)
+#: which way a weekday named alone lies from the publication date, by the word before it
+_WEEKDAY_AHEAD = {"next", "from", "until", "by"}
+_WEEKDAY_BACK = {"last", "since"}
 _REL_MONTH_WORD = re.compile(r"\b(next|last|this)\s+month\b", re.I)
 _REL_YEAR = re.compile(r"\b(next|last|this|the\s+following|the\s+previous)\s+year\b", re.I)
 _DAY_MONTH = re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\b(?!,?\s+(?:19|20)\d\d)", re.I)
@@ -91,7 +105,9 @@ _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!,?\s+(?:19|20)\d\d)", re.I)
 _DIGIT = re.compile(r"\d")  # every pattern with a day or a year needs one
 _MONTH_START = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.I)  # of _MONTH
 _BARE_MONTH = re.compile(
-    rf"\b(?:in|from|on|by|until|since|during)\s+{_MONTH}\b(?!\s+(?:19|20)\d\d)", re.I
+    rf"\b(?:in|from|on|by|until|since|during)\s+(?:the\s+(?:start|beginning|end|middle)\s+of\s+)?"
+    rf"{_MONTH}\b(?!\s+(?:19|20)\d\d)",
+    re.I,
 )
 
 
@@ -189,10 +205,13 @@ def _find_dates(text: str, published: str | None = None) -> tuple[tuple[int, int
     for m in scan(_MY, digit, month):
         add(*m.span(), _ym(int(m.group(2)), MONTHS[m.group(1).lower()]))
     for m in scan(_REL_MONTH, month):
-        if pub:
-            rel = m.group(3).lower()
-            year = pub[0] + {"next": 1, "last": -1, "this": 0}[rel]
-            add(m.start(2), m.end(), _ym(year, MONTHS[m.group(2).lower()]))
+        day_text, mon_text, rel = m.group(2), m.group(3), m.group(4).lower()
+        year = pub[0] + {"next": 1, "last": -1, "this": 0}[rel] if pub else 0
+        mon = MONTHS[mon_text.lower()]
+        if pub and day_text and _valid(year, mon, int(day_text)):
+            add(m.start(2), m.end(), f"{year:04d}-{mon:02d}-{int(day_text):02d}")
+        elif pub:
+            add(m.start(3), m.end(), _ym(year, mon))
         else:
             taken.append(m.span())
     for m in scan(_NEXT_MONTH, month):
@@ -212,6 +231,13 @@ def _find_dates(text: str, published: str | None = None) -> tuple[tuple[int, int
             if m.group(1).lower() == "yesterday":
                 day -= timedelta(days=1)
             add(*m.span(), day.isoformat())
+        else:
+            taken.append(m.span())
+    for m in _WEEKDAY.finditer(text):
+        if pub and pub[1] and pub[2]:
+            word = m.group(1).lower()  # a preposition stays outside the date, as elsewhere
+            start = m.start() if word in ("last", "next", "this") else m.start(2)
+            add(start, m.end(), _weekday(word, m.group(2).lower(), pub, text))
         else:
             taken.append(m.span())
     for m in _REL_MONTH_WORD.finditer(text):
@@ -248,6 +274,38 @@ def _find_dates(text: str, published: str | None = None) -> tuple[tuple[int, int
     for m in scan(_Y, digit):
         add(*m.span(), m.group(1))
     return tuple(sorted(spans))
+
+
+def _weekday(word: str, weekday: str, pub: tuple[int, int | None, int | None], text: str) -> str:
+    """The day a weekday named alone stands for, from the publication date ``pub``: after
+    "last" or "since" the latest before it; after "next", "from", "until" or "by" the first
+    after it; otherwise ahead of it (on or after) when the text speaks of the future
+    (``future_cues``: "will go to cabinet on Tuesday"), else on or before it ("agreed on
+    Tuesday").
+
+    >>> _weekday("on", "tuesday", (2019, 3, 14), "Councillors agreed on Tuesday")
+    '2019-03-12'
+    >>> _weekday("on", "tuesday", (2019, 3, 14), "It will go to cabinet on Tuesday")
+    '2019-03-19'
+    >>> _weekday("last", "thursday", (2019, 3, 14), "")
+    '2019-03-07'
+    """
+    day = date(pub[0], pub[1] or 1, pub[2] or 1)
+    ahead = (WEEKDAYS.index(weekday) - day.weekday()) % 7
+    if word in _WEEKDAY_BACK:
+        return (day - timedelta(days=(7 - ahead) % 7 or 7)).isoformat()
+    if word in _WEEKDAY_AHEAD:
+        return (day + timedelta(days=ahead or 7)).isoformat()
+    if _future_cue().search(text):
+        return (day + timedelta(days=ahead)).isoformat()
+    return (day - timedelta(days=(7 - ahead) % 7)).isoformat()
+
+
+@cache
+def _future_cue() -> re.Pattern[str]:
+    """Words that say a text speaks of the future (``future_cues`` in dates.json)."""
+    words = sorted(load("dates")["future_cues"], key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)", re.I)
 
 
 def compare(a: str, b: str) -> int:

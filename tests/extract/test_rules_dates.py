@@ -186,3 +186,45 @@ def test_a_partnership_described_as_running_was_founded_before_what_is_said_of_i
 )
 def test_a_day_not_in_the_calendar_is_read_no_finer_than_what_is_left(text, iso):
     assert [found for _, _, found in find_dates(text)] == [iso]
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("the service went live on Tuesday", "2019-03-12"),  # published on a Thursday
+        ("the service went live last Thursday", "2019-03-07"),
+        ("the report will go to cabinet on Tuesday", "2019-03-19"),
+        ("the new rota starts from Monday", "2019-03-18"),
+        ("the service went live on Tuesday 19 February", "2019-02-19"),  # the date, not the day
+    ],
+)
+def test_a_weekday_named_alone_is_read_against_the_publication_day(text, iso):
+    assert [d for _, _, d in find_dates(text, "2019-03-14")] == [iso]
+
+
+@pytest.mark.parametrize("text", ["open on Tuesdays", "at Tuesday's meeting", "on Tuesday"])
+def test_a_weekday_is_no_date_without_a_habit_a_possessive_or_a_publication_day(text):
+    published = None if text == "on Tuesday" else "2019-03-14"
+    assert find_dates(text, published) == [] and find_dates("on Tuesday", "2019-03") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("from 1 April next year", "2020-04-01"),
+        ("from the 1st of April this year", "2019-04-01"),
+        ("by the end of March", "2019-03"),
+        ("from the start of April", "2019-04"),
+    ],
+)
+def test_a_day_or_part_of_a_month_relative_to_the_publication_year(text, iso):
+    assert [d for _, _, d in find_dates(text, "2019-03-14")] == [iso]
+
+
+def test_a_weekday_dates_the_event_it_hangs_from(extractor):
+    x = run(
+        extractor,
+        "Mendip District Council joined the shared legal service on Tuesday.",
+        published="2019-03-14",
+    )
+    assert dates(x) == {("E07000187", "joined"): "2019-03-12"}
