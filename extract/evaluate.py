@@ -17,6 +17,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
 
@@ -29,13 +30,29 @@ KINDS = ("councils", "members", "events", "events_dated", "status", "savings", "
 
 
 def body_key(value: str | Body | None) -> str:
-    """A GSS code as it is; any other body by its lower-case name; "" for none."""
+    """A council by its current GSS code (a former code is the council's: docs/contract.md,
+    "Identifiers"); any other body by its lower-case name; "" for none.
+
+    >>> body_key("E08000016"), body_key(" e08000038 "), body_key("Kent Police")
+    ('E08000038', 'E08000038', 'kent police')
+    """
     if value is None:
         return ""
     if isinstance(value, Body):
-        return value.code.strip().upper() if value.code else name_key(value.name)
+        return current_code(value.code) if value.code else name_key(value.name)
     value = str(value).strip()
-    return value.upper() if GSS_CODE.fullmatch(value.upper()) else name_key(value)
+    return current_code(value) if GSS_CODE.fullmatch(value.upper()) else name_key(value)
+
+
+@lru_cache(maxsize=4096)
+def current_code(code: str) -> str:
+    """The current GSS code of the council ``code`` names (its own when the gazetteer does
+    not know it as a former one), upper case."""
+    from lgkg.extract.gazetteer import Gazetteer
+
+    code = code.strip().upper()
+    council = Gazetteer.load().by_code(code)
+    return council.code if council is not None else code
 
 
 def is_gss_code(value: str) -> bool:

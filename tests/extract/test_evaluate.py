@@ -32,7 +32,7 @@ from lgkg.extract.records import (
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "dev"
 EV = Evidence("A sentence.", 0, 11)
-NORTH, EAST, WEST = "E07000001", "E07000002", "E07000003"
+NORTH, EAST, WEST = "E07000223", "E07000224", "E07000225"
 
 GOLD = Gold(
     doc="a.txt",
@@ -152,6 +152,13 @@ def test_evaluate_micro_average_sums_documents():
     assert report.documents["b.txt"]["events"] == Counts(0, 0, 1)
     f1s = [report.kinds[k].f1 for k in KINDS]
     assert report.mean_f1 == pytest.approx(sum(f1s) / len(KINDS))
+
+
+def test_evaluate_a_former_gss_code_is_the_councils_current_one():
+    # Barnsley was re-coded E08000016 -> E08000038; a gold file may use either code
+    gold = Gold("b.txt", None, [{"council": "E08000016", "action": "left"}], [], [])
+    found = extraction(events=[event(Body("Barnsley", "E08000038"), "left")])
+    assert score([(gold, found)]).kinds["events"] == Counts(1, 0, 0)
 
 
 def test_evaluate_perfect_prediction():
