@@ -271,6 +271,16 @@ def _named_county(doc: Doc, m: Mention) -> bool:
     )
 
 
+def _electoral_area(doc: Doc, m: Mention) -> bool:
+    """A ward or division named after a place ("Cllr Jane Roe (Lewes ward)", "the Hastings
+    North ward"): ``electoral_areas`` after the name, or after one title-case word."""
+    areas = set(load("references")["electoral_areas"])
+    after = doc[m.end : m.end + 2]
+    if len(after) and after[0].lower_ in areas:
+        return True
+    return len(after) == 2 and after[0].is_title and after[1].lower_ in areas
+
+
 def _place_modifier(doc: Doc, m: Mention, found: list[Mention]) -> bool:
     """A place name describing other councils ("two Lincolnshire district councils"), not a council.
 
@@ -331,6 +341,7 @@ def name_mentions(doc: Doc, gazetteer: Gazetteer, published: str | None) -> list
         and not _location(doc, m, gazetteer)
         and not _dateline(doc, m)
         and not _named_county(doc, m)
+        and not _electoral_area(doc, m)
     ]
     found = _consistent(doc, found, gazetteer)
     found += _listed_with_councils(doc, found, gazetteer, published)

@@ -1177,3 +1177,15 @@ def test_partnerships_a_word_in_capitals_the_text_also_writes_in_lower_case_is_n
     )
     names = {n for p in run(extractor, text).partnerships for n in p.names}
     assert "PARTNERSHIP" not in names and "SEAP" in names
+
+
+@pytest.mark.parametrize("ward", ["(Lewes ward)", "who represents Lewes Bridge ward"])
+def test_mentions_a_ward_named_after_a_place_is_no_council(extractor, ward):
+    text = (
+        "Rother District Council and Wealden District Council will share a legal team. "
+        f'"This is good news," said Cllr Jane Smith, {ward}.'
+    )
+    x = run(extractor, text)
+    assert [q.speaker for q in x.quotes] == ["Jane Smith"]
+    assert "Lewes" not in {q.organisation.name for q in x.quotes if q.organisation}
+    assert "E07000063" not in {e.body.code for e in x.events}  # Lewes
