@@ -14,6 +14,7 @@ from typing import Any
 
 from spacy.tokens import Span, Token
 
+from lgkg.extract.gazetteer import COUNCIL_LABEL
 from lgkg.extract.lexicon import load
 from lgkg.extract.tokens import features
 from lgkg.extract.vocabulary import ENDED, FORMED
@@ -79,6 +80,32 @@ def _has_object(tok: Token) -> bool:
         if c.dep_ == "prep" and c.lower_ in ("from", "of"):
             return True
     return False
+
+
+def _object_fits(verb: Token, spec: dict) -> bool:
+    """For an action with ``object_words``: does what the verb acts on (its direct object,
+    or that of the infinitive after it: "cease to run X") name a partnership, by one of
+    those words, a proper name or a pronoun, not described by ``not_shared_modifiers``?
+    A verb with no object fits ("the partnership was dissolved")."""
+    words = spec.get("object_words")
+    if not words:
+        return True
+    heads = [verb, *(c for c in verb.children if c.dep_ == "xcomp")]
+    objects = [c for h in heads for c in h.children if c.dep_ == "dobj"]
+    if not objects:
+        return True
+    unshared = set(spec.get("not_shared_modifiers", ()))
+    return any(
+        not any(c.lower_ in unshared for c in o.children)
+        and (
+            o.pos_ == "PRON"  # "scrapped it"
+            or any(
+                t.lower_ in words or (t.pos_ == "PROPN" and t.ent_type_ != COUNCIL_LABEL)
+                for t in o.subtree  # a council's name is not the partnership's
+            )
+        )
+        for o in objects
+    )
 
 
 def _noun_object_ok(tok: Token) -> bool:
@@ -148,7 +175,7 @@ def _match(tok: Token, sent: Span, action: str, stage: str) -> Trigger | None:
         blockers = spec.get("verb_blockers", {}).get(lemma, ())
         if any(_lemma(c) in blockers for c in tok.children):
             return None
-        if lemma in spec.get("verbs", ()):
+        if lemma in spec.get("verbs", ()) and _object_fits(tok, spec):
             return Trigger(tok, action, "verb")
     elif stage == "word" and tok.pos_ in ("NOUN", "PROPN"):
         if lemma in spec.get("nouns", ()) or tok.lower_ in spec.get("nouns", ()):

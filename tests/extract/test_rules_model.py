@@ -1189,3 +1189,33 @@ def test_mentions_a_ward_named_after_a_place_is_no_council(extractor, ward):
     assert [q.speaker for q in x.quotes] == ["Jane Smith"]
     assert "Lewes" not in {q.organisation.name for q in x.quotes if q.organisation}
     assert "E07000063" not in {e.body.code for e in x.events}  # Lewes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rother District Council and Wealden District Council will close their legal teams "
+        "and create a shared legal service.",
+        "The shared service will end duplication between Rother District Council and "
+        "Wealden District Council.",
+        "Rother District Council and Wealden District Council will axe 20 posts by sharing "
+        "a legal team.",
+        "Rother District Council and Wealden District Council ended their separate contracts "
+        "to set up a joint waste service.",
+    ],
+)
+def test_triggers_ending_something_that_is_no_partnership_ends_none(extractor, text):
+    assert not [e for e in run(extractor, text).events if e.action == "ended"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rother District Council and Wealden District Council will end their shared legal service.",
+        "Rother District Council and Wealden District Council will dissolve Strata next year.",
+        "The partnership between Rother District Council and Wealden District Council was dissolved.",
+    ],
+)
+def test_triggers_ending_a_partnership_ends_it_for_its_members(extractor, text):
+    ended = {e.body.code for e in run(extractor, text).events if e.action == "ended"}
+    assert ended == {"E07000064", "E07000065"}
