@@ -84,14 +84,15 @@ def _has_object(tok: Token) -> bool:
 
 def _object_fits(verb: Token, spec: dict) -> bool:
     """For an action with ``object_words``: does what the verb acts on (its direct object,
-    or that of the infinitive after it: "cease to run X") name a partnership, by one of
-    those words, a proper name or a pronoun, not described by ``not_shared_modifiers``?
-    A verb with no object fits ("the partnership was dissolved")."""
+    or that of the infinitive after it: "cease to run X"; the subject of a passive: "the
+    savings will be split") name a partnership, by one of those words, a proper name or
+    a pronoun, not described by ``not_shared_modifiers``? A verb with no object fits
+    ("the councils will split")."""
     words = spec.get("object_words")
     if not words:
         return True
     heads = [verb, *(c for c in verb.children if c.dep_ == "xcomp")]
-    objects = [c for h in heads for c in h.children if c.dep_ == "dobj"]
+    objects = [c for h in heads for c in h.children if c.dep_ in ("dobj", "nsubjpass")]
     if not objects:
         return True
     unshared = set(spec.get("not_shared_modifiers", ()))

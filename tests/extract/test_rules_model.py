@@ -1202,6 +1202,7 @@ def test_mentions_a_ward_named_after_a_place_is_no_council(extractor, ward):
         "a legal team.",
         "Rother District Council and Wealden District Council ended their separate contracts "
         "to set up a joint waste service.",
+        "Savings will be split between Rother District Council and Wealden District Council.",
     ],
 )
 def test_triggers_ending_something_that_is_no_partnership_ends_none(extractor, text):
