@@ -427,7 +427,11 @@ def sentence_events(
             agents = [m for m in agents if m.start not in provided]
         if trig.action != PROVIDES:
             agents = [m for m in agents if can_be_member(m.body)]
-        if trig.action == JOINED and len({m.body for m in agents if m.body.is_council}) >= 2:
+        if (
+            trig.action == JOINED
+            and len({m.body for m in agents if m.body.is_council}) >= 2
+            and not _joins_one_known(trig.token)
+        ):
             trig = Trigger(trig.token, FORMED, trig.kind)  # founders signing up together
         if not agents:
             continue
@@ -474,6 +478,18 @@ def sentence_events(
                 ended = replace(event, action=ENDED, date="", rule="event.ended.former")
                 out.append(Candidate(ended, sent.start, named_area, earlier))
     return out
+
+
+def _joins_one_known(trigger: Token) -> bool:
+    """Does the joining verb take a pronoun, a partnership the text told of before ("are
+    looking to join *it*")? Then several councils joining it are not its founders."""
+    for c in trigger.children:
+        objects = [c] if c.dep_ == "dobj" else []
+        if c.dep_ == "prep":
+            objects = [g for g in c.children if g.dep_ == "pobj"]
+        if any(o.pos_ == "PRON" for o in objects):
+            return True
+    return False
 
 
 def _modified_by(trigger: Token, key: str) -> bool:

@@ -1220,3 +1220,13 @@ def test_triggers_ending_something_that_is_no_partnership_ends_none(extractor, t
 def test_triggers_ending_a_partnership_ends_it_for_its_members(extractor, text):
     ended = {e.body.code for e in run(extractor, text).events if e.action == "ended"}
     assert ended == {"E07000064", "E07000065"}
+
+
+def test_events_councils_joining_a_partnership_told_of_before_are_no_founders(extractor):
+    text = (
+        "Rother District Council runs a shared audit service. "
+        "Wealden District Council and Hastings Borough Council are now looking to join it."
+    )
+    got = events(run(extractor, text))
+    assert ("E07000065", "joined") in got and ("E07000062", "joined") in got
+    assert ("E07000065", "formed") not in got
