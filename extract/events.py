@@ -209,12 +209,23 @@ def _client(
     trigger: Token, sent: Span, mentions: list[Mention], providers: list[Mention]
 ) -> Body | None:
     """The body a service is provided to ("provide IT services to the LGA", "take over
-    Hart's payroll service"), or None."""
-    objects = [t for c in trigger.children if c.dep_ == "dobj" for t in c.subtree]
-    if not objects or (
-        not service_area_of_text(" ".join(t.text for t in objects))
-        and not any(t.lemma_ in ("service", "support") for t in objects)
-    ):
+    Hart's payroll service", "provide the LGA with IT services"), or None."""
+    verbs = _verb_phrase(trigger)
+    direct = [t for v in verbs for c in v.children if c.dep_ == "dobj" for t in c.subtree]
+    given = [
+        t
+        for v in verbs
+        for c in v.children
+        if c.dep_ == "prep" and c.lower_ == "with"
+        for g in c.children
+        for t in g.subtree
+    ]
+    if _names_service(given):  # "provide X with IT services": X is served
+        for m in _mentions_in(direct, mentions):
+            if m not in providers and m.kind != "reference":
+                return m.body
+    objects = direct
+    if not _names_service(objects):
         return None
     owners = [t for t in objects if t.dep_ == "poss"]  # whose service it was
     for m in _mentions_in([t for o in owners for t in o.subtree], mentions):
@@ -235,20 +246,37 @@ def _client(
     return None
 
 
+def _verb_phrase(trigger: Token) -> list[Token]:
+    """The trigger and a participle the parse hangs from it in place of its object's first
+    word ("deliver *building* control services": "building" as a verb)."""
+    return [trigger, *(c for c in trigger.children if c.dep_ == "xcomp" and c.tag_ == "VBG")]
+
+
+def _names_service(tokens: list[Token]) -> bool:
+    """Do ``tokens`` name a service: a service area's words, or "service" or "support"?"""
+    return bool(tokens) and bool(
+        service_area_of_text(" ".join(t.text for t in tokens))
+        or any(t.lemma_ in ("service", "support") for t in tokens)
+    )
+
+
 def _recipient_phrases(trigger: Token) -> list[Token]:
     """The phrases that name whom a service is for: "to X" or "for X" hanging from the
     verb or from its object ("provide a payroll service *to X*"), and "on behalf of X".
     A shared service's recipients are its members, not its clients ("provide a *shared*
     service for X and Y"): such an object's phrases are left out."""
     shared = set(load("actions")["formed"]["weak_noun_modifiers"])
+    verbs = _verb_phrase(trigger)
     objects = [
         c
-        for c in trigger.children
+        for v in verbs
+        for c in v.children
         if c.dep_ == "dobj" and not any(t.lower_ in shared for t in c.lefts)
     ]
+    children = [c for v in verbs for c in v.children]
     return [
         c
-        for c in [*trigger.children, *(g for o in objects for g in o.children)]
+        for c in [*children, *(g for o in objects for g in o.children)]
         if (c.dep_ in ("dative", "prep") and c.lower_ in ("to", "for"))
         or (c.lower_ == "on" and any(g.lower_ == "behalf" for g in c.children))
     ]
