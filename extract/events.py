@@ -24,7 +24,7 @@ from lgkg.extract.records import Body, Event, Evidence
 from lgkg.extract.service import service_area_of_text
 from lgkg.extract.status import described_as_running, is_future, status_of
 from lgkg.extract.tokens import features, text_of
-from lgkg.extract.triggers import Trigger, find_triggers
+from lgkg.extract.triggers import Trigger, find_triggers, source_phrases
 from lgkg.extract.vocabulary import (
     AGREED,
     DONE,
@@ -128,6 +128,9 @@ def _object_tokens(trigger: Token) -> set[int]:
 def _agents(trig: Trigger, sent: Span, mentions: list[Mention]) -> tuple[list[Mention], float]:
     tok = trig.token
     mentions = [m for m in mentions if not _describes_someone(sent.doc[m.start])]
+    if trig.kind == "converse":  # "X buys its legal service from Y": Y provides it
+        found = _mentions_in([t for p in source_phrases(tok) for t in p.subtree], mentions)
+        return found, 0.85 if found else 0.0
     subject = _subject_mentions(tok, mentions)
     if trig.action in (JOINED, LEFT, PROVIDES):
         obj = _object_tokens(tok)
@@ -244,6 +247,18 @@ def _client(
             name = ents[0].text
             return Body(name[4:] if name.lower().startswith("the ") else name)
     return None
+
+
+def _buyer(trigger: Token, mentions: list[Mention], providers: list[Mention]) -> Body | None:
+    """Who buys the service a converse verb names ("X will buy its legal service from Y"):
+    its subject, when what is bought is a service."""
+    bought = [
+        t for v in _verb_phrase(trigger) for c in v.children if c.dep_ == "dobj" for t in c.subtree
+    ]
+    if not _names_service(bought):
+        return None
+    buyers = [m for m in _subject_mentions(trigger, mentions) if m not in providers]
+    return buyers[0].body if buyers else None
 
 
 def _verb_phrase(trigger: Token) -> list[Token]:
@@ -466,7 +481,10 @@ def sentence_events(
         existing = trig.action == FORMED and trig.token.i in joined_objects
         client = None
         if trig.action == PROVIDES:
-            client = _client(trig.token, sent, mentions, agents)
+            if trig.kind == "converse":
+                client = _buyer(trig.token, mentions, agents)
+            else:
+                client = _client(trig.token, sent, mentions, agents)
             if client is None:
                 continue
         scope = sent  # where its date is told; a running partnership's, in its own phrase

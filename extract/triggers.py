@@ -24,7 +24,7 @@ from lgkg.extract.vocabulary import ENDED, FORMED
 class Trigger:
     token: Token
     action: str
-    kind: str  # "verb", "particle", "noun", "phrase"
+    kind: str  # "verb", "particle", "noun", "phrase", "converse" ("buy from": the source acts)
     length: int = 1  # tokens a phrase covers ("stop sharing": 2)
 
     @property
@@ -82,6 +82,20 @@ def _has_object(tok: Token) -> bool:
     return False
 
 
+def source_phrases(verb: Token) -> list[Token]:
+    """What a "from" phrase of the verb or of its object names: whom something is bought
+    from ("buy its legal service *from X*")."""
+    heads = [verb, *(c for c in verb.children if c.dep_ == "dobj")]
+    return [
+        g
+        for h in heads
+        for c in h.children
+        if c.dep_ == "prep" and c.lower_ == "from"
+        for g in c.children
+        if g.dep_ == "pobj"
+    ]
+
+
 def _object_fits(verb: Token, spec: dict) -> bool:
     """For an action with ``object_words``: does what the verb acts on (its direct object,
     or that of the infinitive after it: "cease to run X"; the subject of a passive: "the
@@ -132,12 +146,13 @@ def _trigger_words() -> frozenset[str]:
         spec = _table()[action]
         words.update(spec.get("verb_particles", {}))
         words.update(_phrases_by_first(action))
-        for key in ("verbs", "nouns", "weak_nouns"):
+        for key in _WORD_KEYS:
             words.update(spec.get(key, ()))
     return frozenset(words)
 
 
 _STAGES = ("particle", "phrase", "word")
+_WORD_KEYS = ("verbs", "converse_verbs", "nouns", "weak_nouns")  # an action's single words
 
 
 @cache
@@ -149,7 +164,7 @@ def _stage_words(action: str, stage: str) -> frozenset[str]:
         return frozenset(spec.get("verb_particles", {}))
     if stage == "phrase":
         return frozenset(_phrases_by_first(action))
-    return frozenset((*spec.get("verbs", ()), *spec.get("nouns", ()), *spec.get("weak_nouns", ())))
+    return frozenset(w for key in _WORD_KEYS for w in spec.get(key, ()))
 
 
 def _may_match(action: str, stage: str, lower: str, lemma: str) -> bool:
@@ -178,6 +193,8 @@ def _match(tok: Token, sent: Span, action: str, stage: str) -> Trigger | None:
             return None
         if lemma in spec.get("verbs", ()) and _object_fits(tok, spec):
             return Trigger(tok, action, "verb")
+        if lemma in spec.get("converse_verbs", ()) and source_phrases(tok):
+            return Trigger(tok, action, "converse")
     elif stage == "word" and tok.pos_ in ("NOUN", "PROPN"):
         if lemma in spec.get("nouns", ()) or tok.lower_ in spec.get("nouns", ()):
             if lemma in spec.get("noun_needs_object", ()) and not _noun_object_ok(tok):

@@ -1233,3 +1233,18 @@ def test_events_councils_joining_a_partnership_told_of_before_are_no_founders(ex
     got = events(run(extractor, text))
     assert ("E07000065", "joined") in got and ("E07000062", "joined") in got
     assert ("E07000065", "formed") not in got
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Plymouth City Council will buy its payroll service from Torbay Council.",
+            [("E06000027", "provides", "E06000026")],
+        ),
+        ("Plymouth City Council bought the building from Torbay Council.", []),  # no service
+    ],
+)
+def test_events_a_service_bought_from_a_council_is_provided_by_it(extractor, sentence, expected):
+    got = [(e.body.code, e.action, e.client.code) for e in run(extractor, sentence).events]
+    assert got == expected
