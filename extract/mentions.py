@@ -530,14 +530,25 @@ def reference_mentions(doc: Doc, named: list[Mention]) -> list[Mention]:
 
 
 def _salient(doc: Doc, before: list[Mention], start: int) -> Mention:
-    """What "the council" most likely means: the last council that was the subject of
-    a sentence before this one, else the last council named."""
+    """What "the council" most likely means: the last council named alone earlier in its
+    own sentence ("If Southwark's cabinet backs it, and Brent and Lewisham agree, the
+    council's staff would move": Southwark, not a council named with another), else the
+    last council that was the subject of a sentence before this one, else the last
+    council named."""
     here = doc[start].sent.start
+    for m in reversed(before):
+        if doc[m.start].sent.start == here and not _coordinated(doc[m.start : m.end].root):
+            return m
     for m in reversed(before):
         root = doc[m.start : m.end].root
         if doc[m.start].sent.start < here and root.dep_ in ("nsubj", "nsubjpass"):
             return m
     return before[-1]
+
+
+def _coordinated(tok: Token) -> bool:
+    """Is the word one of a coordination ("Brent and Lewisham")?"""
+    return tok.dep_ == "conj" or any(c.dep_ == "conj" for c in tok.children)
 
 
 def _sentences(doc: Doc) -> list[Span]:

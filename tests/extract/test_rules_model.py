@@ -1248,3 +1248,15 @@ def test_events_councils_joining_a_partnership_told_of_before_are_no_founders(ex
 def test_events_a_service_bought_from_a_council_is_provided_by_it(extractor, sentence, expected):
     got = [(e.body.code, e.action, e.client.code) for e in run(extractor, sentence).events]
     assert got == expected
+
+
+def test_mentions_the_council_is_the_one_named_alone_earlier_in_its_sentence(extractor):
+    text = (
+        "Rother District Council and Wealden District Council launched a shared audit "
+        "service in 2016. Wealden District Council also audits Lewes District Council.\n\n"
+        "If Hastings Borough Council's cabinet backs the plan, and Rother and Wealden agree, "
+        "the council's auditors would move into the shared service next year."
+    )
+    got = events(run(extractor, text, published="2017-02-10"))
+    assert ("E07000062", "joined") in got  # Hastings
+    assert ("E07000065", "formed") in got and ("E07000065", "joined") not in got  # Wealden
