@@ -141,7 +141,11 @@ def _agents(trig: Trigger, sent: Span, mentions: list[Mention]) -> tuple[list[Me
             return [], 0.0
         before = [m for m in mentions if m.end <= tok.i and m.start not in obj]
         return (before[-1:], 0.55) if before else ([], 0.0)
-    inside = [m for m in _mentions_in(tok.subtree, mentions) if m not in subject]
+    inside = [
+        m
+        for m in _mentions_in(tok.subtree, mentions)
+        if m not in subject and not _in_own_clause(sent.doc[m.start], tok)
+    ]
     if trig.kind == "noun":
         inside = [m for m in inside if m.start not in _object_tokens(tok) or trig.action != JOINED]
     partners = [m for m in _partners_along(tok, mentions) if m not in subject + inside]
@@ -149,6 +153,23 @@ def _agents(trig: Trigger, sent: Span, mentions: list[Mention]) -> tuple[list[Me
     if found:
         return found, 0.8 if subject else 0.7
     return list(mentions), 0.5
+
+
+_CLAUSES = ("relcl", "advcl", "ccomp", "parataxis")
+
+
+def _in_own_clause(word: Token, trigger: Token) -> bool:
+    """Is ``word`` (under a verb trigger) in a clause of its own, with agents of its own
+    ("the notice period ends in March, *after which X will run its services*")? Under a
+    noun, a clause describes the partnership ("a partnership *which X and Y set up*")."""
+    if trigger.pos_ not in ("VERB", "AUX"):
+        return False
+    for t in (word, *word.ancestors):
+        if t.i == trigger.i:
+            return False
+        if t.dep_ in _CLAUSES:
+            return True
+    return False
 
 
 def _describes_someone(tok: Token) -> bool:

@@ -24,9 +24,24 @@ def _heads() -> frozenset[str]:
 def is_partnership_reference(trigger) -> bool:
     """Does the trigger's phrase speak of a partnership?
 
-    As in "the closure of LGSS" or "the partnership was dissolved".
+    As in "the closure of LGSS" or "the partnership was dissolved". A verb speaks of
+    what its subject or object names ("the notice period ends on 31 March, after which
+    X will run its own services" does not end the services), or of "it".
     """
     heads = _heads()
+    if trigger.pos_ in ("VERB", "AUX"):
+        near = [
+            t
+            for c in trigger.children
+            if c.dep_ in ("nsubj", "nsubjpass", "dobj")
+            for t in c.subtree
+        ]
+        return any(
+            t.lower_ in heads
+            or (t.ent_type_ == "ORG" and t.is_upper and len(t) >= 3)
+            or (t.lower_ == "it" and t.dep_ in ("nsubj", "nsubjpass"))
+            for t in near
+        )
     near = list(trigger.subtree) + [
         c for t in (trigger, trigger.head) for c in t.children if c.dep_ in ("nsubj", "nsubjpass")
     ]

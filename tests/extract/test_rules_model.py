@@ -1260,3 +1260,28 @@ def test_mentions_the_council_is_the_one_named_alone_earlier_in_its_sentence(ext
     got = events(run(extractor, text, published="2017-02-10"))
     assert ("E07000062", "joined") in got  # Hastings
     assert ("E07000065", "formed") in got and ("E07000065", "joined") not in got  # Wealden
+
+
+def test_events_a_council_in_a_clause_of_its_own_is_not_the_verbs_agent(extractor):
+    text = (
+        "Rother District Council and Wealden District Council have shared a legal team "
+        "since 2011. Rother District Council has given notice to leave. The notice period "
+        "ends on 31 March 2018, after which Rother District Council will run its own legal "
+        "service again."
+    )
+    got = events(run(extractor, text, published="2017-05-01"))
+    assert ("E07000064", "left") in got
+    assert not [k for k in got if k[1] == "ended"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The partnership between Rother District Council and Wealden District Council was dissolved.",
+        "Rother District Council and Wealden District Council set up a shared legal service in "
+        "2010. It will end in March.",
+    ],
+)
+def test_events_a_partnership_ending_by_itself_ends_for_its_members(extractor, text):
+    ended = {e.body.code for e in run(extractor, text).events if e.action == "ended"}
+    assert ended == {"E07000064", "E07000065"}
