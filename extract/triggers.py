@@ -82,6 +82,18 @@ def _has_object(tok: Token) -> bool:
     return False
 
 
+def _into_a_council(verb: Token, particles: list[str]) -> bool:
+    """Does the verb's particle lead into a council, not a partnership ("staff will
+    *transfer to* Tewkesbury": the host employs them; nobody joins anything)?"""
+    return any(
+        g.ent_type_ == COUNCIL_LABEL
+        for c in verb.children
+        if c.dep_ == "prep" and c.lower_ in particles
+        for g in c.children
+        if g.dep_ == "pobj"
+    )
+
+
 def source_phrases(verb: Token) -> list[Token]:
     """What a "from" phrase of the verb or of its object names: whom something is bought
     from ("buy its legal service *from X*")."""
@@ -178,7 +190,7 @@ def _match(tok: Token, sent: Span, action: str, stage: str) -> Trigger | None:
     is_verb = tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")
     if stage == "particle" and is_verb:
         particles = spec.get("verb_particles", {}).get(lemma)
-        if particles and _particles(tok) & set(particles):
+        if particles and _particles(tok) & set(particles) and not _into_a_council(tok, particles):
             return Trigger(tok, action, "particle")
     elif stage == "phrase":
         starting = _phrases_by_first(action)

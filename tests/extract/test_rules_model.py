@@ -1285,3 +1285,13 @@ def test_events_a_council_in_a_clause_of_its_own_is_not_the_verbs_agent(extracto
 def test_events_a_partnership_ending_by_itself_ends_for_its_members(extractor, text):
     ended = {e.body.code for e in run(extractor, text).events if e.action == "ended"}
     assert ended == {"E07000064", "E07000065"}
+
+
+def test_triggers_staff_transferring_to_a_council_join_nothing(extractor):
+    text = (
+        "Tewkesbury Borough Council and Cheltenham Borough Council have agreed to combine "
+        "their lawyers into a shared legal service. Staff from Cheltenham's legal section "
+        "will transfer to Tewkesbury on 1 April 2009."
+    )
+    got = events(run(extractor, text, published="2008-11-01"))
+    assert set(got) == {("E07000083", "formed"), ("E07000078", "formed")}
