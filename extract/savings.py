@@ -129,11 +129,15 @@ def _who(
             group = list(dict.fromkeys(group)) if len(set(group)) >= 2 else members
             if group:
                 return list(group)
-    after = sent.doc[span.end : min(sent.end, span.end + 3)]
-    if len(after) > 1 and after[0].lower_ == "for":  # "£19.3m for East Lindsey"
-        named = [m for m in mentions if m.start == after[1].i and m.kind == "name"]
-        if named:
-            return [named[0].body]
+    after = sent.doc[span.end : min(sent.end, span.end + 6)]
+    for i, tok in enumerate(after[:-1]):  # "£19.3m for East Lindsey", "£250,000 a year for X"
+        if tok.is_punct:
+            break
+        if tok.lower_ == "for":  # the first "for" says whose it is, or no council's
+            named = [m for m in mentions if m.start == after[i + 1].i and m.kind == "name"]
+            if named:
+                return [named[0].body]
+            break
     if cue is not None and cue.pos_ == "NOUN" and cue.head.pos_ in ("VERB", "AUX"):
         verb = cue.head
         while verb.dep_ == "xcomp" and not any(c.dep_ == "nsubj" for c in verb.children):

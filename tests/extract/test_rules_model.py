@@ -178,11 +178,16 @@ def test_savings_each_council_gives_one_per_council(extractor):
     assert got == {("E07000065", Decimal(250000), "P1Y"), ("E07000064", Decimal(250000), "P1Y")}
 
 
-def test_savings_owner_named_as_the_council_saved(extractor):
-    text = (
+@pytest.mark.parametrize(
+    "text",
+    [
         "Wealden District Council will join the shared audit service, which will save the"
-        " council £80,000 a year."
-    )
+        " council £80,000 a year.",
+        "Rother District Council and Wealden District Council will share auditors, which is"
+        " expected to save up to £80,000 a year for Wealden.",
+    ],
+)
+def test_savings_owner_named_as_the_council_saved(extractor, text):
     got = {(s.who.code if s.who else "", s.amount) for s in run(extractor, text).savings}
     assert got == {("E07000065", Decimal(80000))}
 
