@@ -499,7 +499,11 @@ def sentence_events(
             trig = Trigger(trig.token, FORMED, trig.kind)  # founders signing up together
         if not agents:
             continue
-        existing = trig.action == FORMED and trig.token.i in joined_objects
+        existing = (
+            trig.action == FORMED
+            and trig.token.i in joined_objects
+            and not _tells_founding(trig.token)
+        )
         client = None
         if trig.action == PROVIDES:
             if trig.kind == "converse":
@@ -545,6 +549,15 @@ def sentence_events(
                 ended = replace(event, action=ENDED, date="", rule="event.ended.former")
                 out.append(Candidate(ended, sent.start, named_area, earlier))
     return out
+
+
+def _tells_founding(trigger: Token) -> bool:
+    """Is the trigger the verb of a clause of its own that says who founded what is joined
+    ("the partnership *that X and Y set up* in 2012", "*which was formed by* X and Y")?
+    Those are founders the text states, not members named only in its name."""
+    return trigger.dep_ in ("relcl", "acl") and any(
+        c.dep_ in ("nsubj", "nsubjpass", "agent") for c in trigger.children
+    )
 
 
 def _joins_one_known(trigger: Token) -> bool:

@@ -1300,3 +1300,18 @@ def test_triggers_staff_transferring_to_a_council_join_nothing(extractor):
     )
     got = events(run(extractor, text, published="2008-11-01"))
     assert set(got) == {("E07000083", "formed"), ("E07000078", "formed")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rother District Council will sign up to the waste partnership that Wealden District "
+        "Council and Hastings Borough Council set up in 2012.",
+        "Rother District Council will be the latest council to join the partnership, which was "
+        "formed by Wealden District Council and Hastings Borough Council in 2012.",
+    ],
+)
+def test_events_founders_stated_in_a_clause_about_what_is_joined(extractor, text):
+    got = events(run(extractor, text, published="2019-03-14"))
+    assert ("E07000064", "joined") in got
+    assert got[("E07000065", "formed")].date == "2012" == got[("E07000062", "formed")].date
