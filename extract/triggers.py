@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 from spacy.tokens import Span, Token
@@ -80,6 +81,13 @@ def _has_object(tok: Token) -> bool:
         if c.dep_ == "prep" and c.lower_ in ("from", "of"):
             return True
     return False
+
+
+def _in_house(verb: Token) -> bool:
+    """Does the verb take something in-house ("bring the service back *in-house*", "take
+    payroll *in house*"): "in" then "house" (hyphenated or not) in what hangs from it?"""
+    words = [t.lower_ for t in verb.subtree if t.i > verb.i and t.lower_ != "-"]
+    return "in-house" in words or any(pair == ("in", "house") for pair in pairwise(words))
 
 
 def _into_a_council(verb: Token, particles: list[str]) -> bool:
@@ -157,6 +165,7 @@ def _trigger_words() -> frozenset[str]:
     for action in _table()["precedence"]:
         spec = _table()[action]
         words.update(spec.get("verb_particles", {}))
+        words.update(spec.get("in_house_verbs", ()))
         words.update(_phrases_by_first(action))
         for key in _WORD_KEYS:
             words.update(spec.get(key, ()))
@@ -173,7 +182,7 @@ def _stage_words(action: str, stage: str) -> frozenset[str]:
     ``stage``: for any other word, :func:`_match` finds none."""
     spec = _table()[action]
     if stage == "particle":
-        return frozenset(spec.get("verb_particles", {}))
+        return frozenset((*spec.get("verb_particles", {}), *spec.get("in_house_verbs", ())))
     if stage == "phrase":
         return frozenset(_phrases_by_first(action))
     return frozenset(w for key in _WORD_KEYS for w in spec.get(key, ()))
@@ -189,6 +198,8 @@ def _match(tok: Token, sent: Span, action: str, stage: str) -> Trigger | None:
     lemma = _lemma(tok)
     is_verb = tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")
     if stage == "particle" and is_verb:
+        if lemma in spec.get("in_house_verbs", ()) and _in_house(tok):
+            return Trigger(tok, action, "particle")
         particles = spec.get("verb_particles", {}).get(lemma)
         if particles and _particles(tok) & set(particles) and not _into_a_council(tok, particles):
             return Trigger(tok, action, "particle")

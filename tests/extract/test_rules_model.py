@@ -1315,3 +1315,28 @@ def test_events_founders_stated_in_a_clause_about_what_is_joined(extractor, text
     got = events(run(extractor, text, published="2019-03-14"))
     assert ("E07000064", "joined") in got
     assert got[("E07000065", "formed")].date == "2012" == got[("E07000062", "formed")].date
+
+
+@pytest.mark.parametrize(
+    ("text", "left"),
+    [
+        (
+            "Rother District Council is bringing its legal service back in-house after ten years "
+            "in the partnership with Wealden District Council.",
+            True,
+        ),
+        (
+            "Rother District Council will take its payroll service back in house from Wealden "
+            "District Council.",
+            True,
+        ),
+        (
+            "Rother District Council will bring back weekly bin collections with Wealden "
+            "District Council.",
+            False,
+        ),
+    ],
+)
+def test_triggers_taking_a_service_in_house_leaves_the_partnership(extractor, text, left):
+    got = events(run(extractor, text))
+    assert (("E07000064", "left") in got) is left
