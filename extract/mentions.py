@@ -443,6 +443,49 @@ def org_mentions(
         body = _org_body(ent)
         if body is not None:
             out.append(Mention(ent.start, ent.end, body, "org"))
+    found = taken | {i for m in out for i in range(m.start, m.end)}
+    return sorted(out + _titled_bodies(doc, found), key=lambda m: m.start)
+
+
+def _name_word(tok: Token) -> bool:
+    """A word of a proper name: a proper noun in title case ("Sussex", not "Yesterday")."""
+    return tok.is_title and tok.pos_ == "PROPN"
+
+
+def _titled_bodies(doc: Doc, taken: set[int]) -> list[Mention]:
+    """Public bodies named in title case that the model tagged as no organisation: the
+    title-case words before a ``body_title_endings`` phrase ("Sussex Police", "Lake
+    District National Park Authority"), or after a ``body_title_starts`` word ("NHS
+    Kernow"), none of them a council's or another mention's."""
+    data = load("bodies")
+    endings = sorted((tuple(e) for e in data["body_title_endings"]), key=len, reverse=True)
+    starts = set(data["body_title_starts"])
+    lower = features(doc).lower
+    out: list[Mention] = []
+    i = 0
+    while i < len(doc):
+        span = None
+        if lower[i] in starts and doc[i].is_upper:
+            end = i + 1
+            while end < len(doc) and _name_word(doc[end]) and end not in taken:
+                end += 1
+            span = (i, end) if end > i + 1 else None
+        else:
+            ending = next((e for e in endings if tuple(lower[i : i + len(e)]) == e), None)
+            if ending and all(
+                t.is_title or t.is_upper or not t.is_alpha or t.lower_ == "and"
+                for t in doc[i : i + len(ending)]
+            ):
+                start = i
+                while start > 0 and _name_word(doc[start - 1]) and start - 1 not in taken:
+                    start -= 1
+                span = (start, i + len(ending)) if start < i else None
+        if span and not any(j in taken for j in range(*span)):
+            start, end = span
+            out.append(Mention(start, end, Body(doc[start:end].text), "org"))
+            i = end
+            continue
+        i += 1
     return out
 
 

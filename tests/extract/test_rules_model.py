@@ -1340,3 +1340,19 @@ def test_events_founders_stated_in_a_clause_about_what_is_joined(extractor, text
 def test_triggers_taking_a_service_in_house_leaves_the_partnership(extractor, text, left):
     got = events(run(extractor, text))
     assert (("E07000064", "left") in got) is left
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        ("Sussex Police and Wealden District Council will share a legal team.", "Sussex Police"),
+        (
+            "The Lake District National Park Authority and Eden District Council will share "
+            "planning staff.",
+            "Lake District National Park Authority",
+        ),
+        ("NHS Kernow and Cornwall Council will share a public health team.", "NHS Kernow"),
+    ],
+)
+def test_mentions_a_public_body_named_in_title_case_takes_part(extractor, text, body):
+    assert body in {e.body.name for e in run(extractor, text).events if e.action == "formed"}
