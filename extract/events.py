@@ -22,7 +22,7 @@ from lgkg.extract.mentions import Mention, can_be_member
 from lgkg.extract.partnerships import is_partnership_reference
 from lgkg.extract.records import Body, Event, Evidence
 from lgkg.extract.service import service_area_of_text
-from lgkg.extract.status import described_as_running, is_future, status_of
+from lgkg.extract.status import described_as_running, is_future, is_past, status_of
 from lgkg.extract.tokens import features, text_of
 from lgkg.extract.triggers import Trigger, find_triggers, source_phrases
 from lgkg.extract.vocabulary import (
@@ -219,14 +219,19 @@ _OWN_DATES = "lgkg.partnership_dates"  # Doc.user_data key: partnership_dates(do
 def _ahead(date: str, sent: Span, trigger: Token, published: str | None) -> str:
     """A month written without its year is read in the publication year; when that falls
     before publication in a sentence about what is to come ("will merge from April",
-    published in June), it is the next year's April."""
-    if not (date and published and len(date) >= 7 and is_future(trigger)):
+    published in June), it is the next year's April, and when it falls after publication
+    in one about what has happened ("since April they have shared a team", published in
+    March), the last year's."""
+    if not (date and published and len(date) >= 7) or date[5:] == "02-29":
         return date
-    if compare(date, published) >= 0 or date[:4] != published[:4] or date[:4] in text_of(sent):
+    if date[:4] != published[:4] or date[:4] in text_of(sent):
         return date
-    if date[5:] == "02-29":
-        return date
-    return f"{int(date[:4]) + 1}{date[4:]}"
+    order = compare(date, published)
+    if order < 0 and is_future(trigger):
+        return f"{int(date[:4]) + 1}{date[4:]}"
+    if order > 0 and is_past(trigger):
+        return f"{int(date[:4]) - 1}{date[4:]}"
+    return date
 
 
 def _client(

@@ -130,7 +130,8 @@ def _condition_heads(doc: Doc) -> frozenset[int]:
     return memo["status.condition_heads"]
 
 
-def _is_past(trigger: Token) -> bool:
+def is_past(trigger: Token) -> bool:
+    """Does the trigger tell of what has happened ("joined", "have shared")?"""
     if trigger.tag_ == "VBD":
         return True
     if trigger.tag_ == "VBN" and any(
@@ -234,7 +235,7 @@ def status_of(
     elif agreed or future or (_is_progressive(trigger) and not done_now):
         status, conf = AGREED, 0.65
     else:
-        status, conf = DONE, 0.7 if _is_past(trigger) else 0.6
+        status, conf = DONE, 0.7 if is_past(trigger) else 0.6
     if date and published and compare(date, published) > 0 and status == DONE:
         status, conf = AGREED, 0.7
     if status == AGREED and date and published and compare(date, published) < 0 and not future:

@@ -151,6 +151,8 @@ def test_who_hosts_the_new_service_does_not_take_its_start_date(extractor):
         ("will merge their audit teams from September.", "2018-09"),
         ("will merge their audit teams in April 2018.", "2018-04"),  # the year as written
         ("merged their audit teams in April.", "2018-04"),  # the past: this year's
+        ("merged their audit teams in December.", "2017-12"),  # December after June: last year's
+        ("have shared an audit team since September.", "2017-09"),
     ],
 )
 def test_a_month_to_come_without_a_year_is_the_next_one(extractor, sentence, date):
