@@ -494,6 +494,10 @@ def sentence_events(
             continue
         if trig.action == FORMED:
             agents = [m for m in agents if m.start not in provided]
+        if trig.action == JOINED and agents:
+            partners = _new_partnership_with(trig.token, mentions)
+            if partners:  # "X will join a partnership with Y": both found it
+                agents = agents + [m for m in partners if m not in agents]
         if trig.action != PROVIDES:
             agents = [m for m in agents if can_be_member(m.body)]
         if (
@@ -553,6 +557,19 @@ def sentence_events(
             if former:
                 ended = replace(event, action=ENDED, date="", rule="event.ended.former")
                 out.append(Candidate(ended, sent.start, named_area, earlier))
+    return out
+
+
+def _new_partnership_with(trigger: Token, mentions: list[Mention]) -> list[Mention]:
+    """The bodies a joining verb's object names as partners in a partnership it introduces
+    ("will join *a* partnership *with Y*": a new one, which both found), else none."""
+    out: list[Mention] = []
+    for obj in (c for c in trigger.children if c.dep_ == "dobj"):
+        if not any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in obj.children):
+            continue
+        for prep in obj.children:
+            if prep.dep_ == "prep" and prep.lower_ == "with":
+                out += _mentions_in(prep.subtree, mentions)
     return out
 
 

@@ -1356,3 +1356,22 @@ def test_triggers_taking_a_service_in_house_leaves_the_partnership(extractor, te
 )
 def test_mentions_a_public_body_named_in_title_case_takes_part(extractor, text, body):
     assert body in {e.body.name for e in run(extractor, text).events if e.action == "formed"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Rother District Council will join a partnership with Wealden District Council to "
+            "deliver revenues and benefits.",
+            {("E07000064", "formed"), ("E07000065", "formed")},
+        ),
+        (
+            "Rother District Council will join the partnership of Wealden District Council and "
+            "Hastings Borough Council.",
+            {("E07000064", "joined")},
+        ),
+    ],
+)
+def test_events_joining_a_new_partnership_with_another_founds_it(extractor, text, expected):
+    assert set(events(run(extractor, text))) == expected
