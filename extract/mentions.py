@@ -460,10 +460,14 @@ def _titled_bodies(doc: Doc, taken: set[int]) -> list[Mention]:
     data = load("bodies")
     endings = sorted((tuple(e) for e in data["body_title_endings"]), key=len, reverse=True)
     starts = set(data["body_title_starts"])
+    firsts = {e[0] for e in endings} | starts
     lower = features(doc).lower
     out: list[Mention] = []
     i = 0
     while i < len(doc):
+        if lower[i] not in firsts:
+            i += 1
+            continue
         span = None
         if lower[i] in starts and doc[i].is_upper:
             end = i + 1

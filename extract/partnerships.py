@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Span
 from lgkg.extract.lexicon import load
 from lgkg.extract.mentions import Mention
 from lgkg.extract.records import Body, Event
+from lgkg.extract.tokens import features
 
 _HEAD_WORDS_KEY = "partnership_heads"
 
@@ -94,7 +95,12 @@ def _lower_words(doc: Doc) -> set[str]:
     """The words ``doc`` writes in lower case, in capitals: a word in capitals that the
     text also writes in lower case is emphasis (a headline, a newspaper's opening words:
     "A PARTNERSHIP is being put in place … the partnership"), not an acronym or a name."""
-    return {t.text.upper() for t in doc if t.is_lower and t.is_alpha}
+    memo = features(doc).memo
+    if "partnerships.lower_words" not in memo:
+        memo["partnerships.lower_words"] = {
+            t.text.upper() for t in doc if t.is_lower and t.is_alpha
+        }
+    return memo["partnerships.lower_words"]
 
 
 def _shouted(span: Span) -> bool:
