@@ -270,7 +270,8 @@ def _find_dates(text: str, published: str | None = None) -> tuple[tuple[int, int
             if m.group(0).split()[0].lower() == "may" and pattern is _MONTH_DAY:
                 continue
             year = pub[0]
-            add(*m.span(), f"{year:04d}-{mon:02d}-{day:02d}" if day else _ym(year, mon))
+            start = m.start(1) if pattern is _BARE_MONTH else m.start()  # not "in", as others
+            add(start, m.end(), f"{year:04d}-{mon:02d}-{day:02d}" if day else _ym(year, mon))
     for m in scan(_Y, digit):
         add(*m.span(), m.group(1))
     return tuple(sorted(spans))
@@ -364,7 +365,7 @@ def event_date(
     doc = sent.doc
     base = sent.start_char
     negated = _negated(trigger)
-    best: tuple[int, str] | None = None
+    best: tuple[float, int, str] | None = None
     for start, end, iso in find_dates(text_of(sent), published):
         span = doc.char_span(base + start, base + end, alignment_mode="expand")
         if span is None:
@@ -380,18 +381,20 @@ def event_date(
         if owner is not None and owner != trigger.i:
             continue
         anc = set(path)
-        score = 0 if trigger.i in anc or trigger.head.i in anc else 1
-        if score and governed:
+        # hanging from the trigger, from the word it hangs from (a decision: "voted on
+        # Tuesday to join ... in June" joins in June), or from neither
+        score = 0.0 if trigger.i in anc else 0.5 if trigger.head.i in anc else 1.0
+        if score >= 1 and governed:
             continue
         lo, hi = sorted((span.start, trigger.i))
         if trigger.i not in anc and any(t.text == ";" for t in doc[lo:hi]):
             continue  # another clause of a list of clauses
         if not until_ok and prev not in cues["event_preps"]:
             score += 2 if prev in cues["weak_preps"] else 1
-        cand = (score * 1000 + abs(span.start - trigger.i), iso)
+        cand = (score, abs(span.start - trigger.i), iso)
         if best is None or cand < best:
             best = cand
-    return best[1] if best else ""
+    return best[2] if best else ""
 
 
 def _lemma(tok: Token) -> str:
