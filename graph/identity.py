@@ -76,7 +76,7 @@ import gc
 import hashlib
 import re
 from bisect import bisect_left, insort
-from collections import ChainMap, Counter
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
@@ -579,6 +579,27 @@ def link(a: Description, b: Description, single_ok: bool = True) -> float:
     return 0.0
 
 
+#: :func:`link` (a single member may link) or a memo of it (:func:`memo_link`).
+Linker = Callable[[Description, Description], float]
+
+
+def memo_link() -> Linker:
+    """:func:`link` computing each pair once: blocks that share a pair (two descriptions of
+    several members share many) compare it once. The descriptions are known by identity (a
+    re-ingested document's keep their IRIs), so the memo must not outlive them: one serves
+    one update."""
+    known: dict[tuple[int, int], float] = {}
+
+    def linked(a: Description, b: Description) -> float:
+        pair = (id(a), id(b)) if id(a) < id(b) else (id(b), id(a))
+        strength = known.get(pair)
+        if strength is None:
+            strength = known[pair] = link(a, b)
+        return strength
+
+    return linked
+
+
 def _founded_alike(a: Description, b: Description) -> bool:
     """Founded in one year, by a founder in common, in one service area (not ``other``):
     "the shared legal service of Adur and Worthing, set up in June 2019"."""
@@ -715,12 +736,30 @@ def _near_pairs(
     return out
 
 
+def _neighbours(order: Sequence[tuple], a: Description, b: Description) -> bool:
+    """Does a windowed block whose descriptions' sort keys are ``order`` compare ``a`` and
+    ``b`` (at most :data:`WINDOW` places apart; under a key but a single member's)?"""
+    return abs(bisect_left(order, a.sort_key) - bisect_left(order, b.sort_key)) <= WINDOW
+
+
 def _near(order: Sequence[tuple], keys: Iterable[tuple]) -> set[str]:
     """The IRIs within :data:`WINDOW` places of each of ``keys`` in the sorted ``order``."""
     out: set[str] = set()
     for k in keys:
         place = bisect_left(order, k)
         out.update(e[-1] for e in order[max(0, place - WINDOW) : place + WINDOW + 1])
+    return out
+
+
+def _by_block(
+    descriptions: Iterable[Description], keys: Collection[tuple[str, ...]]
+) -> dict[tuple[str, ...], list[Description]]:
+    """The descriptions under each of block ``keys`` (those that have any)."""
+    out: dict[tuple[str, ...], list[Description]] = {}
+    for d in descriptions:
+        for key in d.blocks():
+            if key in keys:
+                out.setdefault(key, []).append(d)
     return out
 
 
@@ -762,10 +801,12 @@ def _edges(
     by_iri: dict[str, Description],
     usable: Usable | None,
     window: Window | None = None,
+    linker: Linker = link,
 ) -> dict[tuple[str, str], float]:
     """The links among ``by_iri``, found by their block keys; ``usable`` judges a key by its
-    whole block (all the index's descriptions), else by the descriptions here, and ``window``
-    gives the pairs of a windowed block (they depend on the whole block's order)."""
+    whole block (all the index's descriptions), else by the descriptions here, ``window``
+    gives the pairs of a windowed block (they depend on the whole block's order), and
+    ``linker`` compares two descriptions."""
     blocks: dict[tuple[str, ...], list[str]] = {}
     for iri in sorted(by_iri):
         for key in by_iri[iri].blocks():
@@ -773,7 +814,7 @@ def _edges(
     edges: dict[tuple[str, str], float] = {}
     for key, iris in blocks.items():
         if len(iris) >= 2:
-            _link_block(key, iris, by_iri, usable, window, edges)
+            _link_block(key, iris, by_iri, usable, window, edges, linker)
     return edges
 
 
@@ -789,32 +830,42 @@ def _link_block(
     usable: Usable | None,
     window: Window | None,
     edges: dict[tuple[str, str], float],
+    linker: Linker = link,
 ) -> None:
     """Add to ``edges`` the links block ``key`` makes among ``iris`` (in IRI order), as
-    :func:`_edges` takes them."""
+    :func:`_edges` takes them (compared by ``linker``)."""
+    for a, b in _compared(key, iris, by_iri, usable, window):
+        if (a, b) not in edges:
+            strength = linker(by_iri[a], by_iri[b])
+            if strength:
+                edges[(a, b)] = strength
+
+
+def _compared(
+    key: tuple[str, ...],
+    iris: list[str],
+    by_iri: dict[str, Description],
+    usable: Usable | None,
+    window: Window | None,
+) -> Iterable[tuple[str, str]]:
+    """The pairs block ``key`` compares among ``iris`` (in IRI order), as :func:`_link_block`
+    takes them: none in a block not used, nor in a single member's whose body and area are
+    ambiguous (so a single member links wherever a pair is compared)."""
     if usable is not None:
         use, single_ok = usable(key)
     else:
         use, single_ok = block_use(key, (by_iri[i] for i in iris))
     if not use or (key[0] == "s" and not single_ok):
-        return
+        return ()
     if window is not None:
         compared = window(key, iris)
     elif windowed(key, len(iris)):
         compared = _window_pairs(key, [by_iri[i] for i in iris])
     else:
         compared = None
-    if compared is not None:
-        pairs: Iterable[tuple[str, str]] = sorted(
-            (a, b) for a, b in compared if a in by_iri and b in by_iri
-        )
-    else:
-        pairs = _pairs(key, iris, by_iri)
-    for a, b in pairs:
-        if (a, b) not in edges:
-            strength = link(by_iri[a], by_iri[b], single_ok=single_ok or key[0] != "s")
-            if strength:
-                edges[(a, b)] = strength
+    if compared is None:
+        return _pairs(key, iris, by_iri)
+    return sorted((a, b) for a, b in compared if a in by_iri and b in by_iri)
 
 
 def resolve(
@@ -983,6 +1034,7 @@ class PartnershipIndex:
         self._by_slug: dict[str, dict[str, Entity]] = {}  # slug -> first description -> entity
         # a member block's descriptions' sort keys, in order (its window, :meth:`_window`)
         self._order: dict[tuple[str, ...], list[tuple]] = {}
+        self._link: Linker = link  # :func:`memo_link` during an update
         #: entity graphs to write that the store does not hold as resolved (:meth:`load`)
         self.pending = Changes()
 
@@ -1015,9 +1067,11 @@ class PartnershipIndex:
         describes), add ``added``, re-resolve what they touch; the entity graphs that change."""
         paused = gc.isenabled()  # the cyclic collector would rescan the whole index, often
         gc.disable()
+        self._link = memo_link()
         try:
             changes = self._update(list(added), {str(d) for d in dropped_docs})
         finally:
+            self._link = link
             if paused:
                 gc.enable()
         if self.pending:
@@ -1052,14 +1106,16 @@ class PartnershipIndex:
         new = {d.iri for d in added}
         before = {key: self._mode(key) for key in keys}
         gone_descriptions = {iri: self._descriptions[iri] for iri in gone}
-        order_before = {  # each used, windowed block's order (a copy: it changes below)
-            key: list(self._order[key]) for key, (use, _, win) in before.items() if use and win
+        order_before = {  # each windowed block's order, if it compares any (a copy: it changes)
+            key: list(self._order[key]) for key, mode in before.items() if all(mode)
         }
-        links_before = {  # the links of each block whose mode the change will change
-            key: self._block_links(key)
+        pairs_before = {  # the pairs each block whose mode the change will change compares
+            key: self._block_pairs(key)
             for key, (size, several) in self._counts_after(gone, added).items()
             if self._mode_of(key, size, several) != before[key]
         }
+        leaving = _by_block(gone_descriptions.values(), order_before.keys())
+        arriving = _by_block(added, order_before.keys())
         for iri in gone:
             self._remove(iri)
         for d in added:
@@ -1075,18 +1131,12 @@ class PartnershipIndex:
             if self._mode(key) != use:  # the pairs it links, or with what strength, changed
                 if all(i in seeds or i in new for i in self._blocks.get(key, ())):
                     continue  # all resolved again anyway
-                old, now = links_before[key], self._block_links(key)
-                seeds |= {
-                    i
-                    for pair in old.keys() | now.keys()
-                    if old.get(pair) != now.get(pair)
-                    for i in pair
-                }
+                seeds |= self._relinked(key, pairs_before[key], self._block_pairs(key), new, seeds)
             elif key in order_before:  # a windowed block: the pairs that changed
-                for a, b in self._window_changes(key, order_before[key], gone_descriptions, added):
-                    da, db = self._descriptions.get(a), self._descriptions.get(b)
-                    if da is not None and db is not None and link(da, db, use[1]):
-                        seeds |= {a, b}
+                old, now = self._window_changes(
+                    key, order_before[key], leaving.get(key, ()), arriving.get(key, ())
+                )
+                seeds |= self._relinked(key, old, now, new, seeds)
         for d in added:  # a new description's component: what it links to
             seeds.add(d.iri)
             for key in d.blocks():
@@ -1106,7 +1156,7 @@ class PartnershipIndex:
                     o = self._descriptions[other]
                     if key[0] == "s" and len(d.member_iris) > 1 and len(o.member_iris) > 1:
                         continue  # as _pairs: only a single member is compared here
-                    if link(d, o, single_ok or key[0] != "s"):
+                    if self._link(d, o):
                         seeds.add(other)
         region: set[str] = set()
         for iri in seeds:
@@ -1153,14 +1203,62 @@ class PartnershipIndex:
                 counts[key] = (size + step, many + step * several)
         return counts
 
-    def _block_links(self, key: tuple[str, ...]) -> dict[tuple[str, str], float]:
-        """The links block ``key`` makes now (:func:`_link_block`)."""
+    def _block_pairs(self, key: tuple[str, ...]) -> set[tuple[str, str]]:
+        """The pairs block ``key`` compares now (:func:`_compared`)."""
         block = self._blocks.get(key, ())
-        edges: dict[tuple[str, str], float] = {}
-        if len(block) >= 2:
-            by_iri = {i: self._descriptions[i] for i in block}
-            _link_block(key, sorted(block), by_iri, self._use, self._window, edges)
-        return edges
+        if len(block) < 2:
+            return set()
+        by_iri = {i: self._descriptions[i] for i in block}
+        return set(_compared(key, sorted(block), by_iri, self._use, self._window))
+
+    def _relinked(
+        self,
+        key: tuple[str, ...],
+        old: set[tuple[str, str]],
+        now: set[tuple[str, str]],
+        new: Collection[str],
+        seeds: Collection[str],
+    ) -> set[str]:
+        """The descriptions to resolve again because block ``key`` compared the pairs ``old``
+        before an update and compares ``now`` after it (``new``: the IRIs the update added):
+        those of a pair it links and did not, or linked and no longer does (unless
+        :meth:`_still_linked`). A pair compared both times, of descriptions the update did
+        not add, links alike; one it compared only before links only within a component;
+        a dropped description's component is resolved again anyway."""
+        out: set[str] = set()
+        for a, b in old | now:
+            fresh = a in new or b in new
+            if (a, b) in old and (a, b) in now and not fresh:
+                continue
+            da, db = self._descriptions.get(a), self._descriptions.get(b)
+            if da is None or db is None:
+                continue
+            if (a, b) not in now:
+                if fresh or self._component.get(a) != self._component.get(b):
+                    continue
+                if self._link(da, db) and not self._still_linked(key, a, b, seeds):
+                    out |= {a, b}
+            elif self._link(da, db):
+                out |= {a, b}
+        return out
+
+    def _still_linked(self, key: tuple[str, ...], a: str, b: str, seeds: Collection[str]) -> bool:
+        """Need descriptions ``a`` and ``b``, which block ``key`` linked before an update and
+        no longer does, not be resolved again for it? Not when one is among ``seeds`` (their
+        component is resolved again anyway), nor when a used member block other than ``key``
+        (not a name's or a single member's) compares them, of several members each: their
+        link is then what ``key`` gave it (only a single member's depends on its block)."""
+        if a in seeds or b in seeds:
+            return True
+        da, db = self._descriptions.get(a), self._descriptions.get(b)
+        if da is None or db is None or len(da.member_iris) < 2 or len(db.member_iris) < 2:
+            return False
+        for other in da.blocks() & db.blocks():
+            if other != key and other[0] not in "ns":
+                use, _, win = self._mode(other)
+                if use and (not win or _neighbours(self._order[other], da, db)):
+                    return True
+        return False
 
     def _window(self, key: tuple[str, ...], iris: list[str]) -> set[tuple[str, str]] | None:
         """The pairs a used, windowed block ``key`` compares (:func:`_window_pairs`) with both
@@ -1173,23 +1271,19 @@ class PartnershipIndex:
         self,
         key: tuple[str, ...],
         before: list[tuple],
-        gone: Mapping[str, Description],
-        added: list[Description],
-    ) -> set[tuple[str, str]]:
+        gone: Sequence[Description],
+        added: Sequence[Description],
+    ) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
         """The pairs windowed block ``key`` compared before an update (its order was
-        ``before``) and no longer does, those it compares now and did not, and those of
-        the descriptions the update added. A pair changes only near what changed: both
-        its descriptions are within :data:`WINDOW` places of one dropped (in the order
-        before) or added (in the order now), so only those are compared."""
-        dropped = [d.sort_key for d in gone.values() if key in d.blocks()]
-        new = [d.sort_key for d in added if key in d.blocks()]
+        ``before``) and those it compares now, near what the update dropped (``gone``) from
+        it or ``added`` to it: a pair changes only there, both its descriptions within
+        :data:`WINDOW` places of one dropped (in the order before) or added (in the order
+        now), so only those are compared."""
         now = self._order[key]
-        near = _near(before, dropped) | _near(now, new)
-        both = ChainMap(self._descriptions, gone)
-        old_pairs = _near_pairs(key, before, near, both)
-        new_pairs = _near_pairs(key, now, near, both)
-        fresh = {k[-1] for k in new}
-        return (old_pairs ^ new_pairs) | {p for p in new_pairs if p[0] in fresh or p[1] in fresh}
+        near = _near(before, [d.sort_key for d in gone]) | _near(now, [d.sort_key for d in added])
+        dropped = {d.iri: d for d in gone}
+        both = {i: self._descriptions.get(i) or dropped[i] for i in near}
+        return _near_pairs(key, before, near, both), _near_pairs(key, now, near, both)
 
     def _remove(self, iri: str) -> None:
         d = self._descriptions.pop(iri)
@@ -1220,7 +1314,7 @@ class PartnershipIndex:
                 if not self._members[comp]:
                     del self._members[comp]
         descriptions = [self._descriptions[i] for i in sorted(region)]
-        edges = _edges({d.iri: d for d in descriptions}, self._use, self._window)
+        edges = _edges({d.iri: d for d in descriptions}, self._use, self._window, self._link)
         for component in _components(descriptions, edges):
             self._next += 1
             self._members[self._next] = set(component)
