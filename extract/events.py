@@ -239,21 +239,19 @@ def _client(
 ) -> Body | None:
     """The body a service is provided to ("provide IT services to the LGA", "take over
     Hart's payroll service", "provide the LGA with IT services"), or None."""
-    verbs = _verb_phrase(trigger)
-    direct = [t for v in verbs for c in v.children if c.dep_ == "dobj" for t in c.subtree]
+    objects = [t for o in _objects_of(trigger) for t in o.subtree]
     given = [
         t
-        for v in verbs
+        for v in _verb_phrase(trigger)
         for c in v.children
         if c.dep_ == "prep" and c.lower_ == "with"
         for g in c.children
         for t in g.subtree
     ]
     if _names_service(given):  # "provide X with IT services": X is served
-        for m in _mentions_in(direct, mentions):
+        for m in _mentions_in(objects, mentions):
             if m not in providers and m.kind != "reference":
                 return m.body
-    objects = direct
     if not _names_service(objects):
         return None
     owners = [t for t in objects if t.dep_ == "poss"]  # whose service it was
@@ -278,10 +276,7 @@ def _client(
 def _buyer(trigger: Token, mentions: list[Mention], providers: list[Mention]) -> Body | None:
     """Who buys the service a converse verb names ("X will buy its legal service from Y"):
     its subject, when what is bought is a service."""
-    bought = [
-        t for v in _verb_phrase(trigger) for c in v.children if c.dep_ == "dobj" for t in c.subtree
-    ]
-    if not _names_service(bought):
+    if not _names_service([t for o in _objects_of(trigger) for t in o.subtree]):
         return None
     buyers = [m for m in _subject_mentions(trigger, mentions) if m not in providers]
     return buyers[0].body if buyers else None
@@ -291,6 +286,11 @@ def _verb_phrase(trigger: Token) -> list[Token]:
     """The trigger and a participle the parse hangs from it in place of its object's first
     word ("deliver *building* control services": "building" as a verb)."""
     return [trigger, *(c for c in trigger.children if c.dep_ == "xcomp" and c.tag_ == "VBG")]
+
+
+def _objects_of(trigger: Token) -> list[Token]:
+    """The direct objects of the trigger's verb phrase (:func:`_verb_phrase`)."""
+    return [c for v in _verb_phrase(trigger) for c in v.children if c.dep_ == "dobj"]
 
 
 def _names_service(tokens: list[Token]) -> bool:
@@ -307,14 +307,8 @@ def _recipient_phrases(trigger: Token) -> list[Token]:
     A shared service's recipients are its members, not its clients ("provide a *shared*
     service for X and Y"): such an object's phrases are left out."""
     shared = set(load("actions")["formed"]["weak_noun_modifiers"])
-    verbs = _verb_phrase(trigger)
-    objects = [
-        c
-        for v in verbs
-        for c in v.children
-        if c.dep_ == "dobj" and not any(t.lower_ in shared for t in c.lefts)
-    ]
-    children = [c for v in verbs for c in v.children]
+    objects = [o for o in _objects_of(trigger) if not any(t.lower_ in shared for t in o.lefts)]
+    children = [c for v in _verb_phrase(trigger) for c in v.children]
     return [
         c
         for c in [*children, *(g for o in objects for g in o.children)]
