@@ -165,10 +165,9 @@ def _named_after_role(doc: Doc, idx: set[int], mentions: list[Mention]) -> Body 
     noun a role word's "of" or "at" leads to, through common nouns, names the body (a
     council when it is one's name)."""
     roles, leading = _role_words(), frozenset(load("people")["role_prepositions"])
-    by_token = {i: m for m in mentions for i in range(m.start, m.end)}
-    for i in sorted(idx):
-        if doc[i].lower_ not in roles:
-            continue
+    found = sorted(i for i in idx if doc[i].lower_ in roles)
+    by_token = {i: m for m in mentions for i in range(m.start, m.end)} if found else {}
+    for i in found:
         head = doc[i]
         for _ in range(3):  # role -> of -> (common noun -> of ->) proper noun
             prep = next(
