@@ -1364,3 +1364,15 @@ def test_mentions_a_public_body_named_in_title_case_takes_part(extractor, text, 
 )
 def test_events_joining_a_new_partnership_with_another_founds_it(extractor, text, expected):
     assert set(events(run(extractor, text))) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rother District Council has become a shareholder in Veritau, the audit company owned "
+        "by Wealden District Council and Hastings Borough Council.",
+        "Rother District Council will take a stake in the waste company the two councils own.",
+    ],
+)
+def test_triggers_becoming_a_shareholder_joins_a_council_company(extractor, text):
+    assert ("E07000064", "joined") in events(run(extractor, text))
