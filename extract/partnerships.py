@@ -95,12 +95,12 @@ def _lower_words(doc: Doc) -> set[str]:
     """The words ``doc`` writes in lower case, in capitals: a word in capitals that the
     text also writes in lower case is emphasis (a headline, a newspaper's opening words:
     "A PARTNERSHIP is being put in place … the partnership"), not an acronym or a name."""
-    memo = features(doc).memo
-    if "partnerships.lower_words" not in memo:
-        memo["partnerships.lower_words"] = {
-            t.text.upper() for t in doc if t.is_lower and t.is_alpha
+    f = features(doc)
+    if "partnerships.lower_words" not in f.memo:
+        f.memo["partnerships.lower_words"] = {
+            w.upper() for w in f.words if w.islower() and w.isalpha()
         }
-    return memo["partnerships.lower_words"]
+    return f.memo["partnerships.lower_words"]
 
 
 def _shouted(span: Span) -> bool:
@@ -195,10 +195,13 @@ def _repeated_words(doc: Doc, taken: set[int], defined: set[str]) -> dict[str, i
     stop = {w.upper() for w in data["not_names"]} | _lower_words(doc)
     counts: dict[str, int] = {}
     organisations: set[str] = set()  # tagged as an organisation at least once
-    for tok in doc:
-        text = tok.text
-        if tok.i in taken or text.upper() in stop or text in defined:
+    f = features(doc)
+    for i, text in enumerate(f.words):
+        if text[1:] == text[1:].lower():  # no capital after the first: no acronym, no CamelCase
             continue
+        if i in taken or text.upper() in stop or text in defined:
+            continue
+        tok = f.tokens[i]
         camel = bool(re.fullmatch(r"[a-z]+[A-Z][a-z]+|[A-Z][a-z]+[A-Z][a-z]{2,}", text))
         if camel or _is_acronym(text):
             counts[text] = counts.get(text, 0) + 1
