@@ -30,6 +30,10 @@ def is_partnership_reference(trigger) -> bool:
     X will run its own services" does not end the services), or of "it".
     """
     heads = _heads()
+
+    def names_one(t) -> bool:  # a partnership word, or an acronym the model calls an ORG
+        return t.lower_ in heads or (t.ent_type_ == "ORG" and t.is_upper and len(t) >= 3)
+
     if trigger.pos_ in ("VERB", "AUX"):
         near = [
             t
@@ -38,18 +42,13 @@ def is_partnership_reference(trigger) -> bool:
             for t in c.subtree
         ]
         return any(
-            t.lower_ in heads
-            or (t.ent_type_ == "ORG" and t.is_upper and len(t) >= 3)
-            or (t.lower_ == "it" and t.dep_ in ("nsubj", "nsubjpass"))
-            for t in near
+            names_one(t) or (t.lower_ == "it" and t.dep_ in ("nsubj", "nsubjpass")) for t in near
         )
     near = list(trigger.subtree) + [
         c for t in (trigger, trigger.head) for c in t.children if c.dep_ in ("nsubj", "nsubjpass")
     ]
     near += [t for c in near if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree]
-    return any(
-        t.lower_ in heads or (t.ent_type_ == "ORG" and t.is_upper and len(t) >= 3) for t in near
-    )
+    return any(names_one(t) for t in near)
 
 
 def name_partnerships(doc: Doc, mentions: list[Mention]) -> list[str]:

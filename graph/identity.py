@@ -551,11 +551,11 @@ def _conflict(a: Description, b: Description) -> bool:
     )
 
 
-def link(a: Description, b: Description, single_ok: bool = True) -> float:
+def link(a: Description, b: Description) -> float:
     """How strongly ``a`` and ``b`` are one partnership (0: no link); see the module docstring.
 
-    ``single_ok``: a single member may link (its body and area are not ambiguous).
-    """
+    A single member links here wherever a pair is compared: a block whose body and area are
+    ambiguous compares no pair (:func:`_compared`)."""
     if a.doc == b.doc:
         return 0.0
     if _names_match(a, b):
@@ -572,14 +572,14 @@ def link(a: Description, b: Description, single_ok: bool = True) -> float:
     smaller = min(len(a.member_iris), len(b.member_iris))
     if shared >= 2 and shared >= _settings()["min_overlap"] * smaller:
         return MEMBERS + shared / len(a.member_iris | b.member_iris)
-    if single_ok and smaller == 1 and shared == 1 and a.area == b.area and a.area != OTHER:
+    if smaller == 1 and shared == 1 and a.area == b.area and a.area != OTHER:
         return SINGLE
     if _founded_alike(a, b):
         return FOUNDED
     return 0.0
 
 
-#: :func:`link` (a single member may link) or a memo of it (:func:`memo_link`).
+#: :func:`link`, or a memo of it (:func:`memo_link`).
 Linker = Callable[[Description, Description], float]
 
 
