@@ -84,10 +84,34 @@ def _roles() -> re.Pattern[str]:
     return re.compile(rf"\b(?:{body})\s+[^,.;:()\"“”\n]{{1,80}}", re.I)
 
 
+@cache
+def _council_body() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """What follows a service word that names a council's own committee ("Audit and
+    Governance Committee"), and what before it makes that a partnership's ("Joint Waste")."""
+    config = load("service_areas")
+    nouns = _any_of(config["council_bodies"])
+    after = re.compile(rf"(?:\s+(?:and|&)\s+[\w-]+){{0,2}}\s+(?:{nouns})\b", re.I)
+    before = re.compile(rf"\b(?:{_any_of(config['partnership_words'])})\s+$", re.I)
+    return after, before
+
+
+def _names_council_body(text: str, start: int, end: int) -> bool:
+    """Does the service word at ``text[start:end]`` name a council's committee or panel?
+
+    >>> _names_council_body("the Planning Committee agreed", 4, 12)
+    True
+    >>> _names_council_body("the Joint Waste Committee agreed", 10, 15)
+    False
+    """
+    after, before = _council_body()
+    return bool(after.match(text, end)) and not before.search(text, max(0, start - 12), start)
+
+
 def area_counts(text: str) -> Counter[str]:
     """How often each service area's words occur in ``text`` (longest match wins on overlaps).
 
-    Words in a person's remit ("cabinet member for finance") do not count. Two corporate
+    Words in a person's remit ("cabinet member for finance") or naming a council's own
+    committee ("the Planning Committee") do not count. Two corporate
     areas named as a bundle ("a number of services including") also count as back-office.
     A text is read once: the rules and the learned decisions ask for the same sentences.
     """
@@ -112,7 +136,7 @@ def _area_counts(text: str) -> tuple[tuple[str, int], ...]:
             continue
         taken.append((start, end))
         code = area[_key(text[start:end])]
-        if code != _NOT_SERVICE:
+        if code != _NOT_SERVICE and not _names_council_body(text, start, end):
             counts[code] += 1
     if len(_corporate() & set(counts)) >= 2 and _bundle().search(text):
         counts["back-office"] += 1  # "a number of services including HR and revenues"

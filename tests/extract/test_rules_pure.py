@@ -80,6 +80,10 @@ def test_money_find_amounts(text, amount, currency):
         # a person's remit is their job, not a shared service
         ("Cllr Ann Lee, cabinet member for Finance and Waste, said", None),
         ("Cllr Ann Lee, portfolio holder for finance, said the shared legal team works", "legal"),
+        # a council's own committee is who decides, not what is shared; a joint one is
+        ("The Planning Committee backed the shared legal team", "legal"),
+        ("a report to the Audit and Governance Committee on the shared ICT service", "ict"),
+        ("the new Joint Waste Committee met for the first time", "waste"),
         # senior posts are management; a range of front-line services is "other"
         ("a new joint executive director role", "management"),
         ("a shared cloud computing service", "ict"),
