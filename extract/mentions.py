@@ -187,16 +187,33 @@ def _listed_with_councils(
     doc: Doc, found: list[Mention], gazetteer: Gazetteer, published: str | None
 ) -> list[Mention]:
     """Shortened names listed with councils: "Sutton, Merton and Kingston" names
-    Kingston upon Thames, picked by the region of the councils beside it."""
+    Kingston upon Thames, picked by the region of the councils beside it. A name found so
+    is a council beside the next ("Moray, Orkney, Shetland and ..."), and a name the parse
+    takes for a word ("Swindon and *Reading* councils") counts when written as a name
+    inside the sentence."""
+    out: list[Mention] = []
+    while True:
+        more = _listed_once(doc, [*found, *out], gazetteer, published)
+        if not more:
+            return out
+        out += more
+
+
+def _listed_once(
+    doc: Doc, found: list[Mention], gazetteer: Gazetteer, published: str | None
+) -> list[Mention]:
+    """One pass of :func:`_listed_with_councils` beside the councils ``found``."""
     taken = {i for m in found for i in range(m.start, m.end)}
     by_token = {i: m for m in found if m.body.is_council for i in range(m.start, m.end)}
     surnames = doc.user_data.get(SURNAMES, ())
     out = []
     f = features(doc)
     for i, pos in enumerate(f.pos):
-        if pos != "PROPN" or i in taken or f.ent_type[i] == COUNCIL_LABEL:
+        if i in taken or f.ent_type[i] == COUNCIL_LABEL:
             continue  # a ruler match was judged already (a place, a modifier)
         tok = f.tokens[i]
+        if pos != "PROPN" and (tok.is_sent_start or pos not in ("VERB", "NOUN")):
+            continue
         if not tok.is_title or i in surnames:
             continue  # ("Mark Sutton, Staffordshire County Council's ...": a person's name)
         partners = [t for t in (tok.head, *tok.children) if t.dep_ == "conj" or tok.dep_ == "conj"]

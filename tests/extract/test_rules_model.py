@@ -385,6 +385,26 @@ def test_mentions_shortened_name_listed_with_councils(extractor):
     assert {e.body.code for e in x.events} == {"E09000029", "E09000024", "E09000021"}
 
 
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        # a name found beside a council is a council beside the next one in the list
+        (
+            "Highland, Moray, Orkney and Shetland councils agreed to share a roads team.",
+            {"S12000017", "S12000020", "S12000023", "S12000027"},
+        ),
+        # a name the parse takes for a word, written as a name inside the sentence
+        (
+            "Officers of Wokingham, Swindon and Reading councils will share a legal team.",
+            {"E06000041", "E06000030", "E06000038"},
+        ),
+    ],
+)
+def test_mentions_names_listed_in_a_chain_of_councils(extractor, text, codes):
+    x = run(extractor, text)
+    assert {e.body.code for e in x.events} == codes
+
+
 def test_events_partners_along_with(extractor):
     text = (
         "Merton Council is planning, along with Wandsworth Council, to develop a shared IT service."
