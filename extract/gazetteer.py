@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.resources import files
+from urllib.parse import urlsplit
 
 KINDS = ("official", "short", "variant", "abbreviation", "generated")
 COUNCIL_LABEL = "COUNCIL"  # the entity label of the ruler's council names
@@ -122,8 +123,10 @@ class Gazetteer:
         councils: list[Council],
         name_kinds: dict[str, list[tuple[str, str]]],
         rules: dict,
+        sites: dict[str, frozenset[str]] | None = None,
     ) -> None:
         self._councils = {c.code: c for c in councils}
+        self._sites = sites or {}  # web host -> the councils whose website it is
         self._by_code = dict(self._councils)
         for council in councils:
             for former in council.former_codes:
@@ -180,6 +183,25 @@ class Gazetteer:
         key, entries = self._entries(name)
         ranked = self._rank(key, entries, on_date)
         return self._councils[ranked[0]] if ranked else None
+
+    def publisher(self, url: str | None, on_date: str | None = None) -> Council | None:
+        """The council whose website ``url`` is on (its host, or a host under it:
+        "democracy.brent.gov.uk"), when it is one council's (the one existing on ``on_date``
+        of a website two councils had in turn); else None.
+
+        >>> Gazetteer.load().publisher("https://democracy.brent.gov.uk/ieDecisionDetails").short_name
+        'Brent'
+        """
+        host = (urlsplit(url).hostname or "") if url else ""
+        labels = host.split(".")
+        for i in range(len(labels) - 1):
+            codes = self._sites.get(".".join(labels[i:]))
+            if codes:
+                councils = [self._councils[c] for c in sorted(codes) if c in self._councils]
+                if on_date is not None and len(councils) > 1:
+                    councils = [c for c in councils if c.active_on(on_date)]
+                return councils[0] if len(councils) == 1 else None
+        return None
 
     def starting_with(self, stem: str) -> list[Council]:
         """Councils whose short name starts with the words of ``stem``, current first.
@@ -290,4 +312,7 @@ def _load() -> Gazetteer:
         for row in _read_csv("councils.csv")
     ]
     rules = json.loads((files("lgkg.extract") / "data" / "gazetteer_rules.json").read_text())
-    return Gazetteer(councils, dict(forms), rules)
+    sites: dict[str, set[str]] = defaultdict(set)
+    for row in _read_csv("council_sites.csv"):
+        sites[row["host"]].add(row["gss_code"])
+    return Gazetteer(councils, dict(forms), rules, {h: frozenset(c) for h, c in sites.items()})

@@ -1,11 +1,13 @@
 """Build the council gazetteer tables from the third-party sources in ``shared/data``.
 
-Reads the files described in ``shared/data/SOURCES.md`` and writes two derived tables:
+Reads the files described in ``shared/data/SOURCES.md`` and writes three derived tables:
 
 - ``councils.csv``: one row per council (current and abolished), keyed by its current GSS
   code, or its last one if abolished;
 - ``council_names.csv``: every known name form of every council (``name, gss_code, kind,
-  source``), including generated forms ("Southwark Council", "Kent CC").
+  source``), including generated forms ("Southwark Council", "Kent CC");
+- ``council_sites.csv``: the web host of each council's website (``host, gss_code,
+  source``), to know a council's own documents by their address.
 
 Everything is joined on GSS codes. The output is sorted and uses only the standard
 library, so the same sources always give byte-identical tables::
@@ -30,6 +32,8 @@ How the sources are combined (details in ``extract/data/README.md``):
    of a month (the old register's placeholder dates are dropped).
 5. Wikidata QIDs come from digital-land (file 5, England only); extra labels from the
    Wikidata export (file 7), limited to council classes.
+6. Websites: digital-land's ``website`` (file 5) and the Wikidata export's (file 7, council
+   classes), each joined by its GSS code; the host is kept without a leading "www.".
 
 >>> normalise_space("  North Somerset  Council ")
 'North Somerset Council'
@@ -48,6 +52,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "data"
@@ -91,6 +96,7 @@ COUNCIL_COLUMNS = (
     "county_gss",
 )
 NAME_COLUMNS = ("name", "gss_code", "kind", "source")
+SITE_COLUMNS = ("host", "gss_code", "source")
 
 MOJIBAKE = re.compile("[\ufffd]|ï¿|ï¾|Ã.")
 
@@ -106,6 +112,16 @@ def match_key(name: str) -> str:
     text = re.sub(r"['’‘`]", "", text)
     text = re.sub(r"[^\w]+", " ", text)
     return " ".join(text.split())
+
+
+def site_host(url: str) -> str:
+    """The host of a website's address, lower case, without a leading "www.".
+
+    >>> site_host("https://www.Adur-Worthing.gov.uk/"), site_host("not a web address")
+    ('adur-worthing.gov.uk', '')
+    """
+    host = urlsplit(url.strip()).hostname or ""
+    return host.removeprefix("www.") if "." in host else ""
 
 
 def next_day(date: str) -> str:
@@ -236,6 +252,19 @@ class Builder:
         self._set_wikidata()
         self._collect_names()
         return [self.councils[c] for c in sorted(self.councils)]
+
+    def site_rows(self) -> list[dict[str, str]]:
+        """One row per (host, council, source) of the councils' websites (after :meth:`build`)."""
+        rows = set()
+        for source, table in (("digital-land", self.dl_rows), ("wikidata", self.wd_rows)):
+            for row in table:
+                if source == "wikidata" and row["legislature"] not in WIKIDATA_COUNCIL_CLASSES:
+                    continue
+                code = self._resolve(row["statistical-geography"].strip())
+                host = site_host(row["website"])
+                if code and host:
+                    rows.add((host, code, source))
+        return [dict(zip(SITE_COLUMNS, row, strict=True)) for row in sorted(rows)]
 
     def _add_council(self, record: CouncilRecord) -> None:
         self.councils[record.code] = record
@@ -771,10 +800,14 @@ def write_csv(path: Path, columns: tuple[str, ...], rows: list[dict[str, str]]) 
         writer.writerows(rows)
 
 
-def build_tables(data_dir: Path) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    """Return the (councils, names) rows derived from the sources in ``data_dir``."""
-    records = Builder(data_dir).build()
-    return council_rows(records), name_rows(records)
+Rows = list[dict[str, str]]
+
+
+def build_tables(data_dir: Path) -> tuple[Rows, Rows, Rows]:
+    """Return the (councils, names, sites) rows derived from the sources in ``data_dir``."""
+    builder = Builder(data_dir)
+    records = builder.build()
+    return council_rows(records), name_rows(records), builder.site_rows()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -784,11 +817,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not (args.data_dir / "SOURCES.md").is_file():
         parser.error(f"{args.data_dir} does not hold the gazetteer sources (no SOURCES.md)")
-    councils, names = build_tables(args.data_dir)
+    councils, names, sites = build_tables(args.data_dir)
     args.out.mkdir(parents=True, exist_ok=True)
     write_csv(args.out / "councils.csv", COUNCIL_COLUMNS, councils)
     write_csv(args.out / "council_names.csv", NAME_COLUMNS, names)
-    print(f"{len(councils)} councils, {len(names)} names -> {args.out}", file=sys.stderr)
+    write_csv(args.out / "council_sites.csv", SITE_COLUMNS, sites)
+    print(
+        f"{len(councils)} councils, {len(names)} names, {len(sites)} websites -> {args.out}",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -559,9 +559,13 @@ def _reference_spans(doc: Doc) -> Iterator[tuple[int, int, bool, int | None]]:
         yield start, tok.i + 1, plural, number
 
 
-def reference_mentions(doc: Doc, named: list[Mention]) -> list[Mention]:
+def reference_mentions(
+    doc: Doc, named: list[Mention], publisher: Body | None = None
+) -> list[Mention]:
     """Resolve "the council" to the council last made a subject (else the last named) and
-    "both councils" to the last group named.
+    "both councils" to the last group named. Before any council is named, "the Council"
+    written as a name is the ``publisher``'s own (the council whose website the document
+    is on, :meth:`~lgkg.extract.gazetteer.Gazetteer.publisher`): its self-reference.
 
     A subject made of a council's deciders ("Councillors voted ...") is not resolved:
     read as the council last made a subject, it scored a little better on dev and
@@ -584,6 +588,8 @@ def reference_mentions(doc: Doc, named: list[Mention]) -> list[Mention]:
                 out.extend(Mention(start, end, body, "reference") for body in listed)
                 continue
         if not before:
+            if publisher is not None and not plural and doc[end - 1].text[:1].isupper():
+                out.append(Mention(start, end, publisher, "reference"))
             continue
         if not plural:
             out.append(Mention(start, end, _salient(doc, before, start).body, "reference"))
@@ -708,13 +714,16 @@ def can_be_member(body: Body) -> bool:
     )
 
 
-def all_mentions(doc: Doc, gazetteer: Gazetteer, published: str | None) -> list[Mention]:
-    """Every council, body and resolved reference in ``doc``, in text order."""
+def all_mentions(
+    doc: Doc, gazetteer: Gazetteer, published: str | None, publisher: Body | None = None
+) -> list[Mention]:
+    """Every council, body and resolved reference in ``doc``, in text order (``publisher``:
+    the council whose own document it is, if known, :func:`reference_mentions`)."""
     named = name_mentions(doc, gazetteer, published)
     taken = {i for m in named for i in range(m.start, m.end)}
     regions = [c.region for m in named if (c := gazetteer.by_code(m.body.code or ""))]
     orgs = org_mentions(doc, taken, gazetteer, published, regions)
     taken |= {i for m in orgs for i in range(m.start, m.end)}
     orgs += _short_council_names(doc, taken, gazetteer, published, regions)
-    refs = reference_mentions(doc, named + [m for m in orgs if m.body.is_council])
+    refs = reference_mentions(doc, named + [m for m in orgs if m.body.is_council], publisher)
     return sorted(named + orgs + refs, key=lambda m: (m.start, m.end))

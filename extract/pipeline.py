@@ -150,7 +150,9 @@ class Extractor:
         share_sentences(doc)  # every rule asks for sentences: list them once
         source = ct.source
         published = source.published
-        mentions = all_mentions(doc, self.gazetteer, published)
+        site = self.gazetteer.publisher(source.url, published)
+        publisher = Body(site.short_name, site.code) if site is not None else None
+        mentions = all_mentions(doc, self.gazetteer, published, publisher)
         by_sent: dict[int, list[Mention]] = {}
         for m in mentions:
             by_sent.setdefault(doc[m.start].sent.start, []).append(m)

@@ -13,7 +13,7 @@ import pytest
 
 from lgkg.extract import gazetteer as gazetteer_module
 from lgkg.extract.gazetteer import Gazetteer, normalise_name
-from lgkg.extract.gazetteer_build import COUNCIL_COLUMNS, NAME_COLUMNS, build_tables
+from lgkg.extract.gazetteer_build import COUNCIL_COLUMNS, NAME_COLUMNS, SITE_COLUMNS, build_tables
 
 SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 PACKAGE_DATA = files("lgkg.extract") / "data"
@@ -220,10 +220,34 @@ def _read(text: str) -> list[dict[str, str]]:
 
 @pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="shared/data is not present")
 def test_gazetteer_build_reproduces_committed_tables() -> None:
-    councils, names = build_tables(SHARED_DATA)
-    committed_councils = _read((PACKAGE_DATA / "councils.csv").read_text(encoding="utf-8"))
-    committed_names = _read((PACKAGE_DATA / "council_names.csv").read_text(encoding="utf-8"))
-    assert list(committed_councils[0]) == list(COUNCIL_COLUMNS)
-    assert list(committed_names[0]) == list(NAME_COLUMNS)
-    assert councils == committed_councils
-    assert names == committed_names
+    built = build_tables(SHARED_DATA)
+    tables = ("councils.csv", "council_names.csv", "council_sites.csv")
+    columns = (COUNCIL_COLUMNS, NAME_COLUMNS, SITE_COLUMNS)
+    for rows, table, names in zip(built, tables, columns, strict=True):
+        committed = _read((PACKAGE_DATA / table).read_text(encoding="utf-8"))
+        assert list(committed[0]) == list(names)
+        assert rows == committed
+
+
+@pytest.mark.parametrize(
+    ("url", "published", "code"),
+    [
+        ("https://www.bristol.gov.uk/news/shared-service", None, "E06000023"),
+        # a host under a council's own: its committee papers, its press office
+        ("https://democracy.brent.gov.uk/ieDecisionDetails.aspx?ID=1", None, "E09000005"),
+        ("https://www3.rbwm.gov.uk/press/article/1", "2017-08-03", "E06000040"),
+        # one website two councils had in turn: the one existing on publication
+        ("https://www.northyorks.gov.uk/news/1", "2024-05-01", "E06000065"),
+        ("https://www.northyorks.gov.uk/news/1", "2019-05-01", "E10000023"),
+        # a website two councils share, a newspaper's, none, or not an address
+        ("https://www.adur-worthing.gov.uk/news/1", "2024-05-01", None),
+        ("https://www.bbc.co.uk/news/uk-england-1", None, None),
+        (None, None, None),
+        ("see the council's website", None, None),
+    ],
+)
+def test_gazetteer_publisher_is_the_council_whose_website_it_is(
+    gaz: Gazetteer, url: str | None, published: str | None, code: str | None
+) -> None:
+    council = gaz.publisher(url, published)
+    assert (council.code if council else None) == code

@@ -405,6 +405,33 @@ def test_mentions_names_listed_in_a_chain_of_councils(extractor, text, codes):
     assert {e.body.code for e in x.events} == codes
 
 
+@pytest.mark.parametrize(
+    ("url", "text", "expected"),
+    [
+        # on a council's own website, "the Council" before any council is named is itself
+        (
+            "https://democracy.brent.gov.uk/ieDecisionDetails.aspx?ID=7",
+            "RESOLVED: That the Council joins the shared legal service hosted by Harrow Council.",
+            {("E09000005", "joined")},
+        ),
+        # elsewhere, or in lower case, or once a council is named, it is not
+        (
+            "https://www.example-news.co.uk/story",
+            "RESOLVED: That the Council joins the shared legal service hosted by Harrow Council.",
+            set(),
+        ),
+        (
+            "https://democracy.brent.gov.uk/ieDecisionDetails.aspx?ID=7",
+            "Officers said the council would join the shared legal service hosted by Harrow.",
+            set(),
+        ),
+    ],
+)
+def test_mentions_the_council_on_its_own_website_is_the_publisher(extractor, url, text, expected):
+    got = {key for key in events(run(extractor, text, url=url)) if key[1] == "joined"}
+    assert got == expected
+
+
 def test_events_partners_along_with(extractor):
     text = (
         "Merton Council is planning, along with Wandsworth Council, to develop a shared IT service."
