@@ -170,7 +170,7 @@ class Extractor:
         quotes: list[Quote] = []
         speakers: dict[int, tuple[str, Body | None]] = {}
         evidences: dict[int, Evidence] = {}
-        finder = QuoteFinder(doc, mentions)
+        finder = QuoteFinder(doc, mentions, publisher)
         top = True  # before the first sentence that ends in a full stop: headline, standfirst
         for sent in doc.sents:
             top = top and not text_of(sent).rstrip().endswith((".", '."', ".”"))

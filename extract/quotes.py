@@ -181,7 +181,10 @@ def _named_after_role(doc: Doc, idx: set[int], mentions: list[Mention]) -> Body 
             if obj.pos_ == "PROPN":
                 words = [t for t in obj.subtree if t.i <= obj.i and t.dep_ != "det"]
                 name = doc[words[0].i : obj.i + 1].text if words else ""
-                return Body(name) if name and not area_counts(name) else None  # not a remit
+                generic = set(load("bodies")["generic_words"])
+                if not name or area_counts(name) or set(name.lower().split()) <= generic:
+                    return None  # a remit, or "Leader of the Council": the document's council
+                return Body(name)
             head = obj
     return None
 
@@ -241,9 +244,10 @@ def _is_anonymous(subject: list[Token]) -> bool:
 class QuoteFinder:
     """Walks a document's sentences in order, remembering who spoke last."""
 
-    def __init__(self, doc: Doc, mentions: list[Mention]):
+    def __init__(self, doc: Doc, mentions: list[Mention], publisher: Body | None = None):
         self.doc = doc
         self.mentions = mentions
+        self.publisher = publisher  # the council whose own document it is, if known
         self.known: dict[str, Speaker] = {}  # full name -> speaker
         self.last: Speaker | None = None
         self._persons = [e for e in features(doc).ents if e.label_ == "PERSON"]
@@ -376,10 +380,11 @@ class QuoteFinder:
         return org
 
     def _main_council(self) -> Body | None:
-        """The council the document names most often (the first named on a tie)."""
+        """The council the document names most often (the first named on a tie), else the
+        council whose own document it is."""
         named = [m.body for m in self.mentions if m.body.is_council and m.kind != "reference"]
         if not named:
-            return None
+            return self.publisher
         counts = Counter(named)
         return max(named, key=lambda b: counts[b])
 

@@ -233,6 +233,24 @@ def test_quotes_a_councillor_or_a_remit_speaks_for_the_main_council(extractor, s
     assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Jane Doe", "E07000064")]
 
 
+@pytest.mark.parametrize(
+    ("url", "code"),
+    [
+        ("https://www.rother.gov.uk/news/shared-legal", "E07000064"),  # its own website
+        ("https://www.example-news.co.uk/story", None),  # "Council" names no body
+    ],
+)
+def test_quotes_leader_of_the_council_where_no_council_is_named(extractor, url, code):
+    text = (
+        "Two councils will share a legal team.\n\n"
+        'Cllr Jane Doe, Leader of the Council, said: "It is a good deal."'
+    )
+    x = run(extractor, text, url=url)
+    assert [(q.speaker, q.organisation and q.organisation.code) for q in x.quotes] == [
+        ("Jane Doe", code)
+    ]
+
+
 def test_quotes_an_organisation_is_checked_against_the_documents_bodies(extractor):
     from lgkg.extract.mentions import all_mentions
     from lgkg.extract.quotes import QuoteFinder
