@@ -84,6 +84,10 @@ def test_money_find_amounts(text, amount, currency):
         ("The Planning Committee backed the shared legal team", "legal"),
         ("a report to the Audit and Governance Committee on the shared ICT service", "ict"),
         ("the new Joint Waste Committee met for the first time", "waste"),
+        # planning as a verb or as an activity of any service is not the planning service
+        ("the two councils are planning to work more closely", None),
+        ("succession planning for the shared legal team", "legal"),
+        ("a shared planning team for both districts", "planning"),
         # senior posts are management; a range of front-line services is "other"
         ("a new joint executive director role", "management"),
         ("a shared cloud computing service", "ict"),
