@@ -88,6 +88,10 @@ def test_money_find_amounts(text, amount, currency):
         ("the two councils are planning to work more closely", None),
         ("succession planning for the shared legal team", "legal"),
         ("a shared planning team for both districts", "planning"),
+        # resilience as a benefit of sharing, and an NHS body's name, name no service
+        ("sharing the legal team gives greater resilience", "legal"),
+        ("the councils and the clinical commissioning group", None),
+        ("a joint resilience unit for the county", "emergency-planning"),
         # senior posts are management; a range of front-line services is "other"
         ("a new joint executive director role", "management"),
         ("a shared cloud computing service", "ict"),
