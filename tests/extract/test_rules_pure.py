@@ -89,7 +89,7 @@ def test_money_find_amounts(text, amount, currency):
         ("succession planning for the shared legal team", "legal"),
         ("a shared planning team for both districts", "planning"),
         # resilience as a benefit of sharing, and an NHS body's name, name no service
-        ("sharing the legal team gives greater resilience", "legal"),
+        ("sharing will give both councils greater resilience", None),
         ("the councils and the clinical commissioning group", None),
         ("a joint resilience unit for the county", "emergency-planning"),
         # senior posts are management; a range of front-line services is "other"
