@@ -147,11 +147,16 @@ def _who(
         if len({m.body for m in named}) == 1:
             return [named[0].body]  # "Redditch Council expects to make a saving of £200,000"
     if cue is not None:
-        for child in cue.children:
-            if child.dep_ in ("dative", "dobj", "iobj") and child.i < span.start:
-                named = [m for m in mentions if m.start <= child.i < m.end]
-                if len({m.body for m in named}) == 1:  # "will save the council £1m"
-                    return [named[0].body]
+        saved = [  # "will save the council £1m"; the nearest before the amount of several
+            c
+            for c in cue.children
+            if (c.dep_ in ("dative", "dobj", "iobj") or (c.dep_ == "conj" and c.pos_ == "PROPN"))
+            and c.i < span.start
+        ]
+        for child in sorted(saved, key=lambda c: -c.i):
+            named = [m for m in mentions if m.start <= child.i < m.end]
+            if len({m.body for m in named}) == 1:
+                return [named[0].body]
         subj = [c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")]
         for s in subj:
             if s.lower_ in ("we", "i") and speaker_org is not None:
@@ -160,6 +165,19 @@ def _who(
             if len({m.body for m in named}) == 1 and named[0].kind in ("name", "abbreviation"):
                 return [named[0].body]
     return [None]
+
+
+def _gapped_owner(sent: Span, after: int, span: Span, mentions: list[Mention]) -> Body | None:
+    """The body named right before the amount at ``span`` when only that name and a joining
+    word stand between it and the saving that ends at token ``after`` ("will save X £80,000
+    *and Y* £60,000": the saving verb is not said again), else None."""
+    owner = next((m for m in mentions if m.end == span.start and m.start >= after), None)
+    if owner is None:
+        return None
+    between = sent.doc[after : owner.start]
+    if not between or not all(t.lower_ in ("and", ",", "while", "with", "whilst") for t in between):
+        return None
+    return owner.body
 
 
 def sentence_savings(
@@ -174,15 +192,22 @@ def sentence_savings(
 ) -> list[Saving]:
     """Savings stated in one sentence."""
     out: list[Saving] = []
+    last: tuple[Token | None, int] | None = None  # the last saving's cue and where it ends
     for amount in find_amounts(text_of(sent)):
         span = _tokens_of(sent, amount)
         if span is None or amount.amount <= 0:
             continue
         ok, cue = _is_saving(sent, span)
+        owners = None
+        if not ok and last is not None:
+            owner = _gapped_owner(sent, last[1], span, mentions)
+            if owner is not None:  # "save X £80,000 and Y £60,000": the verb said once
+                ok, cue, owners = True, last[0], [owner]
         if not ok:
             continue
+        last = (cue, span.end)
         period = _period(sent, span)
-        for who in _who(sent, cue, span, mentions, members, speaker_org):
+        for who in owners or _who(sent, cue, span, mentions, members, speaker_org):
             out.append(
                 Saving(
                     who=who,

@@ -192,6 +192,28 @@ def test_savings_owner_named_as_the_council_saved(extractor, text):
     assert got == {("E07000065", Decimal(80000))}
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the saving verb said once for two owners and two amounts
+        (
+            "The shared waste service will save Wealden District Council £80,000 and Rother"
+            " District Council £60,000 a year.",
+            {("E07000065", Decimal(80000)), ("E07000064", Decimal(60000))},
+        ),
+        # a council beside an amount that no saving word governs saves nothing
+        (
+            "The shared waste service will save £80,000 a year, and Rother District Council"
+            " £60,000 was spent on new lorries.",
+            {("", Decimal(80000))},
+        ),
+    ],
+)
+def test_savings_one_verb_for_several_owners(extractor, text, expected):
+    got = {(s.who.code if s.who else "", s.amount) for s in run(extractor, text).savings}
+    assert got == expected
+
+
 def test_savings_partnership_total_and_costs_ignored(extractor):
     text = (
         "The shared service between Wealden District Council and Rother District Council will save £3m over five years. "
