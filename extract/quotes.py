@@ -299,6 +299,11 @@ class QuoteFinder:
                 if q is not None:
                     quotes.append(q)
                     speaker = self.last
+        if not quotes and quoted:
+            q = self._according_to(sent, evidence)
+            if q is not None:
+                quotes.append(q)
+                speaker = self.last
         if (
             speaker is None
             and '"' in text_of(sent)
@@ -307,6 +312,21 @@ class QuoteFinder:
         ):
             speaker = self.last
         return quotes, speaker
+
+    def _according_to(self, sent: Span, evidence: Evidence) -> Quote | None:
+        """A quotation attributed to a person with no speech verb: "According to Jane Smith,
+        leader of X Council, "…"" (``attributions`` in ``speech.json``)."""
+        words = set(_speech()["attributions"])
+        for tok in sent:
+            if tok.lower_ not in words:
+                continue
+            for to in (c for c in tok.children if c.lower_ == "to"):
+                for obj in (c for c in to.children if c.dep_ == "pobj"):
+                    subject = list(obj.subtree)
+                    persons = _person_spans(subject)
+                    if persons:
+                        return self._quote(tok, sent, subject, persons[0], evidence)
+        return None
 
     def remember(self, sent: Span) -> None:
         """Note every full name in ``sent``, with the role and body the words around it give

@@ -286,6 +286,22 @@ def test_quotes_an_organisation_is_checked_against_the_documents_bodies(extracto
     assert finder._checked(Body("Kent Police")) == Body("Kent Police")  # a body of its own
 
 
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        (
+            'According to Rother\'s finance director, Antony Baden, "the savings are real".',
+            [("Antony Baden", "E07000064")],
+        ),
+        ('According to the report, "the savings are real".', []),  # no person: no quote
+    ],
+)
+def test_quotes_according_to_a_person(extractor, said, expected):
+    text = f"Wealden District Council and Rother District Council will share a legal team. {said}"
+    x = run(extractor, text)
+    assert [(q.speaker, q.organisation.code) for q in x.quotes] == expected
+
+
 def test_quotes_speaker_after_verb_and_surname_resolution(extractor):
     text = 'John Roe is leader of Rother District Council.\n\n"We are delighted," said Mr Roe.'
     x = run(extractor, text)
