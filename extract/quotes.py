@@ -300,7 +300,7 @@ class QuoteFinder:
                     quotes.append(q)
                     speaker = self.last
         if not quotes and quoted:
-            q = self._according_to(sent, evidence)
+            q = self._according_to(sent, evidence) or self._colon_attribution(sent, evidence)
             if q is not None:
                 quotes.append(q)
                 speaker = self.last
@@ -326,6 +326,19 @@ class QuoteFinder:
                     persons = _person_spans(subject)
                     if persons:
                         return self._quote(tok, sent, subject, persons[0], evidence)
+        return None
+
+    def _colon_attribution(self, sent: Span, evidence: Evidence) -> Quote | None:
+        """A quotation after a colon that follows the person who opens the sentence, with no
+        speech verb: "Cllr Jane Smith, leader of X Council: "…"" (a press release's way)."""
+        for tok in sent:
+            if tok.text != ":" or tok.i + 1 >= sent.end or sent.doc[tok.i + 1].text != '"':
+                continue
+            before = [t for t in sent if t.i < tok.i]
+            persons = _person_spans(before)
+            if persons and persons[0].start - sent.start <= 2:  # after a title at most
+                return self._quote(tok, sent, before, persons[0], evidence)
+            return None
         return None
 
     def remember(self, sent: Span) -> None:

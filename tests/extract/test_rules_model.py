@@ -302,6 +302,22 @@ def test_quotes_according_to_a_person(extractor, said, expected):
     assert [(q.speaker, q.organisation.code) for q in x.quotes] == expected
 
 
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        (
+            'Antony Baden, Rother\'s finance director: "The savings are real."',
+            [("Antony Baden", "E07000064")],
+        ),
+        ('The panel heard from Antony Baden: "The savings are real."', []),  # not the opener
+    ],
+)
+def test_quotes_a_person_and_a_colon_open_a_quotation(extractor, said, expected):
+    text = f"Wealden District Council and Rother District Council will share a legal team. {said}"
+    x = run(extractor, text)
+    assert [(q.speaker, q.organisation.code) for q in x.quotes] == expected
+
+
 def test_quotes_speaker_after_verb_and_surname_resolution(extractor):
     text = 'John Roe is leader of Rother District Council.\n\n"We are delighted," said Mr Roe.'
     x = run(extractor, text)
