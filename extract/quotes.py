@@ -299,7 +299,7 @@ class QuoteFinder:
                 if q is not None:
                     quotes.append(q)
                     speaker = self.last
-        if not quotes and quoted:
+        if not quotes and (quoted or text_of(sent).rstrip().endswith(":")):
             q = self._according_to(sent, evidence) or self._colon_attribution(sent, evidence)
             if q is not None:
                 quotes.append(q)
@@ -330,14 +330,24 @@ class QuoteFinder:
 
     def _colon_attribution(self, sent: Span, evidence: Evidence) -> Quote | None:
         """A quotation after a colon that follows the person who opens the sentence, with no
-        speech verb: "Cllr Jane Smith, leader of X Council: "…"" (a press release's way)."""
+        speech verb: "Cllr Jane Smith, leader of X Council: "…"" (a press release's way), the
+        quotation in the same sentence or opening the next ("... is pleased with the
+        progress so far:" then "…")."""
+        doc = sent.doc
         for tok in sent:
-            if tok.text != ":" or tok.i + 1 >= sent.end or sent.doc[tok.i + 1].text != '"':
+            if tok.text != ":":
                 continue
-            before = [t for t in sent if t.i < tok.i]
+            j = tok.i + 1
+            while j < len(doc) and doc[j].is_space:
+                j += 1
+            if j == len(doc) or doc[j].text != '"':
+                return None
+            verb = sent.root  # "X, finance director, is pleased so far:": X and the role
+            end = verb.i if verb.pos_ in ("VERB", "AUX") and verb.i < tok.i else tok.i
+            before = [t for t in sent if t.i < end]
             persons = _person_spans(before)
             if persons and persons[0].start - sent.start <= 2:  # after a title at most
-                return self._quote(tok, sent, before, persons[0], evidence)
+                return self._quote(tok, doc[j].sent, before, persons[0], evidence)
             return None
         return None
 

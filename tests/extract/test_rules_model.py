@@ -310,6 +310,11 @@ def test_quotes_according_to_a_person(extractor, said, expected):
             [("Antony Baden", "E07000064")],
         ),
         ('The panel heard from Antony Baden: "The savings are real."', []),  # not the opener
+        # the quotation opening the next paragraph
+        (
+            'Antony Baden, Rother\'s finance director, is pleased so far:\n\n"The savings are real."',
+            [("Antony Baden", "E07000064")],
+        ),
     ],
 )
 def test_quotes_a_person_and_a_colon_open_a_quotation(extractor, said, expected):
