@@ -299,8 +299,12 @@ class QuoteFinder:
                 if q is not None:
                     quotes.append(q)
                     speaker = self.last
-        if not quotes and (quoted or text_of(sent).rstrip().endswith(":")):
-            q = self._according_to(sent, evidence) or self._colon_attribution(sent, evidence)
+        if not quotes:
+            q = (
+                self._according_to(sent, evidence) or self._colon_attribution(sent, evidence)
+                if quoted or text_of(sent).rstrip().endswith(":")
+                else self._signature(sent, evidence)
+            )
             if q is not None:
                 quotes.append(q)
                 speaker = self.last
@@ -350,6 +354,21 @@ class QuoteFinder:
                 return self._quote(tok, doc[j].sent, before, persons[0], evidence)
             return None
         return None
+
+    def _signature(self, sent: Span, evidence: Evidence) -> Quote | None:
+        """A name and role on a line of their own, no verb, after a quotation (a press
+        release's signature): "…" then "Jane Smith, Cabinet Member for the Environment"."""
+        doc = sent.doc
+        if sent.start == 0 or any(t.pos_ in ("VERB", "AUX") for t in sent):
+            return None
+        said = doc[sent.start - 1].sent
+        if not text_of(said).rstrip().endswith('"'):
+            return None
+        tokens = [t for t in sent if not t.is_space]
+        persons = _person_spans(tokens)
+        if not persons or persons[0].start - sent.start > 1:  # after a title at most
+            return None
+        return self._quote(persons[0].root, said, tokens, persons[0], evidence)
 
     def remember(self, sent: Span) -> None:
         """Note every full name in ``sent``, with the role and body the words around it give

@@ -323,6 +323,22 @@ def test_quotes_a_person_and_a_colon_open_a_quotation(extractor, said, expected)
     assert [(q.speaker, q.organisation.code) for q in x.quotes] == expected
 
 
+@pytest.mark.parametrize(
+    ("after", "expected"),
+    [
+        ("Antony Baden, Rother's finance director", [("Antony Baden", "E07000064")]),
+        ("Antony Baden welcomed the plan.", []),  # a sentence of its own, no signature
+    ],
+)
+def test_quotes_a_signature_line_after_a_quotation(extractor, after, expected):
+    text = (
+        "Wealden District Council and Rother District Council will share a legal team.\n\n"
+        f'"The savings are real and the service will improve."\n{after}\n\nIt starts in May.'
+    )
+    x = run(extractor, text)
+    assert [(q.speaker, q.organisation.code) for q in x.quotes] == expected
+
+
 def test_quotes_speaker_after_verb_and_surname_resolution(extractor):
     text = 'John Roe is leader of Rother District Council.\n\n"We are delighted," said Mr Roe.'
     x = run(extractor, text)
