@@ -21,7 +21,7 @@ from lgkg.extract.lexicon import load
 from lgkg.extract.mentions import COUNCIL_LABEL, Mention, can_be_member
 from lgkg.extract.names import one_word_titles, strip_titles
 from lgkg.extract.records import Body, Evidence, Quote
-from lgkg.extract.service import area_counts
+from lgkg.extract.service import area_counts, remits
 from lgkg.extract.tokens import features, text_of
 
 
@@ -83,6 +83,10 @@ def _person_spans(tokens: Span | list[Token]) -> list[Span]:
         return []
     idx = {t.i for t in tokens}
     out = [e for e in features(doc).ents if e.label_ == "PERSON" and e.start in idx]
+    if out:
+        sent = out[0].sent  # a "name" inside a remit is the model's misreading of its words
+        remit = [(sent.start_char + a, sent.start_char + b) for a, b in remits(text_of(sent))]
+        out = [e for e in out if not any(a <= e.start_char < b for a, b in remit)]
     if out:
         return out
     # A title followed by capitalised words ("Cllr Cox") where the model saw no PERSON.

@@ -84,6 +84,16 @@ def _roles() -> re.Pattern[str]:
     return re.compile(rf"\b(?:{body})\s+[^,.;:()\"“”\n]{{1,80}}", re.I)
 
 
+def remits(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` gives a person's remit after a role word, as character spans.
+
+    >>> text = "Jane Roe, cabinet member for Families and Young People, said"
+    >>> [text[s:e] for s, e in remits(text)]
+    ['member for Families and Young People']
+    """
+    return [(m.start(), m.end()) for m in _roles().finditer(text)]
+
+
 @cache
 def _council_body() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """What follows a service word that names a council's own committee ("Audit and
@@ -121,7 +131,7 @@ def area_counts(text: str) -> Counter[str]:
 @lru_cache(maxsize=8192)
 def _area_counts(text: str) -> tuple[tuple[str, int], ...]:
     patterns, area = _patterns()
-    roles = [(m.start(), m.end()) for m in _roles().finditer(text)]
+    roles = remits(text)
     hits = [
         (m.start(), m.end())
         for pattern in patterns

@@ -339,6 +339,16 @@ def test_quotes_a_signature_line_after_a_quotation(extractor, after, expected):
     assert [(q.speaker, q.organisation.code) for q in x.quotes] == expected
 
 
+def test_quotes_a_name_inside_a_remit_is_no_speaker(extractor):
+    text = (
+        "Wealden District Council and Rother District Council will share a youth service. "
+        "Rother's portfolio holder for Families and Young People, Councillor Jane Doe, said "
+        "that the new service would help."
+    )
+    x = run(extractor, text)
+    assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Jane Doe", "E07000064")]
+
+
 def test_quotes_speaker_after_verb_and_surname_resolution(extractor):
     text = 'John Roe is leader of Rother District Council.\n\n"We are delighted," said Mr Roe.'
     x = run(extractor, text)
