@@ -451,10 +451,10 @@ class QuoteFinder:
         return org
 
     def _main_council(self) -> Body | None:
-        """The council the document names most often (the first named on a tie), else the
-        council whose own document it is."""
+        """The council whose own document it is, else the council the document names most
+        often (the first named on a tie)."""
         named = [m.body for m in self.mentions if m.body.is_council and m.kind != "reference"]
-        if not named:
+        if self.publisher is not None or not named:
             return self.publisher
         counts = Counter(named)
         return max(named, key=lambda b: counts[b])

@@ -255,6 +255,15 @@ def test_quotes_a_councillor_or_a_remit_speaks_for_the_main_council(extractor, s
     assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Jane Doe", "E07000064")]
 
 
+def test_quotes_a_councillor_on_a_councils_own_website_speaks_for_it(extractor):
+    text = (
+        "Wealden District Council will join the legal service Wealden District Council and "
+        'Rother District Council planned.\n\nCllr Jane Doe said: "It is a good deal."'
+    )
+    x = run(extractor, text, url="https://www.rother.gov.uk/news/legal")
+    assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Jane Doe", "E07000064")]
+
+
 @pytest.mark.parametrize(
     ("url", "code"),
     [
