@@ -32,6 +32,7 @@ def _words() -> dict[str, frozenset[str]]:
         "each_nouns": frozenset(d["each_nouns"]),
         "preps": frozenset(d["over_years_preps"]),
         "numbers": d["number_words"],
+        "gap": frozenset(d["gap_joiners"]),
     }
 
 
@@ -175,7 +176,7 @@ def _gapped_owner(sent: Span, after: int, span: Span, mentions: list[Mention]) -
     if owner is None:
         return None
     between = sent.doc[after : owner.start]
-    if not between or not all(t.lower_ in ("and", ",", "while", "with", "whilst") for t in between):
+    if not between or not all(t.lower_ in _words()["gap"] for t in between):
         return None
     return owner.body
 
