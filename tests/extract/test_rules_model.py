@@ -339,6 +339,20 @@ def test_quotes_a_signature_line_after_a_quotation(extractor, after, expected):
     assert [(q.speaker, q.organisation.code) for q in x.quotes] == expected
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        '"It is a good deal," replied Antony Baden, Rother\'s finance director.',
+        'Antony Baden, Rother\'s finance director, pointed out: "It is a good deal."',
+        'Antony Baden, Rother\'s finance director, reiterated: "It is a good deal."',
+    ],
+)
+def test_quotes_reporting_verbs_with_a_quotation(extractor, said):
+    text = f"Wealden District Council and Rother District Council will share a legal team. {said}"
+    x = run(extractor, text)
+    assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Antony Baden", "E07000064")]
+
+
 def test_quotes_a_name_inside_a_remit_is_no_speaker(extractor):
     text = (
         "Wealden District Council and Rother District Council will share a youth service. "
