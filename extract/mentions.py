@@ -101,10 +101,14 @@ def _starts_partnership_name(doc: Doc, ent: Span) -> bool:
 
 def _non_council_body(doc: Doc, ent: Span) -> Mention | None:
     """A place name in another body's name ("Devon and Cornwall Police", "Avon & Somerset
-    Police"); never a council's whole name ("Kent County Council and Kent Police" are two).
+    Police", "NHS Herefordshire"); never a council's whole name ("Kent County Council and
+    Kent Police" are two).
     """
     if ent[-1].lower_ in ("council", "councils"):
         return None
+    if ent.start > 0 and doc[ent.start - 1].lower_ in set(load("bodies")["body_title_starts"]):
+        first = ent.start - 1  # "NHS Herefordshire": the place names an NHS body
+        return Mention(first, ent.end, Body(doc[first : ent.end].text), "org")
     heads = set(load("bodies")["non_council_heads"])
     j = ent.end
     while j < len(doc) and j - ent.end < 6 and (doc[j].is_title or doc[j].lower_ in ("and", "&")):
