@@ -95,17 +95,18 @@ def _person_spans(tokens: Span | list[Token]) -> list[Span]:
     for i, tok in enumerate(toks):
         if tok.lower_.rstrip(".") in t and i + 1 < len(toks) and toks[i + 1].is_title:
             j = i + 1
-            while j < len(toks) and toks[j].is_title and not _in_long_entity(toks[j]):
+            while j < len(toks) and toks[j].is_title and not _in_long_entity(toks[j], tok):
                 j += 1
             return [doc[tok.i : toks[j - 1].i + 1]]
     return []
 
 
-def _in_long_entity(tok: Token) -> bool:
-    """Is the token part of an ORG, or of a council name of two words or more?"""
-    if tok.ent_type_ == "ORG":
-        return True
+def _in_long_entity(tok: Token, title: Token | None = None) -> bool:
+    """Is the token part of an ORG, or of a council name of two words or more? An ORG that
+    starts at the person's ``title`` ("Cllr Lynden Stowe") is the model misreading a person."""
     ent = next((e for e in features(tok.doc).ents if e.start <= tok.i < e.end), None)
+    if tok.ent_type_ == "ORG":
+        return not (title is not None and ent is not None and ent.start == title.i)
     return ent is not None and ent.label_ == COUNCIL_LABEL and len(ent) > 1
 
 

@@ -353,6 +353,16 @@ def test_quotes_reporting_verbs_with_a_quotation(extractor, said):
     assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Antony Baden", "E07000064")]
 
 
+def test_quotes_a_titled_person_the_model_reads_as_an_organisation(extractor):
+    text = (  # the model tags "Cllr Lynden Stowe" ORG: the title still opens a person
+        "Wealden District Council and Rother District Council will share a legal team.\n\n"
+        "Cllr Lynden Stowe, Wealden District Council Leader, is very pleased so far:\n\n"
+        '"We are pleased."'
+    )
+    x = run(extractor, text)
+    assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Lynden Stowe", "E07000065")]
+
+
 def test_quotes_a_name_inside_a_remit_is_no_speaker(extractor):
     text = (
         "Wealden District Council and Rother District Council will share a youth service. "
