@@ -46,7 +46,7 @@ from pathlib import Path
 from spacy.tokens import Doc
 
 from lgkg.extract.linear import LinearModel
-from lgkg.extract.mentions import Mention
+from lgkg.extract.mentions import Mention, coordinated
 from lgkg.extract.names import name_key
 from lgkg.extract.records import Body, Event, Evidence
 from lgkg.extract.service import area_counts
@@ -157,7 +157,7 @@ def body_cases(
             root = doc[m.start : m.end].root
             f[f"dep:{root.dep_}"] = 1.0
             f[f"head:{root.head.lemma_.lower()}"] = 1.0
-            if root.dep_ == "conj" or any(c.dep_ == "conj" for c in root.children):
+            if coordinated(root):
                 f["listed"] = 1.0
         for start in sent_starts:
             if start not in sentence_cues:

@@ -57,6 +57,12 @@ def _public_body_words() -> frozenset[str]:
     return frozenset(load("bodies")["public_body_words"])
 
 
+@cache
+def generic_body_words() -> frozenset[str]:
+    """Words that name no body by themselves ("the", "council", "borough"), ``bodies.json``."""
+    return frozenset(load("bodies")["generic_words"])
+
+
 def _council_from_span(span: Span, gazetteer: Gazetteer, published: str | None) -> Body | None:
     council = gazetteer.lookup(span.text, on_date=published)
     if council is None and span.ent_id_:
@@ -69,7 +75,7 @@ def _council_from_span(span: Span, gazetteer: Gazetteer, published: str | None) 
 def _org_body(span: Span) -> Body | None:
     """A non-council public body named by an ORG entity, or None."""
     words = {t.lower_ for t in span}
-    if not words & _public_body_words() or words <= set(load("bodies")["generic_words"]):
+    if not words & _public_body_words() or words <= generic_body_words():
         return None
     text = span.text
     if span[0].lower_ == "the":
@@ -517,7 +523,7 @@ def _titled_bodies(doc: Doc, taken: set[int]) -> list[Mention]:
 def _generic_ent(tok: Token) -> bool:
     """Is the entity around ``tok`` only generic words ("the Council", "the County Council")?"""
     ent = next((e for e in features(tok.doc).ents if e.start <= tok.i < e.end), None)
-    return ent is None or {t.lower_ for t in ent} <= set(load("bodies")["generic_words"])
+    return ent is None or {t.lower_ for t in ent} <= generic_body_words()
 
 
 def _number(word: str) -> int | None:
@@ -611,7 +617,7 @@ def _salient(doc: Doc, before: list[Mention], start: int) -> Mention:
     council named."""
     here = doc[start].sent.start
     for m in reversed(before):
-        if doc[m.start].sent.start == here and not _coordinated(doc[m.start : m.end].root):
+        if doc[m.start].sent.start == here and not coordinated(doc[m.start : m.end].root):
             return m
     for m in reversed(before):
         root = doc[m.start : m.end].root
@@ -620,7 +626,7 @@ def _salient(doc: Doc, before: list[Mention], start: int) -> Mention:
     return before[-1]
 
 
-def _coordinated(tok: Token) -> bool:
+def coordinated(tok: Token) -> bool:
     """Is the word one of a coordination ("Brent and Lewisham")?"""
     return tok.dep_ == "conj" or any(c.dep_ == "conj" for c in tok.children)
 

@@ -18,7 +18,7 @@ from functools import cache
 from spacy.tokens import Doc, Span, Token
 
 from lgkg.extract.lexicon import load
-from lgkg.extract.mentions import COUNCIL_LABEL, Mention, can_be_member
+from lgkg.extract.mentions import COUNCIL_LABEL, Mention, can_be_member, generic_body_words
 from lgkg.extract.names import one_word_titles, strip_titles
 from lgkg.extract.records import Body, Evidence, Quote
 from lgkg.extract.service import area_counts, remits
@@ -41,12 +41,6 @@ def _speech() -> dict:
 def _party_labels() -> frozenset[str]:
     """Party names in lower case ("labour", "lib dem"), from ``people.json``."""
     return frozenset(w.lower() for w in load("people")["not_names"])
-
-
-@cache
-def _generic_words() -> frozenset[str]:
-    """Words that name no body by themselves ("the", "council", "borough"), ``bodies.json``."""
-    return frozenset(load("bodies")["generic_words"])
 
 
 @cache
@@ -136,7 +130,7 @@ def _role_and_org(
         org = bodies[0]
     if org is None and not bodies:
         ents = [e for e in features(person.doc).ents if e.label_ == "ORG" and e.start in idx]
-        ents = [e for e in ents if not {t.lower_ for t in e} <= _generic_words()]
+        ents = [e for e in ents if not {t.lower_ for t in e} <= generic_body_words()]
         ents = [e for e in ents if not _bracketed(e)]
         org = Body(_body_name(ents[0])) if ents else _named_before_role(person.doc, sorted(idx))
     return role, org
@@ -164,7 +158,7 @@ def _named_before_role(doc: Doc, idx: list[int]) -> Body | None:
             continue
         if run and tok.lower_ in roles and run[-1] == i - 1:
             words = {doc[j].lower_ for j in run}
-            if words <= _generic_words():
+            if words <= generic_body_words():
                 return None  # "Council leader Jane Smith": the council of the document
             return Body(doc[run[0] : run[-1] + 1].text)
         run = []
@@ -192,7 +186,11 @@ def _named_after_role(doc: Doc, idx: set[int], mentions: list[Mention]) -> Body 
             if obj.pos_ == "PROPN":
                 words = [t for t in obj.subtree if t.i <= obj.i and t.dep_ != "det"]
                 name = doc[words[0].i : obj.i + 1].text if words else ""
-                if not name or area_counts(name) or set(name.lower().split()) <= _generic_words():
+                if (
+                    not name
+                    or area_counts(name)
+                    or set(name.lower().split()) <= generic_body_words()
+                ):
                     return None  # a remit, or "Leader of the Council": the document's council
                 return Body(name)
             head = obj
