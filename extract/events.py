@@ -239,7 +239,7 @@ def _client(
 ) -> Body | None:
     """The body a service is provided to ("provide IT services to the LGA", "take over
     Hart's payroll service", "provide the LGA with IT services"), or None."""
-    objects = [t for o in _objects_of(trigger) for t in o.subtree]
+    objects = _object_words(trigger)
     given = [
         t
         for v in _verb_phrase(trigger)
@@ -276,7 +276,7 @@ def _client(
 def _buyer(trigger: Token, mentions: list[Mention], providers: list[Mention]) -> Body | None:
     """Who buys the service a converse verb names ("X will buy its legal service from Y"):
     its subject, when what is bought is a service."""
-    if not _names_service([t for o in _objects_of(trigger) for t in o.subtree]):
+    if not _names_service(_object_words(trigger)):
         return None
     buyers = [m for m in _subject_mentions(trigger, mentions) if m not in providers]
     return buyers[0].body if buyers else None
@@ -291,6 +291,11 @@ def _verb_phrase(trigger: Token) -> list[Token]:
 def _objects_of(trigger: Token) -> list[Token]:
     """The direct objects of the trigger's verb phrase (:func:`_verb_phrase`)."""
     return [c for v in _verb_phrase(trigger) for c in v.children if c.dep_ == "dobj"]
+
+
+def _object_words(trigger: Token) -> list[Token]:
+    """The words of the direct objects of the trigger's verb phrase (what is provided)."""
+    return [t for o in _objects_of(trigger) for t in o.subtree]
 
 
 def _names_service(tokens: list[Token]) -> bool:
