@@ -175,6 +175,15 @@ def _clause(trigger: Token) -> list[Token]:
     return [out[i] for i in sorted(out)]
 
 
+def _decision_word(tok: Token) -> bool:
+    """Is a word with an agreed cue's lemma a verb or a noun of deciding ("councillors
+    *backed* it", "the *decision*"), not a particle or a modifier with that spelling
+    ("brought *back* in house", "share *back* office services", "*sign*-off")?"""
+    if tok.pos_ in ("VERB", "AUX"):
+        return True
+    return tok.pos_ in ("NOUN", "PROPN") and tok.dep_ != "compound"
+
+
 def _sentence_cues(sent: Span) -> tuple[bool, bool]:
     """Whether ``sent`` has a phrase of what is only proposed (its date and time
     prepositions left out) and one of what is done; worked out once per sentence."""
@@ -216,7 +225,9 @@ def status_of(
         or strong_phrase
     )
     weak = any(lem in cues["weak"] for lem in clause_lemmas)
-    agreed_tokens = [t for t in clause if (t.lemma_ or t.lower_).lower() in cues["agreed"]]
+    agreed_tokens = [
+        t for t in clause if (t.lemma_ or t.lower_).lower() in cues["agreed"] and _decision_word(t)
+    ]
     agreed_past = any(t.tag_ in ("VBD", "VBN") for t in agreed_tokens) or any(
         t.pos_ == "NOUN" for t in agreed_tokens
     )
