@@ -81,7 +81,10 @@ def test_events_date_and_status_done(extractor):
         # "back" as a particle or a modifier is no approval ("councillors backed it" is)
         ("Rutland County Council has brought its legal service back in house.", "done"),
         ("Rutland County Council shares back office services with Melton.", "done"),
-        ("Rutland County Council's cabinet backed plans to join the shared legal service.", "agreed"),
+        (
+            "Rutland County Council's cabinet backed plans to join the shared legal service.",
+            "agreed",
+        ),
     ],
 )
 def test_status_from_modality_and_tense(extractor, text, status):
