@@ -136,8 +136,8 @@ def _who(
             break
         if tok.lower_ == "for":  # the first "for" says whose it is, or no council's
             named = [m for m in mentions if m.start == after[i + 1].i and m.kind == "name"]
-            if named:
-                return [named[0].body]
+            if named:  # "for X and Y" is for the two together: no one council's
+                return [None] if _joined_to_another(sent, named[0], mentions) else [named[0].body]
             break
     if cue is not None and cue.pos_ == "NOUN" and cue.head.pos_ in ("VERB", "AUX"):
         verb = cue.head
@@ -166,6 +166,16 @@ def _who(
             if len({m.body for m in named}) == 1 and named[0].kind in ("name", "abbreviation"):
                 return [named[0].body]
     return [None]
+
+
+def _joined_to_another(sent: Span, named: Mention, mentions: list[Mention]) -> bool:
+    """Is another body named right after ``named``, with only "and" or a comma between?"""
+    for other in mentions:
+        if other.start >= named.end and other.body != named.body:
+            between = sent.doc[named.end : other.start]
+            if 0 < len(between) <= 2 and all(t.pos_ == "CCONJ" or t.text == "," for t in between):
+                return True
+    return False
 
 
 def _gapped_owner(sent: Span, after: int, span: Span, mentions: list[Mention]) -> Body | None:

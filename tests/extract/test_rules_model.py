@@ -214,6 +214,12 @@ def test_savings_owner_named_as_the_council_saved(extractor, text):
             " £60,000 was spent on new lorries.",
             {("", Decimal(80000))},
         ),
+        # a saving "for X and Y" is theirs together: the partnership's, no one council's
+        (
+            "The shared waste service will save £80,000 a year for Wealden District Council"
+            " and Rother District Council.",
+            {("", Decimal(80000))},
+        ),
     ],
 )
 def test_savings_one_verb_for_several_owners(extractor, text, expected):
