@@ -33,6 +33,8 @@ def _words() -> dict[str, frozenset[str]]:
         "preps": frozenset(d["over_years_preps"]),
         "numbers": d["number_words"],
         "gap": frozenset(d["gap_joiners"]),
+        "reducing": frozenset(d["reducing_lemmas"]),
+        "reduced": frozenset(d["reduced_nouns"]),
     }
 
 
@@ -58,6 +60,8 @@ def _is_saving(sent: Span, span: Span) -> tuple[bool, Token | None]:
         lemma = _lemma(anc)
         if lemma in words["save"] or anc.lower_ in words["save"]:
             return not _required(anc), anc
+        if _reduces_a_cost(anc):
+            return not _required(anc), anc
         if lemma in words["not"] and anc.pos_ in ("NOUN", "VERB"):
             return False, None
         if anc.pos_ == "VERB" and anc.dep_ in ("ROOT", "ccomp", "conj"):
@@ -77,6 +81,18 @@ def _is_saving(sent: Span, span: Span) -> tuple[bool, Token | None]:
         if tok.lower_ in ("savings", "saving", "saved"):
             return True, tok
     return False, None
+
+
+def _reduces_a_cost(tok: Token) -> bool:
+    """Does ``tok`` reduce a cost, so that the amount it governs is saved ("will *cut* costs
+    by £250,000", "cost *reductions* of £300,000")?"""
+    words = _words()
+    if _lemma(tok) not in words["reducing"]:
+        return False
+    reduced = [c for c in tok.children if c.dep_ in ("dobj", "compound", "nsubjpass")]
+    if tok.pos_ == "NOUN" and tok.head.pos_ == "NOUN":  # "a reduction in costs"
+        reduced.append(tok.head)
+    return any(_lemma(c) in words["reduced"] or c.lower_ in words["reduced"] for c in reduced)
 
 
 def _required(cue: Token) -> bool:

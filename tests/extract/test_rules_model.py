@@ -227,6 +227,24 @@ def test_savings_one_verb_for_several_owners(extractor, text, expected):
     assert got == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Wealden District Council will cut its costs by £80,000 a year by sharing auditors.",
+            {("E07000065", Decimal(80000), "P1Y")},
+        ),
+        ("The shared audit team brings cost reductions of £80,000.", {("", Decimal(80000), "")}),
+        # a budget or a grant cut is no saving
+        ("Wealden District Council's budget will be cut by £3m.", set()),
+        ("The government will cut Wealden District Council's grant by £100,000.", set()),
+    ],
+)
+def test_savings_a_cost_reduced_by_an_amount(extractor, text, expected):
+    x = run(extractor, text)
+    assert {(s.who.code if s.who else "", s.amount, s.period) for s in x.savings} == expected
+
+
 def test_savings_partnership_total_and_costs_ignored(extractor):
     text = (
         "The shared service between Wealden District Council and Rother District Council will save £3m over five years. "
