@@ -174,7 +174,12 @@ def _who(
             named = [m for m in mentions if m.start <= child.i < m.end]
             if len({m.body for m in named}) == 1:
                 return [named[0].body]
-        subj = [c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")]
+        verb = cue
+        while verb.dep_ == "xcomp" and not any(
+            c.dep_ in ("nsubj", "nsubjpass") for c in verb.children
+        ):
+            verb = verb.head  # "X expects to save £900,000": X saves it
+        subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
         for s in subj:
             if s.lower_ in ("we", "i") and speaker_org is not None:
                 return [speaker_org]
