@@ -112,7 +112,7 @@ def _period(sent: Span, span: Span) -> str:
     after = [t for t in sent.doc[span.end : min(sent.end, span.end + 25)]]
     for i, tok in enumerate(after):
         if tok.lower_ in words["preps"]:
-            rest = [t.lower_ for t in after[i + 1 : i + 6]]
+            rest = [t.lower_ for t in after[i + 1 : i + 8]]  # "over the next four to five years"
             for j, w in enumerate(rest):
                 if w in ("year", "years") and j >= 1:
                     n = rest[j - 1]

@@ -463,6 +463,7 @@ def test_mentions_place_name_before_plural_councils_is_no_council(extractor):
         ("It brings a year on year saving of £140,000.", "P1Y"),
         ("The merger has saved taxpayers £17 million in ten years.", "P10Y"),
         ("Sharing will bring savings of about £3 million over a five-year period.", "P5Y"),
+        ("Sharing could bring £3m in savings over the next four to five years.", "P5Y"),
     ],
 )
 def test_savings_periods(extractor, text, period):
