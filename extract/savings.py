@@ -155,6 +155,16 @@ def _who(
             if named:  # "for X and Y" is for the two together: no one council's
                 return [None] if _joined_to_another(sent, named[0], mentions) else [named[0].body]
             break
+    if cue is not None and cue.pos_ == "NOUN":  # "a saving for/to X of £9,000"
+        for prep in cue.children:
+            if prep.dep_ != "prep" or prep.lower_ not in ("for", "to") or prep.i > span.start:
+                continue
+            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                named = [m for m in mentions if m.start <= obj.i < m.end and m.kind == "name"]
+                if len({m.body for m in named}) == 1:
+                    return [named[0].body]
+                if speaker_org is not None and _own_council(obj):
+                    return [speaker_org]  # "for this council", said by its leader
     if cue is not None and cue.pos_ == "NOUN" and cue.head.pos_ in ("VERB", "AUX"):
         verb = cue.head
         while verb.dep_ == "xcomp" and not any(c.dep_ == "nsubj" for c in verb.children):
@@ -187,6 +197,13 @@ def _who(
             if len({m.body for m in named}) == 1 and named[0].kind in ("name", "abbreviation"):
                 return [named[0].body]
     return [None]
+
+
+def _own_council(tok: Token) -> bool:
+    """Is ``tok`` the speaker's own council ("this council", "our authority", "the council")?"""
+    return _lemma(tok) in ("council", "authority") and any(
+        c.lower_ in ("this", "our", "the") for c in tok.children if c.dep_ in ("det", "poss")
+    )
 
 
 def _joined_to_another(sent: Span, named: Mention, mentions: list[Mention]) -> bool:

@@ -194,6 +194,11 @@ def test_savings_each_council_gives_one_per_council(extractor):
         " expected to save up to £80,000 a year for Wealden.",
         # the subject of the verb a saving's infinitive hangs from
         "Wealden District Council expects to save £80,000 a year by sharing auditors with Rother.",
+        # the council a saving is "for" or "to", named before the amount
+        "The shared audit service brings a saving to Wealden District Council of £80,000.",
+        # the speaker's own council
+        'Cllr Ann Jones, leader of Wealden District Council, said: "Sharing auditors gives'
+        ' a saving for this council of £80,000."',
     ],
 )
 def test_savings_owner_named_as_the_council_saved(extractor, text):
