@@ -201,7 +201,12 @@ def _event_date(
     the date the document gives for the partnership's own start or end
     (:func:`partnership_dates`: "It was set up in 2007"), else "".
     """
-    others = {t.token.i for t in triggers if t.action not in (action, PROVIDES)}
+    others = {
+        t.token.i
+        for t in triggers
+        if t.action not in (action, PROVIDES)
+        or (t.token.i != trigger.i and t.token.dep_ in _OWN_CLAUSES)
+    }
     found = _ahead(
         event_date(sent, trigger, published, action, others=others), sent, trigger, published
     )
@@ -213,6 +218,9 @@ def _event_date(
     return cache[_OWN_DATES].get(action, "")
 
 
+#: A trigger heading one of these clauses dates its own event, whatever its action: "X and Y,
+#: who have shared a chief executive *since 2016*, will merge their IT teams".
+_OWN_CLAUSES = frozenset({"relcl", "acl", "advcl"})
 _OWN_DATES = "lgkg.partnership_dates"  # Doc.user_data key: partnership_dates(doc), once
 
 

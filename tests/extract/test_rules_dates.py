@@ -54,6 +54,18 @@ def test_a_date_in_another_clause_after_a_semicolon_is_not_the_events(extractor)
     assert dates(x) == {("E07000089", "left"): ""}
 
 
+def test_a_date_in_a_relative_clause_dates_that_clauses_event(extractor):
+    x = run(
+        extractor,
+        "Rushmoor Borough Council, which has shared a chief executive with Hart District"
+        " Council since April 2016, will merge its IT team with Hart's.",
+        published="2019-03-14",
+    )
+    got = {(e.body.code, e.service_area): e.date for e in x.events if e.action == "formed"}
+    assert got[("E07000092", "management")] == "2016-04"
+    assert got[("E07000092", "ict")] == ""
+
+
 def test_the_partnership_own_start_date_dates_its_founders(extractor):
     x = run(
         extractor,
