@@ -712,9 +712,17 @@ def merge(
         for i, c in enumerate(candidates)
         if c.event.confidence >= min_confidence and not c.event.rule.endswith(".existing")
     }
+    # a body served under contract is no member of what serves it (its own sentence says so)
+    served = {
+        (c.event.client, c.sent_start)
+        for c in candidates
+        if c.event.action == PROVIDES and c.event.client is not None
+    }
     for i, cand in enumerate(candidates):
         e = cand.event
         if e.confidence < min_confidence:
+            continue
+        if e.action in MEMBER_ACTIONS and (e.body, cand.sent_start) in served:
             continue
         key = (e.body, e.action, groups[i])
         if e.date and (key not in dated or _rank(e) > dated_rank[key]):

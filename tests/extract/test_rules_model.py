@@ -1463,6 +1463,11 @@ def test_events_councils_joining_a_partnership_told_of_before_are_no_founders(ex
             [("E06000027", "provides", "E06000026")],
         ),
         ("Plymouth City Council bought the building from Torbay Council.", []),  # no service
+        (  # the client founds nothing, though its sentence names an agreement
+            "Plymouth City Council will buy its payroll service from Torbay Council under a"
+            " new agreement.",
+            [("E06000027", "provides", "E06000026")],
+        ),
     ],
 )
 def test_events_a_service_bought_from_a_council_is_provided_by_it(extractor, sentence, expected):
