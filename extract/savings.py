@@ -97,8 +97,20 @@ def _reduces_a_cost(tok: Token) -> bool:
 
 def _required(cue: Token) -> bool:
     """Is the saving something needed rather than achieved ("need to find savings of £5m")?"""
-    required = set(load("money")["requirement_lemmas"])
-    return any(_lemma(a) in required for a in list(cue.ancestors)[:3])
+    money = load("money")
+    required, with_to = set(money["requirement_lemmas"]), set(money["requirement_to_lemmas"])
+    return any(
+        _lemma(a) in required or (_lemma(a) in with_to and _infinitive_after(a))
+        for a in list(cue.ancestors)[:3]
+    )
+
+
+def _infinitive_after(verb: Token) -> bool:
+    """Does ``verb`` take an infinitive ("have *to find*")?"""
+    return any(
+        c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
+        for c in verb.children
+    )
 
 
 def _period(sent: Span, span: Span) -> str:

@@ -725,11 +725,21 @@ def test_events_target_date_after_by(extractor):
     assert got[("E09000019", "formed")].date == "2016-04-01"
 
 
-def test_savings_target_is_no_saving(extractor):
-    x = run(
-        extractor, "The councils anticipate needing to achieve combined savings of £185m by 2019."
-    )
-    assert x.savings == ()
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The councils anticipate needing to achieve combined savings of £185m by 2019.",
+        "The councils have to find savings of £185m.",
+    ],
+)
+def test_savings_target_is_no_saving(extractor, text):
+    assert run(extractor, text).savings == ()
+
+
+def test_savings_what_a_service_had_produced_is_saved(extractor):
+    # "had" as the main verb, not "have to"
+    x = run(extractor, "The shared service had improved services and produced savings of £2.4m.")
+    assert [s.amount for s in x.savings] == [Decimal(2400000)]
 
 
 def test_savings_amount_of_a_spend_is_no_saving(extractor):
