@@ -60,7 +60,7 @@ def _is_saving(sent: Span, span: Span) -> tuple[bool, Token | None]:
         lemma = _lemma(anc)
         if lemma in words["save"] or anc.lower_ in words["save"]:
             return not _required(anc), anc
-        if _reduces_a_cost(anc):
+        if _reduces_a_cost(anc, span.root):
             return not _required(anc), anc
         if lemma in words["not"] and anc.pos_ in ("NOUN", "VERB"):
             return False, None
@@ -83,12 +83,17 @@ def _is_saving(sent: Span, span: Span) -> tuple[bool, Token | None]:
     return False, None
 
 
-def _reduces_a_cost(tok: Token) -> bool:
+def _reduces_a_cost(tok: Token, amount: Token | None = None) -> bool:
     """Does ``tok`` reduce a cost, so that the amount it governs is saved ("will *cut* costs
-    by £250,000", "cost *reductions* of £300,000")?"""
+    by £250,000", "cost *reductions* of £300,000", "to *slash* £150,000 a year": the
+    ``amount`` itself cut, from nothing named)?"""
     words = _words()
     if _lemma(tok) not in words["reducing"]:
         return False
+    if tok.pos_ == "VERB" and amount is not None and amount.dep_ == "dobj" and amount.head == tok:
+        return not any(  # "to slash £150,000 a year", not "cut £3m from its grant"
+            c.dep_ == "prep" and c.lower_ == "from" for c in tok.children
+        )
     reduced = [c for c in tok.children if c.dep_ in ("dobj", "compound", "nsubjpass")]
     if tok.pos_ == "NOUN" and tok.head.pos_ == "NOUN":  # "a reduction in costs"
         reduced.append(tok.head)

@@ -242,9 +242,14 @@ def test_savings_one_verb_for_several_owners(extractor, text, expected):
             {("E07000065", Decimal(80000), "P1Y")},
         ),
         ("The shared audit team brings cost reductions of £80,000.", {("", Decimal(80000), "")}),
+        (
+            "Wealden District Council will share managers with Rother to slash £80,000 a year.",
+            {("", Decimal(80000), "P1Y")},
+        ),
         # a budget or a grant cut is no saving
         ("Wealden District Council's budget will be cut by £3m.", set()),
         ("The government will cut Wealden District Council's grant by £100,000.", set()),
+        ("The government will cut £100,000 from Wealden District Council's grant.", set()),
     ],
 )
 def test_savings_a_cost_reduced_by_an_amount(extractor, text, expected):
