@@ -80,7 +80,11 @@ def _person_spans(tokens: Span | list[Token]) -> list[Span]:
     if out:
         sent = out[0].sent  # a "name" inside a remit is the model's misreading of its words
         remit = [(sent.start_char + a, sent.start_char + b) for a, b in remits(text_of(sent))]
-        out = [e for e in out if not any(a <= e.start_char < b for a, b in remit)]
+        out = [
+            e
+            for e in out
+            if not any(a <= e.start_char < b for a, b in remit) or _after_lowercase_remit(e)
+        ]
     if out:
         return out
     # A title followed by capitalised words ("Cllr Cox") where the model saw no PERSON.
@@ -93,6 +97,13 @@ def _person_spans(tokens: Span | list[Token]) -> list[Span]:
                 j += 1
             return [doc[tok.i : toks[j - 1].i + 1]]
     return []
+
+
+def _after_lowercase_remit(person: Span) -> bool:
+    """Does a name follow a remit written in lower case ("cabinet member for finance *Brian
+    Smith* said")? A remit in capitals runs on ("for Families and *Young People*")."""
+    before = person.doc[person.start - 1] if person.start > 0 else None
+    return before is not None and before.is_alpha and before.is_lower and not before.is_stop
 
 
 def _in_long_entity(tok: Token, title: Token | None = None) -> bool:

@@ -416,6 +416,15 @@ def test_quotes_a_name_inside_a_remit_is_no_speaker(extractor):
     assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Jane Doe", "E07000064")]
 
 
+def test_quotes_a_name_after_a_remit_in_lower_case_is_the_speaker(extractor):
+    text = (
+        "Wealden District Council and Rother District Council will share a youth service. "
+        'Rother\'s cabinet member for children and families Jane Doe said: "It will help."'
+    )
+    x = run(extractor, text)
+    assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Jane Doe", "E07000064")]
+
+
 def test_quotes_speaker_after_verb_and_surname_resolution(extractor):
     text = 'John Roe is leader of Rother District Council.\n\n"We are delighted," said Mr Roe.'
     x = run(extractor, text)
