@@ -29,6 +29,7 @@ from lgkg.extract.decisions import Decisions
 from lgkg.extract.evaluate import KINDS, Gold, gold_files, load_gold, score
 from lgkg.extract.pipeline import Extractor
 from lgkg.extract.sources import read_source
+from lgkg.extract.status import StatusReading
 from lgkg.extract.vocabulary import DONE
 
 
@@ -58,7 +59,7 @@ FAMILIES = (
     Family(
         "status-cues",
         "an event's status from modality, tense and cue words (else done)",
-        ((events, "status_of", lambda *a, **k: (DONE, 0.6)),),
+        ((events, "status_of", lambda *a, **k: StatusReading(DONE, 0.6)),),
     ),
     Family(
         "status-vote",

@@ -68,6 +68,7 @@ class Candidate:
     sent_start: int  # token index of the sentence, to keep document order
     named_area: str | None = None  # the service area named at the trigger, if any
     earlier: bool = False  # of a partnership before the one the text is about
+    status_told: bool = True  # does its sentence tell its status (not a bare noun's default)?
 
 
 def _in(tok_i: int, m: Mention) -> bool:
@@ -460,7 +461,7 @@ def sentence_events(
         if trig.action == ENDED and (fallback or not any(m.body.is_council for m in agents)):
             if is_partnership_reference(trig.token):
                 date = _event_date(sent, trig.token, published, trig.action, triggers)
-                status, sconf = status_of(sent, trig.token, date or None, published)
+                status, sconf, _ = status_of(sent, trig.token, date or None, published)
                 out.append(
                     Candidate(
                         Event(
@@ -484,7 +485,7 @@ def sentence_events(
             client = _client(trig.token, sent, mentions, [])
             if client is not None:
                 date = _event_date(sent, trig.token, published, trig.action, triggers)
-                status, sconf = status_of(sent, trig.token, date or None, published)
+                status, sconf, _ = status_of(sent, trig.token, date or None, published)
                 event = Event(
                     ALL_MEMBERS,
                     PROVIDES,
@@ -532,7 +533,7 @@ def sentence_events(
         if trig.kind == "noun" and described_as_running(trig.token):
             scope = sent.doc[trig.token.left_edge.i : trig.token.right_edge.i + 1]
         date = _event_date(scope, trig.token, published, trig.action, triggers)
-        status, sconf = status_of(sent, trig.token, date or None, published)
+        status, sconf, status_told = status_of(sent, trig.token, date or None, published)
         if existing:  # "X will join the A-B shared service": A and B formed it already
             date, status, sconf, conf = "", DONE, 0.5, 0.5
         former = trig.action == FORMED and trig.kind == "noun" and _former(trig.token)
@@ -560,7 +561,7 @@ def sentence_events(
                 confidence=round(min(conf, sconf + 0.2) * body_weight * weight, 3),
                 rule=_rule(trig, m, existing),
             )
-            out.append(Candidate(event, sent.start, named_area, earlier))
+            out.append(Candidate(event, sent.start, named_area, earlier, status_told))
             if former:
                 ended = replace(event, action=ENDED, date="", rule="event.ended.former")
                 out.append(Candidate(ended, sent.start, named_area, earlier))
@@ -701,6 +702,7 @@ def merge(
     dated: dict[Key, str] = {}
     dated_rank: dict[Key, tuple[float, int]] = {}
     votes: dict[Key, dict[str, float]] = {}
+    untold: dict[Key, dict[str, float]] = {}  # the votes of bare nouns' default statuses
     groups = _groups(candidates, min_confidence)
     sents: dict[Body, set[int]] = defaultdict(set)  # where each body forms something
     sents_left: dict[Body, set[int]] = defaultdict(set)  # where it leaves
@@ -727,7 +729,7 @@ def merge(
         key = (e.body, e.action, groups[i])
         if e.date and (key not in dated or _rank(e) > dated_rank[key]):
             dated[key], dated_rank[key] = e.date, _rank(e)
-        tally = votes.setdefault(key, {})
+        tally = (votes if cand.status_told else untold).setdefault(key, {})
         # "X joins the A-B service" says nothing of where A and B's own partnership stands
         if not e.rule.endswith(".existing") or key not in told:
             tally[e.status] = tally.get(e.status, 0.0) + e.confidence
@@ -802,7 +804,8 @@ def merge(
         date = date or next(same_area, None)
         if not e.date and date:
             e = replace(e, date=date)
-        status = _vote(votes.get(key, {}), e.status)
+        # a sentence that tells the status outvotes a bare noun's default ("the partnership")
+        status = _vote(votes.get(key) or untold.get(key, {}), e.status)
         if status == DONE and e.date and published and compare(e.date, published) > 0:
             status = AGREED  # takes effect after publication
         if (

@@ -7,6 +7,7 @@ event's date against the publication date (docs/contract.md, "Statuses").
 from __future__ import annotations
 
 from functools import cache
+from typing import NamedTuple
 
 from spacy.tokens import Doc, Span, Token
 
@@ -201,15 +202,26 @@ def _sentence_cues(sent: Span) -> tuple[bool, bool]:
     return memo[key]
 
 
+class StatusReading(NamedTuple):
+    """An event's status, how sure the reading is, and whether any word or date told it
+    (``told`` is False for a noun with no cue around it: "the shared service" is done by
+    default, for want of a tense)."""
+
+    status: str
+    confidence: float
+    told: bool = True
+
+
 def status_of(
     sent: Span, trigger: Token, date: str | None = None, published: str | None = None
-) -> tuple[str, float]:
-    """The status of the event that ``trigger`` names in ``sent``, and a confidence.
+) -> StatusReading:
+    """The status of the event that ``trigger`` names in ``sent``, a confidence, and
+    whether the sentence tells it (:class:`StatusReading`).
 
     >>> import spacy
     >>> nlp = spacy.blank("en")
     >>> doc = nlp("The councils will share a legal team, subject to approval.")
-    >>> doc[3], status_of(doc[:], doc[3])  # a cue phrase: not decided yet
+    >>> doc[3], status_of(doc[:], doc[3])[:2]  # a cue phrase: not decided yet
     (share, ('proposed', 0.75))
     >>> doc = nlp("The councils shared a legal team.")
     >>> status_of(doc[:], doc[2])[0]
@@ -233,6 +245,7 @@ def status_of(
     )
     agreed = bool(agreed_tokens) or _has_phrase(clause_lemmas, cues["agreed_phrases"])
     future = is_future(trigger)
+    told = True
     if trigger.pos_ in ("NOUN", "PROPN") and described_as_running(trigger):
         status, conf = DONE, 0.7  # "the joint service run by X will be retendered"
     elif strong:
@@ -246,9 +259,11 @@ def status_of(
     elif agreed or future or (_is_progressive(trigger) and not done_now):
         status, conf = AGREED, 0.65
     else:
-        status, conf = DONE, 0.7 if is_past(trigger) else 0.6
+        past = is_past(trigger)
+        status, conf = DONE, 0.7 if past else 0.6
+        told = past or trigger.pos_ not in ("NOUN", "PROPN")
     if date and published and compare(date, published) > 0 and status == DONE:
-        status, conf = AGREED, 0.7
+        status, conf, told = AGREED, 0.7, True
     if status == AGREED and date and published and compare(date, published) < 0 and not future:
         status, conf = DONE, 0.6
-    return status, conf
+    return StatusReading(status, conf, told)

@@ -93,6 +93,24 @@ def test_status_from_modality_and_tense(extractor, text, status):
     assert e.status == status
 
 
+def test_status_a_bare_nouns_default_does_not_outvote_a_told_status(extractor):
+    # "the partnership" has no tense: done by default, unless another sentence tells more
+    text = (
+        "Rutland County Council and Melton Borough Council will share a legal team. "
+        "The legal partnership between Rutland County Council and Melton Borough Council is "
+        "a first for the county."
+    )
+    x = run(extractor, text, published="2016-01-10")
+    assert {e.status for e in x.events if e.action == "formed"} == {"agreed"}
+    alone = run(
+        extractor,
+        "The legal partnership between Rutland County Council and Melton"
+        " Borough Council is a first for the county.",
+        published="2016-01-10",
+    )
+    assert {e.status for e in alone.events if e.action == "formed"} == {"done"}
+
+
 def test_events_ended_spreads_to_members(extractor):
     text = (
         "Mendip District Council and Sedgemoor District Council set up a joint audit partnership in 2012.\n\n"
