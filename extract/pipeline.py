@@ -40,18 +40,26 @@ from lgkg.extract.surnames import DEFER, SETTLE
 from lgkg.extract.tokens import features, release, share_sentences, text_of
 from lgkg.extract.vocabulary import DONE, ENDED, FORMED, LEFT, MEMBER_ACTIONS
 
+_SENTENCE_ENDS = frozenset({".", "!", "?", ":", ";"})
+
 
 @Language.component("line_sentences")
 def line_sentences(doc: Doc) -> Doc:
     """Start a sentence after every line break, so headlines and list items stand alone,
-    and never inside a council's name."""
+    unless the break only wraps a sentence's line (one line break, then a word in lower
+    case), and never inside a council's name."""
     # A token's trailing whitespace_ is one space at most: line breaks are in the words.
     # Read the words as ids, and the text of each distinct one once.
     orths = doc.to_array(ORTH).tolist()
     breaks = {orth for orth in set(orths) if "\n" in doc.vocab.strings[orth]}
+    wraps = {orth for orth in breaks if doc.vocab.strings[orth].count("\n") == 1}
     for i, orth in enumerate(orths[:-1]):
         if orth in breaks:
-            doc[i + 1].is_sent_start = True
+            after = doc[i + 1]
+            wrapped = orth in wraps and after.is_lower and after.is_alpha and i > 0
+            if wrapped and doc[i - 1].text not in _SENTENCE_ENDS:
+                continue  # "will share a legal team\nfrom April": one sentence
+            after.is_sent_start = True
     for ent in doc.ents:
         for tok in ent[1:]:
             tok.is_sent_start = False

@@ -111,6 +111,18 @@ def test_status_a_bare_nouns_default_does_not_outvote_a_told_status(extractor):
     assert {e.status for e in alone.events if e.action == "formed"} == {"done"}
 
 
+def test_events_read_in_hard_wrapped_text(extractor):
+    text = (  # an email or a PDF's text: lines wrapped inside sentences
+        "Rutland County Council and Melton Borough Council will\nshare a legal team from"
+        "\nApril, the councils said."
+    )
+    x = run(extractor, text, published="2016-01-10")
+    assert {(e.body.code, e.action) for e in x.events} == {
+        ("E06000017", "formed"),
+        ("E07000133", "formed"),
+    }
+
+
 def test_events_ended_spreads_to_members(extractor):
     text = (
         "Mendip District Council and Sedgemoor District Council set up a joint audit partnership in 2012.\n\n"
