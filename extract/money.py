@@ -6,6 +6,8 @@
 ['10000000']
 >>> [str(a.amount) for a in find_amounts("£30.6m - £19.3m for one")]
 ['30600000', '19300000']
+>>> [str(a.amount) for a in find_amounts("between £200,000 and £300,000, or £5m")]
+['300000', '5000000']
 >>> [str(a.amount) for a in find_amounts("2 million pounds")]
 ['2000000']
 """
@@ -87,4 +89,26 @@ def find_amounts(text: str) -> list[Amount]:
                 words[m.group("word").lower()],
             )
         )
-    return sorted(out, key=lambda a: a.start)
+    return _between(text, sorted(out, key=lambda a: a.start))
+
+
+_BETWEEN = re.compile(r"\bbetween\s+$", re.I)
+_AND = re.compile(r"\s+and\s+$", re.I)
+
+
+def _between(text: str, amounts: list[Amount]) -> list[Amount]:
+    """A range told as "between £200,000 and £300,000" is its upper figure, at the first's place."""
+    out: list[Amount] = []
+    for a in amounts:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and a.currency == prev.currency
+            and a.amount >= prev.amount
+            and _AND.fullmatch(text[prev.end : a.start])
+            and _BETWEEN.search(text[max(0, prev.start - 12) : prev.start])
+        ):
+            out[-1] = Amount(prev.start, a.end, a.amount, a.currency)
+            continue
+        out.append(a)
+    return out

@@ -8,7 +8,6 @@ a saving of the partnership as a whole has no ``who``.
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
 from spacy.tokens import Span, Token
@@ -118,13 +117,23 @@ def _infinitive_after(verb: Token) -> bool:
     )
 
 
-def _period(sent: Span, span: Span) -> str:
+def _period(sent: Span, span: Span, before: int | None = None) -> str:
+    """The period of the amount at ``span`` ("a year", "over five years"). A phrase
+    between it and the figure before it that ends at token ``before`` is that figure's
+    when nearer to it: "£2.5m *a year*, or £12m over five years"."""
     words = _words()
     lo = max(sent.start, span.start - 5)
-    window = [t.lower_ for t in sent.doc[lo : min(sent.end, span.end + 10)]]
-    text = " ".join(window)
+    hi = min(sent.end, span.end + 10)
+    lowers = [t.lower_ for t in sent.doc[lo:hi]]
     for phrase in _per_year():
-        if re.search(rf"(?<![\w]){re.escape(' '.join(phrase))}(?![\w])", text):
+        n = len(phrase)
+        for k in range(len(lowers) - n + 1):
+            if tuple(lowers[k : k + n]) != phrase:
+                continue
+            start = lo + k
+            between = before is not None and before <= start and start + n <= span.start
+            if between and start - before < span.start - (start + n):
+                continue  # nearer the figure before
             return "P1Y"
     after = [t for t in sent.doc[span.end : min(sent.end, span.end + 25)]]
     for i, tok in enumerate(after):
@@ -259,9 +268,13 @@ def sentence_savings(
     """Savings stated in one sentence."""
     out: list[Saving] = []
     last: tuple[Token | None, int] | None = None  # the last saving's cue and where it ends
+    figure_end: int | None = None  # where the sentence's last figure ends
     for amount in find_amounts(text_of(sent)):
         span = _tokens_of(sent, amount)
-        if span is None or amount.amount <= 0:
+        if span is None:
+            continue
+        before, figure_end = figure_end, span.end
+        if amount.amount <= 0:
             continue
         ok, cue = _is_saving(sent, span)
         owners = None
@@ -272,7 +285,7 @@ def sentence_savings(
         if not ok:
             continue
         last = (cue, span.end)
-        period = _period(sent, span)
+        period = _period(sent, span, before)
         for who in owners or _who(sent, cue, span, mentions, members, speaker_org):
             out.append(
                 Saving(

@@ -513,11 +513,22 @@ def test_mentions_place_name_before_plural_councils_is_no_council(extractor):
         ("The merger has saved taxpayers £17 million in ten years.", "P10Y"),
         ("Sharing will bring savings of about £3 million over a five-year period.", "P5Y"),
         ("Sharing could bring £3m in savings over the next four to five years.", "P5Y"),
+        ("Savings of between £200,000 and £300,000 a year are expected.", "P1Y"),  # one range
     ],
 )
 def test_savings_periods(extractor, text, period):
     x = run(extractor, text)
     assert [s.period for s in x.savings] == [period]
+
+
+def test_savings_a_period_belongs_to_the_nearest_figure(extractor):
+    x = run(extractor, "The merger will save up to £2.5m a year, or £12m over five years.")
+    assert [(s.amount, s.period) for s in x.savings] == [
+        (Decimal(2500000), "P1Y"),
+        (Decimal(12000000), "P5Y"),
+    ]
+    x = run(extractor, "The shared service will save £80,000 and £60,000 a year respectively.")
+    assert [s.period for s in x.savings] == ["P1Y", "P1Y"]
 
 
 def test_savings_headline_figure_without_period_is_the_same_saving(extractor):
