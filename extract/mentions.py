@@ -77,11 +77,21 @@ def _org_body(span: Span) -> Body | None:
     words = {t.lower_ for t in span}
     if not words & _public_body_words() or words <= generic_body_words():
         return None
+    if _organ_of_partnership(words):
+        return None
     text = span.text
     if span[0].lower_ == "the":
         text = span[1:].text
     text = re.sub(r"'s$", "", text).strip()
     return Body(text) if text else None
+
+
+def _organ_of_partnership(words: set[str]) -> bool:
+    """Does an ORG's only public-body word make it a partnership's own board ("the SWAP
+    Partnership Board", "a Joint Committee board") rather than a body that takes part?"""
+    data = load("bodies")
+    heads = set(data["partnership_heads"]) - {"board"}
+    return bool(words & heads) and not (words & _public_body_words()) - {"board"}
 
 
 def _inside_longer_name(doc: Doc, ent: Span) -> bool:

@@ -1614,6 +1614,16 @@ def test_triggers_taking_a_service_in_house_leaves_the_partnership(extractor, te
     assert (("E07000064", "left") in got) is left
 
 
+def test_mentions_a_partnerships_own_board_takes_no_part(extractor):
+    text = (
+        "Wealden District Council and Rother District Council formed the Audit Partnership"
+        " in 2015. The Audit Partnership Board and Wealden District Council will end it."
+    )
+    bodies = {e.body.name for e in run(extractor, text).events}
+    assert not any("Board" in b for b in bodies)
+    assert "Wealden" in bodies
+
+
 @pytest.mark.parametrize(
     ("text", "body"),
     [
