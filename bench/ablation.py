@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lgkg.extract import dates, events, mentions, pipeline, quotes, status
-from lgkg.extract.clean import clean
+from lgkg.extract.clean import clean, unwrapped
 from lgkg.extract.decisions import Decisions
 from lgkg.extract.evaluate import KINDS, Gold, gold_files, load_gold, score
 from lgkg.extract.pipeline import Extractor
@@ -163,7 +163,7 @@ def parsed(extractor: Extractor, folder: Path) -> list[tuple[Gold, object, objec
     """(gold, parsed doc, cleaned text) for every text with a gold file in ``folder``."""
     pairs = gold_files(folder)
     cleaned = [clean(read_source(str(text))) for text, _ in pairs]
-    docs = extractor.nlp.pipe(ct.text for ct in cleaned)
+    docs = extractor.nlp.pipe(unwrapped(ct.text) for ct in cleaned)
     return [(load_gold(g), doc, ct) for (_, g), doc, ct in zip(pairs, docs, cleaned, strict=True)]
 
 

@@ -509,6 +509,51 @@ def clean(source: SourceDoc) -> CleanText:
     return CleanText(text=text, source=source, offsets=_Offsets(mapping))
 
 
+_SENTENCE_END = (".", "!", "?", ":", ";")
+_WRAP_WIDTHS = (40, 120)  # the line widths hard-wrapped text is written at
+
+
+def unwrapped(text: str) -> str:
+    r"""``text`` with each line break that only wraps a line inside a paragraph made a space
+    (an email's or a PDF's text, wrapped at a fixed width), so that a name or a sentence
+    broken across lines reads whole; the same length, so offsets stand.
+
+    A text is wrapped when its longest line is 40 to 120 characters and at least three
+    lines that run on into the next are near that width, a third of them or more breaking
+    a sentence (the next line starts in lower case; a list of headlines breaks none). A
+    line break wraps when the line ends no sentence and the next line's first word would
+    not have fitted on it, or that word is in lower case; blank lines (paragraphs) stay.
+
+    >>> text = "Hart District\nCouncil and Rushmoor will share a legal team.\n\nTitle\nText."
+    >>> unwrapped(text) == text  # no wrapping width: only a lower-case word runs on
+    True
+    >>> unwrapped("Hart District Council and Rushmoor will\nshare a legal team.")
+    'Hart District Council and Rushmoor will share a legal team.'
+    """
+    lines = text.split("\n")
+    width = max((len(line) for line in lines), default=0)
+    runs_on = [
+        i
+        for i in range(len(lines) - 1)
+        if lines[i].strip()
+        and lines[i + 1].strip()
+        and not lines[i].rstrip().endswith(_SENTENCE_END)
+    ]
+    lo, hi = _WRAP_WIDTHS
+    full = [i for i in runs_on if len(lines[i]) >= 0.8 * width]
+    mid_sentence = sum(lines[i + 1].lstrip()[:1].islower() for i in full)
+    wrapped = lo <= width <= hi and len(full) >= 3 and 3 * mid_sentence >= len(full)
+    joined = set()
+    for i in runs_on:
+        first = lines[i + 1].lstrip().split(" ", 1)[0]
+        fits = len(lines[i].rstrip()) + 1 + len(first) <= width
+        if first[:1].islower() or (wrapped and not fits):
+            joined.add(i)
+    if not joined:
+        return text
+    return "".join(line + (" " if i in joined else "\n") for i, line in enumerate(lines))[:-1]
+
+
 def split_paragraphs(ct: CleanText) -> list[tuple[int, int]]:
     """``[start, end)`` spans of the paragraphs of ``ct.text`` (split at blank lines).
 

@@ -21,7 +21,7 @@ from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from lgkg.extract.clean import CleanText, clean
+from lgkg.extract.clean import CleanText, clean, unwrapped
 from lgkg.extract.decisions import BodyCase, Decisions, body_cases, shipped
 from lgkg.extract.errors import BadInput
 from lgkg.extract.events import Candidate, merge, sentence_events
@@ -40,26 +40,18 @@ from lgkg.extract.surnames import DEFER, SETTLE
 from lgkg.extract.tokens import features, release, share_sentences, text_of
 from lgkg.extract.vocabulary import DONE, ENDED, FORMED, LEFT, MEMBER_ACTIONS
 
-_SENTENCE_ENDS = frozenset({".", "!", "?", ":", ";"})
-
 
 @Language.component("line_sentences")
 def line_sentences(doc: Doc) -> Doc:
     """Start a sentence after every line break, so headlines and list items stand alone,
-    unless the break only wraps a sentence's line (one line break, then a word in lower
-    case), and never inside a council's name."""
+    and never inside a council's name."""
     # A token's trailing whitespace_ is one space at most: line breaks are in the words.
     # Read the words as ids, and the text of each distinct one once.
     orths = doc.to_array(ORTH).tolist()
     breaks = {orth for orth in set(orths) if "\n" in doc.vocab.strings[orth]}
-    wraps = {orth for orth in breaks if doc.vocab.strings[orth].count("\n") == 1}
     for i, orth in enumerate(orths[:-1]):
         if orth in breaks:
-            after = doc[i + 1]
-            wrapped = orth in wraps and after.is_lower and after.is_alpha and i > 0
-            if wrapped and doc[i - 1].text not in _SENTENCE_ENDS:
-                continue  # "will share a legal team\nfrom April": one sentence
-            after.is_sent_start = True
+            doc[i + 1].is_sent_start = True
     for ent in doc.ents:
         for tok in ent[1:]:
             tok.is_sent_start = False
@@ -133,7 +125,7 @@ class Extractor:
         self, cleaned: Iterable[CleanText], batch_size: int = 16, n_process: int = 1
     ) -> Iterator[Reading]:
         """What the rules read in a stream of cleaned documents, through one ``nlp.pipe``."""
-        texts = ((ct.text, ct) for ct in (self._fits(ct) for ct in cleaned))
+        texts = ((unwrapped(ct.text), ct) for ct in (self._fits(ct) for ct in cleaned))
         for doc, ct in self.nlp.pipe(
             texts, as_tuples=True, batch_size=batch_size, n_process=n_process
         ):

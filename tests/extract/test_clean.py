@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lgkg.extract.clean import CleanText, clean, document_meta, split_paragraphs
+from lgkg.extract.clean import CleanText, clean, document_meta, split_paragraphs, unwrapped
 from lgkg.extract.sources import SourceDoc, iter_sources
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "dev"
@@ -164,3 +164,31 @@ def test_clean_document_meta(url, key):
     assert meta.doc_id == hashlib.sha256(key.encode()).hexdigest()[:16]
     assert meta.content_hash == hashlib.sha256(b"Body text.").hexdigest()
     assert (meta.url, meta.title, meta.published, meta.file_name) == (url, "T", "2016", "t.txt")
+
+
+WRAPPED = (  # an email's text, wrapped at 60 characters
+    "Wealden District Council and Rother District Council have\n"
+    "agreed to share an audit team from April, the councils said\n"
+    "on Tuesday. The new team will be hosted by Rother District\n"
+    "Council and will serve both councils and their residents."
+)
+
+
+def test_unwrapped_joins_the_lines_of_a_wrapped_paragraph():
+    got = unwrapped(WRAPPED)
+    assert "\n" not in got and len(got) == len(WRAPPED)
+    assert "Rother District Council and will serve" in got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Councils to share audit team\n\nWealden and Rother will share a team.",  # paragraphs
+        "The partners are:\nWealden\nRother\nHastings",  # a list, one per line
+        "Shared audit team for Wealden\nRother joins the service in April.",  # a headline
+        "A line of a list of stories about councils in the south east\n"
+        "Another line of that list, long but no wrap\n" * 3,  # lines a next word fits after
+    ],
+)
+def test_unwrapped_keeps_breaks_that_end_lines(text):
+    assert unwrapped(text) == text

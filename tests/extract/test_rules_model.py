@@ -5,6 +5,8 @@ from decimal import Decimal
 import pytest
 from rule_helpers import run
 
+from lgkg.extract.clean import unwrapped
+
 pytestmark = pytest.mark.slow
 
 
@@ -112,15 +114,19 @@ def test_status_a_bare_nouns_default_does_not_outvote_a_told_status(extractor):
 
 
 def test_events_read_in_hard_wrapped_text(extractor):
-    text = (  # an email or a PDF's text: lines wrapped inside sentences
-        "Rutland County Council and Melton Borough Council will\nshare a legal team from"
-        "\nApril, the councils said."
+    text = (  # an email or a PDF's text: lines wrapped inside sentences and names
+        "Rutland County Council and Melton Borough Council have agreed\n"
+        "to share a legal team from April, the councils said on\n"
+        "Tuesday. The new team will be hosted by Melton Borough\n"
+        "Council and will also serve Harborough District Council."
     )
     x = run(extractor, text, published="2016-01-10")
-    assert {(e.body.code, e.action) for e in x.events} == {
+    assert {(e.body.code, e.action) for e in x.events} >= {
         ("E06000017", "formed"),
         ("E07000133", "formed"),
     }
+    hosted = extractor.nlp(unwrapped(text)).ents[-2]  # the name broken across two lines
+    assert (hosted.text, hosted.label_) == ("Melton Borough Council", "COUNCIL")
 
 
 def test_events_ended_spreads_to_members(extractor):
