@@ -34,6 +34,8 @@ def _words() -> dict[str, frozenset[str]]:
         "gap": frozenset(d["gap_joiners"]),
         "reducing": frozenset(d["reducing_lemmas"]),
         "reduced": frozenset(d["reduced_nouns"]),
+        "own_nouns": frozenset(d["own_council_nouns"]),
+        "own_determiners": frozenset(d["own_council_determiners"]),
     }
 
 
@@ -192,10 +194,7 @@ def _who(
                 if speaker_org is not None and _own_council(obj):
                     return [speaker_org]  # "for this council", said by its leader
     if cue is not None and cue.pos_ == "NOUN" and cue.head.pos_ in ("VERB", "AUX"):
-        verb = cue.head
-        while verb.dep_ == "xcomp" and not any(c.dep_ == "nsubj" for c in verb.children):
-            verb = verb.head  # "X expects to make a saving": X makes it
-        subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        subj = _subjects(cue.head)  # "X expects to make a saving": X makes it
         named = [m for m in mentions for s in subj if m.start <= s.i < m.end and m.kind == "name"]
         if len({m.body for m in named}) == 1:
             return [named[0].body]  # "Redditch Council expects to make a saving of £200,000"
@@ -210,12 +209,7 @@ def _who(
             named = [m for m in mentions if m.start <= child.i < m.end]
             if len({m.body for m in named}) == 1:
                 return [named[0].body]
-        verb = cue
-        while verb.dep_ == "xcomp" and not any(
-            c.dep_ in ("nsubj", "nsubjpass") for c in verb.children
-        ):
-            verb = verb.head  # "X expects to save £900,000": X saves it
-        subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        subj = _subjects(cue)  # "X expects to save £900,000": X saves it
         for s in subj:
             if s.lower_ in ("we", "i") and speaker_org is not None:
                 return [speaker_org]
@@ -225,10 +219,20 @@ def _who(
     return [None]
 
 
+def _subjects(verb: Token) -> list[Token]:
+    """The subjects of ``verb``, or of the verb its infinitive hangs from when it has none
+    ("X expects *to save*": X)."""
+    subject = ("nsubj", "nsubjpass")
+    while verb.dep_ == "xcomp" and not any(c.dep_ in subject for c in verb.children):
+        verb = verb.head
+    return [c for c in verb.children if c.dep_ in subject]
+
+
 def _own_council(tok: Token) -> bool:
     """Is ``tok`` the speaker's own council ("this council", "our authority", "the council")?"""
-    return _lemma(tok) in ("council", "authority") and any(
-        c.lower_ in ("this", "our", "the") for c in tok.children if c.dep_ in ("det", "poss")
+    words = _words()
+    return _lemma(tok) in words["own_nouns"] and any(
+        c.lower_ in words["own_determiners"] for c in tok.children if c.dep_ in ("det", "poss")
     )
 
 
