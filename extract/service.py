@@ -81,7 +81,12 @@ def _patterns() -> tuple[tuple[re.Pattern[str], ...], dict[str, str]]:
 def _roles() -> re.Pattern[str]:
     """A person's remit after a role word: "cabinet member for Finance and Assets"."""
     body = _any_of(load("service_areas")["role_prefixes"])
-    return re.compile(rf"\b(?:{body})\s+[^,.;:()\"“”\n]{{1,80}}", re.I)
+    part = r"[^,.;:()\"“”\n]"
+    # a list of remits in capitals runs on past its commas to its "and": "for Education,
+    # Youth and Lifelong Learning" (not "for Finance, Cllr Jane Roe, said")
+    cap = r"(?-i:[A-Z])[\w'-]*"
+    listed = rf"(?:,\s+{cap}(?:\s+{cap})*)+\s+(?:and|&)\s+{part}{{1,40}}"
+    return re.compile(rf"\b(?:{body})\s+{part}{{1,80}}(?:{listed})?", re.I)
 
 
 def remits(text: str) -> list[tuple[int, int]]:
@@ -90,6 +95,9 @@ def remits(text: str) -> list[tuple[int, int]]:
     >>> text = "Jane Roe, cabinet member for Families and Young People, said"
     >>> [text[s:e] for s, e in remits(text)]
     ['member for Families and Young People']
+    >>> text = "Cllr Jo Roe, Cabinet Member for Education, Youth and Lifelong Learning, said"
+    >>> [text[s:e] for s, e in remits(text)]
+    ['Member for Education, Youth and Lifelong Learning']
     """
     return [(m.start(), m.end()) for m in _roles().finditer(text)]
 

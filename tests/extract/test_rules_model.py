@@ -452,6 +452,16 @@ def test_quotes_a_name_inside_a_remit_is_no_speaker(extractor):
     assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Jane Doe", "E07000064")]
 
 
+def test_quotes_a_list_of_remits_is_no_speaker(extractor):
+    text = (
+        "Wealden District Council and Rother District Council will share a youth service.\n\n"
+        "Cllr Jane Doe, Deputy Leader and Cabinet Member for Education, Youth and Lifelong"
+        ' Learning at Rother District Council, said:\n\n"It will help."'
+    )
+    x = run(extractor, text)
+    assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Jane Doe", "E07000064")]
+
+
 def test_quotes_a_name_after_a_remit_in_lower_case_is_the_speaker(extractor):
     text = (
         "Wealden District Council and Rother District Council will share a youth service. "
