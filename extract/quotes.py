@@ -76,7 +76,11 @@ def _person_spans(tokens: Span | list[Token]) -> list[Span]:
     if doc is None:
         return []
     idx = {t.i for t in tokens}
-    out = [e for e in features(doc).ents if e.label_ == "PERSON" and e.start in idx]
+    out = [  # "chief executive of Charles Taylor's department": an owner, not the speaker
+        e
+        for e in features(doc).ents
+        if e.label_ == "PERSON" and e.start in idx and not _possessive(e)
+    ]
     if out:
         sent = out[0].sent  # a "name" inside a remit is the model's misreading of its words
         remit = [(sent.start_char + a, sent.start_char + b) for a, b in remits(text_of(sent))]
@@ -97,6 +101,12 @@ def _person_spans(tokens: Span | list[Token]) -> list[Span]:
                 j += 1
             return [doc[tok.i : toks[j - 1].i + 1]]
     return []
+
+
+def _possessive(person: Span) -> bool:
+    """Is the name followed by a possessive ending ("Charles Taylor's")?"""
+    after = person.doc[person.end] if person.end < len(person.doc) else None
+    return person[-1].tag_ == "POS" or (after is not None and after.tag_ == "POS")
 
 
 def _after_lowercase_remit(person: Span) -> bool:

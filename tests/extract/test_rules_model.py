@@ -462,6 +462,15 @@ def test_quotes_a_list_of_remits_is_no_speaker(extractor):
     assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Jane Doe", "E07000064")]
 
 
+def test_quotes_a_name_in_the_possessive_is_no_speaker(extractor):
+    text = (
+        "Wealden District Council and Rother District Council will share a youth service. "
+        "Jane Doe's deputy at Rother District Council, John Roe, said the service would help."
+    )
+    x = run(extractor, text)
+    assert [q.speaker for q in x.quotes] == ["John Roe"]
+
+
 def test_quotes_a_name_after_a_remit_in_lower_case_is_the_speaker(extractor):
     text = (
         "Wealden District Council and Rother District Council will share a youth service. "
