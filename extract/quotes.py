@@ -126,7 +126,7 @@ def _in_long_entity(tok: Token, title: Token | None = None) -> bool:
 
 
 def _role_and_org(
-    subject: list[Token], person: Span, mentions: list[Mention]
+    subject: list[Token], person: Span, mentions: list[Mention], publisher: Body | None = None
 ) -> tuple[str, Body | None]:
     relative = {t.i for t in subject if t.dep_ == "relcl" for t in t.subtree}
     idx = {t.i for t in subject} - set(range(person.start, person.end)) - relative
@@ -148,7 +148,9 @@ def _role_and_org(
     bodies = list(dict.fromkeys(m.body for m in in_role))
     org = _named_after_role(person.doc, idx, mentions)  # what the role is of, first
     if org is None and len(bodies) == 1:
-        org = bodies[0]
+        # "leader of the council" in a council's own document is its leader
+        referred = all(m.kind == "reference" for m in in_role)
+        org = publisher if referred and publisher is not None else bodies[0]
     if org is None and not bodies:
         ents = [e for e in features(person.doc).ents if e.label_ == "ORG" and e.start in idx]
         ents = [e for e in ents if not {t.lower_ for t in e} <= generic_body_words()]
@@ -403,7 +405,7 @@ class QuoteFinder:
                 name = speaker_name(ent.text)
                 if len(name.split()) >= 2 and name not in self.known:
                     around = [t for t in ent.root.subtree if sent.start <= t.i < sent.end]
-                    role, org = _role_and_org(around, ent, self.mentions)
+                    role, org = _role_and_org(around, ent, self.mentions, self.publisher)
                     self.known[name] = Speaker(name, role, self._checked(org))
 
     def _quote(
@@ -417,7 +419,7 @@ class QuoteFinder:
             name = speaker_name(person.text)
             if not name or (len(name.split()) > 1 and not is_name(name)):
                 return None
-            role, org = _role_and_org(subject, person, self.mentions)
+            role, org = _role_and_org(subject, person, self.mentions, self.publisher)
             org = self._checked(org)
             if org is None and (
                 _generic_council_role(role)

@@ -343,6 +343,16 @@ def test_quotes_a_councillor_on_a_councils_own_website_speaks_for_it(extractor):
     assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Jane Doe", "E07000064")]
 
 
+def test_quotes_leader_of_the_council_on_a_councils_own_website_leads_it(extractor):
+    text = (
+        "Rother District Council will share its legal team with Wealden District Council.\n\n"
+        "Wealden District Council will host the team.\n\n"
+        'Cllr Jane Doe, leader of the council, said: "It is a good deal."'
+    )
+    x = run(extractor, text, url="https://www.rother.gov.uk/news/legal")
+    assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Jane Doe", "E07000064")]
+
+
 @pytest.mark.parametrize(
     ("url", "code"),
     [
