@@ -76,10 +76,10 @@ def _person_spans(tokens: Span | list[Token]) -> list[Span]:
     if doc is None:
         return []
     idx = {t.i for t in tokens}
-    out = [  # "chief executive of Charles Taylor's department": an owner, not the speaker
-        e
+    out = [  # "chief executive of Charles Taylor's department": an owner, not the speaker;
+        e  # "Jane Roe (Con, *Pulborough*)": a ward
         for e in features(doc).ents
-        if e.label_ == "PERSON" and e.start in idx and not _possessive(e)
+        if e.label_ == "PERSON" and e.start in idx and not _possessive(e) and not _bracketed(e)
     ]
     if out:
         sent = out[0].sent  # a "name" inside a remit is the model's misreading of its words
@@ -91,9 +91,17 @@ def _person_spans(tokens: Span | list[Token]) -> list[Span]:
         ]
     if out:
         return out
+    # Capitalised words before a party and ward ("Brian Roe (Con, Pulborough)").
+    toks = list(tokens)
+    for i, tok in enumerate(toks):
+        if tok.text == "(" and _party_after(doc[toks[0].i : tok.i]):
+            j = i
+            while j > 0 and toks[j - 1].i == toks[j].i - 1 and _name_word(toks[j - 1]):
+                j -= 1
+            if i - j >= 2:
+                return [doc[toks[j].i : tok.i]]
     # A title followed by capitalised words ("Cllr Cox") where the model saw no PERSON.
     t = one_word_titles()
-    toks = list(tokens)
     for i, tok in enumerate(toks):
         if tok.lower_.rstrip(".") in t and i + 1 < len(toks) and toks[i + 1].is_title:
             j = i + 1
@@ -101,6 +109,10 @@ def _person_spans(tokens: Span | list[Token]) -> list[Span]:
                 j += 1
             return [doc[tok.i : toks[j - 1].i + 1]]
     return []
+
+
+def _name_word(tok: Token) -> bool:
+    return tok.is_title and tok.pos_ == "PROPN"
 
 
 def _possessive(person: Span) -> bool:
@@ -244,8 +256,10 @@ def _reports_that(verb: Token) -> bool:
 
 def _bracketed(span: Span) -> bool:
     """Is the span inside brackets ("(Con, Southwater)", a party and ward)?"""
-    before = [t.text for t in span.doc[max(0, span.start - 3) : span.start]]
-    return "(" in before and ")" not in before
+    for tok in reversed(span.doc[max(0, span.start - 10) : span.start]):
+        if tok.text in "()":
+            return tok.text == "("
+    return False
 
 
 def _subject_tokens(verb: Token) -> list[Token]:

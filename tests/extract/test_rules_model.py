@@ -598,13 +598,36 @@ def test_quotes_short_council_name_in_lower_case_role(extractor):
     assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Jane Roe", "W06000024")]
 
 
-def test_quotes_party_label_marks_a_councillor_of_the_main_council(extractor):
-    text = (
-        "Horsham District Council is to leave the revenues partnership.\n\n"
-        'Jane Roe (Con, Southwater) said: "We were let down."'
-    )
+@pytest.mark.parametrize(
+    "said",
+    [
+        'Jane Roe (Con, Southwater) said: "We were let down."',
+        # the ward's names in the brackets are neither the speaker nor her body
+        'Jane Roe (Con, Pulborough and Coldwaltham), cabinet member for finance, said: "We'
+        ' were let down."',
+    ],
+)
+def test_quotes_party_label_marks_a_councillor_of_the_main_council(extractor, said):
+    text = "Horsham District Council is to leave the revenues partnership.\n\n" + said
     x = run(extractor, text)
     assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Jane Roe", "E07000227")]
+
+
+def test_quotes_a_ward_in_a_party_bracket_is_no_speaker(extractor):
+    from spacy.tokens import Span
+
+    from lgkg.extract import quotes
+    from lgkg.extract.tokens import release
+
+    doc = extractor.nlp(
+        'Brian Connolly (Con, Storrington and Washington), cabinet member for finance, said: "Yes."'
+    )
+    release(doc)
+    ward = next(t for t in doc if t.text == "Storrington")
+    doc.ents = [Span(doc, ward.i, ward.i + 1, label="PERSON")]  # as the model reads some wards
+    said = next(t for t in doc if t.text == "said")
+    spans = quotes._person_spans(quotes._subject_tokens(said))
+    assert [s.text for s in spans] == ["Brian Connolly"]  # the words before the party
 
 
 @pytest.mark.parametrize(
