@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
@@ -418,9 +419,17 @@ class QuoteFinder:
             if sent.start <= ent.start and ent.end <= sent.end:
                 name = speaker_name(ent.text)
                 if len(name.split()) >= 2 and name not in self.known:
-                    around = [t for t in ent.root.subtree if sent.start <= t.i < sent.end]
+                    other = {  # "X, county council leader, and *city council leader Y*"
+                        t.i for c in ent.root.children if c.dep_ == "conj" for t in c.subtree
+                    }
+                    around = [
+                        t
+                        for t in ent.root.subtree
+                        if sent.start <= t.i < sent.end and t.i not in other and t.dep_ != "cc"
+                    ]
                     role, org = _role_and_org(around, ent, self.mentions, self.publisher)
-                    self.known[name] = Speaker(name, role, self._checked(org))
+                    org = self._council_of_kind(role) or self._checked(org)
+                    self.known[name] = Speaker(name, role, org)
 
     def _quote(
         self, tok: Token, sent: Span, subject: list[Token], person: Span | None, evidence: Evidence
@@ -434,7 +443,7 @@ class QuoteFinder:
             if not name or (len(name.split()) > 1 and not is_name(name)):
                 return None
             role, org = _role_and_org(subject, person, self.mentions, self.publisher)
-            org = self._checked(org)
+            org = self._council_of_kind(role) or self._checked(org)
             if org is None and (
                 _generic_council_role(role)
                 or _party_after(person)
@@ -486,6 +495,24 @@ class QuoteFinder:
             return self._main_council()
         return org
 
+    def _council_of_kind(self, role: str) -> Body | None:
+        """The one council the document names with the kind a role gives ("*county
+        council* leader", "the city council's chief executive"), else None."""
+        words = role.lower().replace("'s", "").split()
+        kinds = {w for w, nxt in pairwise(words) if nxt == "council"} & _council_kinds()
+        if len(kinds) != 1:
+            return None
+        (kind,) = kinds
+        found = {
+            m.body
+            for m in self.mentions
+            if m.body.is_council and m.kind == "name" and f"{kind} council" in self._text(m)
+        }
+        return found.pop() if len(found) == 1 else None
+
+    def _text(self, m: Mention) -> str:
+        return self.doc[m.start : m.end].text.lower()
+
     def _main_council(self) -> Body | None:
         """The council whose own document it is, else the council the document names most
         often (the first named on a tie)."""
@@ -494,6 +521,12 @@ class QuoteFinder:
             return self.publisher
         counts = Counter(named)
         return max(named, key=lambda b: counts[b])
+
+
+@cache
+def _council_kinds() -> frozenset[str]:
+    """The kinds of council a role may name ("county", "city"), ``speech.json``."""
+    return frozenset(_speech()["council_kinds"])
 
 
 def _generic_council_role(role: str) -> bool:

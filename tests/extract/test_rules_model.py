@@ -472,6 +472,15 @@ def test_quotes_a_list_of_remits_is_no_speaker(extractor):
     assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Jane Doe", "E07000064")]
 
 
+def test_quotes_a_role_naming_a_kind_of_council_speaks_for_that_council(extractor):
+    text = (
+        "Warwickshire County Council and Coventry City Council will share highways services."
+        '\n\nCity council leader Cllr John Mott said: "It makes sense."'
+    )
+    x = run(extractor, text)
+    assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("John Mott", "E08000026")]
+
+
 def test_quotes_a_name_in_the_possessive_is_no_speaker(extractor):
     text = (
         "Wealden District Council and Rother District Council will share a youth service. "
