@@ -484,7 +484,7 @@ def org_mentions(
     return sorted(out + _titled_bodies(doc, found), key=lambda m: m.start)
 
 
-def _name_word(tok: Token) -> bool:
+def name_word(tok: Token) -> bool:
     """A word of a proper name: a proper noun in title case ("Sussex", not "Yesterday")."""
     return tok.is_title and tok.pos_ == "PROPN"
 
@@ -508,7 +508,7 @@ def _titled_bodies(doc: Doc, taken: set[int]) -> list[Mention]:
         span = None
         if lower[i] in starts and doc[i].is_upper:
             end = i + 1
-            while end < len(doc) and _name_word(doc[end]) and end not in taken:
+            while end < len(doc) and name_word(doc[end]) and end not in taken:
                 end += 1
             span = (i, end) if end > i + 1 else None
         else:
@@ -518,7 +518,7 @@ def _titled_bodies(doc: Doc, taken: set[int]) -> list[Mention]:
                 for t in doc[i : i + len(ending)]
             ):
                 start = i
-                while start > 0 and _name_word(doc[start - 1]) and start - 1 not in taken:
+                while start > 0 and name_word(doc[start - 1]) and start - 1 not in taken:
                     start -= 1
                 span = (start, i + len(ending)) if start < i else None
         if span and not any(j in taken for j in range(*span)):

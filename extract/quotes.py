@@ -19,7 +19,13 @@ from itertools import pairwise
 from spacy.tokens import Doc, Span, Token
 
 from lgkg.extract.lexicon import load
-from lgkg.extract.mentions import COUNCIL_LABEL, Mention, can_be_member, generic_body_words
+from lgkg.extract.mentions import (
+    COUNCIL_LABEL,
+    Mention,
+    can_be_member,
+    generic_body_words,
+    name_word,
+)
 from lgkg.extract.names import one_word_titles, strip_titles
 from lgkg.extract.records import Body, Evidence, Quote
 from lgkg.extract.service import area_counts, remits
@@ -97,7 +103,7 @@ def _person_spans(tokens: Span | list[Token]) -> list[Span]:
     for i, tok in enumerate(toks):
         if tok.text == "(" and _party_after(doc[toks[0].i : tok.i]):
             j = i
-            while j > 0 and toks[j - 1].i == toks[j].i - 1 and _name_word(toks[j - 1]):
+            while j > 0 and toks[j - 1].i == toks[j].i - 1 and name_word(toks[j - 1]):
                 j -= 1
             if i - j >= 2:
                 return [doc[toks[j].i : tok.i]]
@@ -110,10 +116,6 @@ def _person_spans(tokens: Span | list[Token]) -> list[Span]:
                 j += 1
             return [doc[tok.i : toks[j - 1].i + 1]]
     return []
-
-
-def _name_word(tok: Token) -> bool:
-    return tok.is_title and tok.pos_ == "PROPN"
 
 
 def _possessive(person: Span) -> bool:
@@ -511,6 +513,7 @@ class QuoteFinder:
         return found.pop() if len(found) == 1 else None
 
     def _text(self, m: Mention) -> str:
+        """A mention's words in lower case."""
         return self.doc[m.start : m.end].text.lower()
 
     def _main_council(self) -> Body | None:
