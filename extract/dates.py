@@ -456,7 +456,8 @@ def partnership_dates(doc: Doc, published: str | None = None) -> dict[str, str]:
     """The dates a document gives for the partnership's own start and end, by action
     (``formed``, ``ended``): the first sentence whose subject is the partnership
     ("It was established in 2007", "The company is expected to go live on
-    1 November") and whose verb starts or ends it, with a date hanging from
+    1 November"), or where a participle describes it ("the partnership, launched
+    in 2011, ..."), and whose verb starts or ends it, with a date hanging from
     that verb.
 
     The councils' events take these dates when their own sentences give none.
@@ -472,6 +473,8 @@ def partnership_dates(doc: Doc, published: str | None = None) -> dict[str, str]:
             if action in out or not _predicate(tok, phrases):
                 continue
             subj = _subject(tok)
+            if subj is None and tok.dep_ == "acl":
+                subj = tok.head  # "the partnership, *launched* in 2011, employs 40 staff"
             if subj is None or not _is_partnership_subject(subj):
                 continue
             iso = event_date(sent, tok, published, action, governed=True)

@@ -66,6 +66,16 @@ def test_a_date_in_a_relative_clause_dates_that_clauses_event(extractor):
     assert got[("E07000092", "ict")] == ""
 
 
+def test_a_participle_dating_the_partnership_dates_its_founders(extractor):
+    x = run(
+        extractor,
+        "Wychavon District Council and Malvern Hills District Council share a legal team.\n\n"
+        "The partnership, launched in 2011, now employs 40 staff.",
+        published="2019-03-14",
+    )
+    assert dates(x) == {("E07000238", "formed"): "2011", ("E07000235", "formed"): "2011"}
+
+
 def test_the_partnership_own_start_date_dates_its_founders(extractor):
     x = run(
         extractor,
