@@ -36,6 +36,8 @@ def _words() -> dict[str, frozenset[str]]:
         "reduced": frozenset(d["reduced_nouns"]),
         "own_nouns": frozenset(d["own_council_nouns"]),
         "own_determiners": frozenset(d["own_council_determiners"]),
+        "required": frozenset(d["requirement_lemmas"]),
+        "required_with_to": frozenset(d["requirement_to_lemmas"]),
     }
 
 
@@ -103,10 +105,10 @@ def _reduces_a_cost(tok: Token, amount: Token | None = None) -> bool:
 
 def _required(cue: Token) -> bool:
     """Is the saving something needed rather than achieved ("need to find savings of £5m")?"""
-    money = load("money")
-    required, with_to = set(money["requirement_lemmas"]), set(money["requirement_to_lemmas"])
+    words = _words()
     return any(
-        _lemma(a) in required or (_lemma(a) in with_to and _infinitive_after(a))
+        _lemma(a) in words["required"]
+        or (_lemma(a) in words["required_with_to"] and _infinitive_after(a))
         for a in list(cue.ancestors)[:3]
     )
 
@@ -188,16 +190,16 @@ def _who(
             if prep.dep_ != "prep" or prep.lower_ not in ("for", "to") or prep.i > span.start:
                 continue
             for obj in (c for c in prep.children if c.dep_ == "pobj"):
-                named = [m for m in mentions if m.start <= obj.i < m.end and m.kind == "name"]
-                if len({m.body for m in named}) == 1:
-                    return [named[0].body]
+                body = _sole_body([obj.i], mentions, "name")
+                if body is not None:
+                    return [body]
                 if speaker_org is not None and _own_council(obj):
                     return [speaker_org]  # "for this council", said by its leader
     if cue is not None and cue.pos_ == "NOUN" and cue.head.pos_ in ("VERB", "AUX"):
         subj = _subjects(cue.head)  # "X expects to make a saving": X makes it
-        named = [m for m in mentions for s in subj if m.start <= s.i < m.end and m.kind == "name"]
-        if len({m.body for m in named}) == 1:
-            return [named[0].body]  # "Redditch Council expects to make a saving of £200,000"
+        body = _sole_body([s.i for s in subj], mentions, "name")
+        if body is not None:
+            return [body]  # "Redditch Council expects to make a saving of £200,000"
     if cue is not None:
         saved = [  # "will save the council £1m"; the nearest before the amount of several
             c
@@ -206,9 +208,9 @@ def _who(
             and c.i < span.start
         ]
         for child in sorted(saved, key=lambda c: -c.i):
-            named = [m for m in mentions if m.start <= child.i < m.end]
-            if len({m.body for m in named}) == 1:
-                return [named[0].body]
+            body = _sole_body([child.i], mentions)
+            if body is not None:
+                return [body]
         subj = _subjects(cue)  # "X expects to save £900,000": X saves it
         for s in subj:
             if s.lower_ in ("we", "i") and speaker_org is not None:
@@ -217,6 +219,18 @@ def _who(
             if len({m.body for m in named}) == 1 and named[0].kind in ("name", "abbreviation"):
                 return [named[0].body]
     return [None]
+
+
+def _sole_body(
+    positions: list[int], mentions: list[Mention], kind: str | None = None
+) -> Body | None:
+    """The one body the mentions (of ``kind``, if given) at token ``positions`` name, else None."""
+    found = {
+        m.body
+        for m in mentions
+        if (kind is None or m.kind == kind) and any(m.start <= i < m.end for i in positions)
+    }
+    return found.pop() if len(found) == 1 else None
 
 
 def _subjects(verb: Token) -> list[Token]:
