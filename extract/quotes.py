@@ -429,9 +429,7 @@ class QuoteFinder:
                         for t in ent.root.subtree
                         if sent.start <= t.i < sent.end and t.i not in other and t.dep_ != "cc"
                     ]
-                    role, org = _role_and_org(around, ent, self.mentions, self.publisher)
-                    org = self._council_of_kind(role) or self._checked(org)
-                    self.known[name] = Speaker(name, role, org)
+                    self.known[name] = Speaker(name, *self._role_and_body(around, ent))
 
     def _quote(
         self, tok: Token, sent: Span, subject: list[Token], person: Span | None, evidence: Evidence
@@ -444,8 +442,7 @@ class QuoteFinder:
             name = speaker_name(person.text)
             if not name or (len(name.split()) > 1 and not is_name(name)):
                 return None
-            role, org = _role_and_org(subject, person, self.mentions, self.publisher)
-            org = self._council_of_kind(role) or self._checked(org)
+            role, org = self._role_and_body(subject, person)
             if org is None and (
                 _generic_council_role(role)
                 or _party_after(person)
@@ -496,6 +493,12 @@ class QuoteFinder:
         if area_counts(org.name) and not can_be_member(org):
             return self._main_council()
         return org
+
+    def _role_and_body(self, words: list[Token], person: Span) -> tuple[str, Body | None]:
+        """The role the words around a name give, and the body it is of: the council of the
+        kind the role names, else the one the words name, checked (:meth:`_checked`)."""
+        role, org = _role_and_org(words, person, self.mentions, self.publisher)
+        return role, self._council_of_kind(role) or self._checked(org)
 
     def _council_of_kind(self, role: str) -> Body | None:
         """The one council the document names with the kind a role gives ("*county
