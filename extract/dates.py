@@ -36,7 +36,7 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from lgkg.extract.lexicon import load
-from lgkg.extract.mentions import COUNCIL_LABEL
+from lgkg.extract.mentions import COUNCIL_LABEL, partnership_heads
 from lgkg.extract.tokens import features, text_of
 from lgkg.extract.vocabulary import ENDED, LEFT
 
@@ -436,7 +436,7 @@ def _is_partnership_subject(subj: Token) -> bool:
         return False
     if subj.lower_ in _cues()["subject_words"] or _lemma(subj) in _cues()["subject_words"]:
         return True
-    heads = _partnership_heads()
+    heads = partnership_heads()
     named = [t for t in words if t.ent_type_ == "ORG"]
     return subj.ent_type_ == "ORG" and any(t.lower_ in heads for t in named)
 
@@ -445,11 +445,6 @@ def _is_partnership_subject(subj: Token) -> bool:
 def _predicate_starts() -> frozenset[str]:
     """The first words of the partnership's own start and end predicates."""
     return frozenset(p[0] for phrases in _cues()["own_predicates"].values() for p in phrases)
-
-
-@cache
-def _partnership_heads() -> frozenset[str]:
-    return frozenset(load("bodies")["partnership_heads"])
 
 
 def partnership_dates(doc: Doc, published: str | None = None) -> dict[str, str]:

@@ -58,6 +58,13 @@ def _public_body_words() -> frozenset[str]:
 
 
 @cache
+def partnership_heads() -> frozenset[str]:
+    """Words that make a name a partnership's ("partnership", "service", "board"),
+    ``bodies.json``."""
+    return frozenset(load("bodies")["partnership_heads"])
+
+
+@cache
 def generic_body_words() -> frozenset[str]:
     """Words that name no body by themselves ("the", "council", "borough"), ``bodies.json``."""
     return frozenset(load("bodies")["generic_words"])
@@ -89,8 +96,7 @@ def _org_body(span: Span) -> Body | None:
 def _organ_of_partnership(words: set[str]) -> bool:
     """Does an ORG's only public-body word make it a partnership's own board ("the SWAP
     Partnership Board", "a Joint Committee board") rather than a body that takes part?"""
-    data = load("bodies")
-    heads = set(data["partnership_heads"]) - {"board"}
+    heads = partnership_heads() - {"board"}
     return bool(words & heads) and not (words & _public_body_words()) - {"board"}
 
 
@@ -104,7 +110,7 @@ def _inside_longer_name(doc: Doc, ent: Span) -> bool:
 
 def _starts_partnership_name(doc: Doc, ent: Span) -> bool:
     """A place name that starts a partnership's name: "Dorset Waste Partnership"."""
-    heads = set(load("bodies")["partnership_heads"]) - {"shared"}
+    heads = partnership_heads() - {"shared"}
     j = ent.end
     while (
         j < len(doc) and j - ent.end < 5 and doc[j].is_title and doc[j].ent_type_ != COUNCIL_LABEL

@@ -11,15 +11,9 @@ import re
 from spacy.tokens import Doc, Span
 
 from lgkg.extract.lexicon import load
-from lgkg.extract.mentions import Mention
+from lgkg.extract.mentions import Mention, partnership_heads
 from lgkg.extract.records import Body, Event
 from lgkg.extract.tokens import features
-
-_HEAD_WORDS_KEY = "partnership_heads"
-
-
-def _heads() -> frozenset[str]:
-    return frozenset(load("bodies")[_HEAD_WORDS_KEY])
 
 
 def is_partnership_reference(trigger) -> bool:
@@ -29,7 +23,7 @@ def is_partnership_reference(trigger) -> bool:
     what its subject or object names ("the notice period ends on 31 March, after which
     X will run its own services" does not end the services), or of "it".
     """
-    heads = _heads()
+    heads = partnership_heads()
 
     def names_one(t) -> bool:  # a partnership word, or an acronym the model calls an ORG
         return t.lower_ in heads or (t.ent_type_ == "ORG" and t.is_upper and len(t) >= 3)
@@ -72,7 +66,7 @@ def name_partnerships(doc: Doc, mentions: list[Mention]) -> list[str]:
         if name and not _NOT_A_NAME.fullmatch(name):
             counts[name] = counts.get(name, 0) + n
 
-    heads = _heads() | set(_names_data()["heads"])
+    heads = partnership_heads() | set(_names_data()["heads"])
     for ent in doc.ents:
         if ent.label_ not in ("ORG", "PRODUCT", "WORK_OF_ART", "FAC") or any(
             i in taken for i in range(ent.start, ent.end)
@@ -173,7 +167,7 @@ def _acronyms_defined(doc: Doc, taken: set[int]) -> list[tuple[str, str]]:
             words = [t.text for t in span if not t.is_punct or t.text == "&"]
             if _initials_match(tok.text, words):
                 lower = [w.lower() for w in words]
-                wanted = _heads() | set(_names_data()["expansion_words"])
+                wanted = partnership_heads() | set(_names_data()["expansion_words"])
                 if set(lower) & wanted and _is_partnership_name(lower):
                     found.append((span.text, tok.text))
                 break
