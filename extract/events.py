@@ -151,9 +151,33 @@ def _agents(trig: Trigger, sent: Span, mentions: list[Mention]) -> tuple[list[Me
         inside = [m for m in inside if m.start not in _object_tokens(tok) or trig.action != JOINED]
     partners = [m for m in _partners_along(tok, mentions) if m not in subject + inside]
     found = subject + inside + partners
+    if trig.kind == "noun" and found and _one_side(tok, found):
+        found += _other_side(tok, mentions)
     if found:
         return found, 0.8 if subject else 0.7
     return list(mentions), 0.5
+
+
+def _one_side(noun: Token, found: list[Mention]) -> bool:
+    """Do all of ``found`` stand after the partnership noun's own "with" ("the partnership
+    *with Y*"), which names one side of it, the other left to the clause around it?"""
+    sides = {
+        t.i for c in noun.children if c.dep_ == "prep" and c.lower_ == "with" for t in c.subtree
+    }
+    return all(m.start in sides for m in found)
+
+
+def _other_side(noun: Token, mentions: list[Mention]) -> list[Mention]:
+    """The other side of "a partnership with Y": the mentions in the subject of the nearest
+    verb above the noun that has one outside it ("Leaders at X said the partnership with Y
+    would save money", "X said its partnership with Y ...")."""
+    own = {t.i for t in noun.subtree}
+    for head in noun.ancestors:
+        subjects = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass") and c.i not in own]
+        found = _mentions_in([t for s in subjects for t in s.subtree], mentions)
+        if found:
+            return found
+    return []
 
 
 _CLAUSES = ("relcl", "advcl", "ccomp", "parataxis")

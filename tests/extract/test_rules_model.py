@@ -39,6 +39,21 @@ def test_events_actions_and_agents(extractor, text, expected):
     assert set(events(run(extractor, text))) == expected
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Leaders at Rushcliffe Borough Council said the partnership with Gedling Borough Council would save money.",
+        "Rushcliffe Borough Council said its building control partnership with Gedling Borough Council was working well.",
+    ],
+)
+def test_events_the_other_side_of_a_partnership_with_a_council(extractor, text):
+    """"A partnership with Y" names one side; the subject of the clause around it is the other."""
+    assert {k for k in events(run(extractor, text))} == {
+        ("E07000176", "formed"),
+        ("E07000173", "formed"),
+    }
+
+
 def test_events_date_and_status_done(extractor):
     x = run(
         extractor,
