@@ -29,6 +29,8 @@ def _cues() -> dict[str, frozenset]:
         "done_phrases": frozenset(tuple(p) for p in d["done_phrases"]),
         "pending_heads": frozenset(d["pending_heads"]),
         "continuing": frozenset(d["continuing_lemmas"]),
+        "future_heads": frozenset(d["future_heads"]),
+        "future_aux": frozenset(d["future_auxiliaries"]),
         "running": frozenset(d["done_lemmas"]) | frozenset(d["running_participles"]),
     }
 
@@ -75,14 +77,15 @@ def _headline_infinitive(tok: Token) -> bool:
 
 def is_future(trigger: Token) -> bool:
     """Does the trigger speak of what is still to come ("will join", "is to merge",
-    "Councils *to share* legal team")?"""
+    "Councils *to share* legal team", "have been told to collaborate")?"""
+    cues = _cues()
     for tok in (trigger, trigger.head):
         if _headline_infinitive(tok):
             return True
         for child in tok.children:
-            if child.dep_ == "aux" and child.lower_ in ("will", "shall", "'ll", "wo"):
+            if child.dep_ == "aux" and child.lower_ in cues["future_aux"]:
                 return True
-        if tok.dep_ == "xcomp" and tok.head.lemma_ in ("be", "set", "due", "go", "plan", "expect"):
+        if tok.dep_ == "xcomp" and tok.head.lemma_ in cues["future_heads"]:
             return True
     return False
 

@@ -95,6 +95,12 @@ def test_events_date_and_status_done(extractor):
             "Rutland County Council gave notice in 2014 and left the shared legal service in 2015.",
             "done",
         ),
+        # told, ordered or bound to do it: still to come, and decided by someone
+        (
+            "Rutland County Council has been told by the government to join the shared legal service.",
+            "agreed",
+        ),
+        ("Rutland County Council must join the shared legal service within three months.", "agreed"),
         # "back" as a particle or a modifier is no approval ("councillors backed it" is)
         ("Rutland County Council has brought its legal service back in house.", "done"),
         ("Rutland County Council shares back office services with Melton.", "done"),
