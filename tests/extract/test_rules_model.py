@@ -47,8 +47,8 @@ def test_events_actions_and_agents(extractor, text, expected):
     ],
 )
 def test_events_the_other_side_of_a_partnership_with_a_council(extractor, text):
-    """"A partnership with Y" names one side; the subject of the clause around it is the other."""
-    assert {k for k in events(run(extractor, text))} == {
+    """A partnership "with Y" names one side; the subject of the clause around it is the other."""
+    assert set(events(run(extractor, text))) == {
         ("E07000176", "formed"),
         ("E07000173", "formed"),
     }
@@ -100,7 +100,10 @@ def test_events_date_and_status_done(extractor):
             "Rutland County Council has been told by the government to join the shared legal service.",
             "agreed",
         ),
-        ("Rutland County Council must join the shared legal service within three months.", "agreed"),
+        (
+            "Rutland County Council must join the shared legal service within three months.",
+            "agreed",
+        ),
         # "back" as a particle or a modifier is no approval ("councillors backed it" is)
         ("Rutland County Council has brought its legal service back in house.", "done"),
         ("Rutland County Council shares back office services with Melton.", "done"),
