@@ -12,6 +12,7 @@ partnership: docs/contract.md, "How texts are annotated").
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
@@ -448,6 +449,7 @@ def sentence_events(
         if c.dep_ in ("dobj", "dative") or (c.dep_ == "prep" and c.lower_ in ("to", "for"))
         for t in c.subtree
     }
+    providing = {tr.token.i for tr in triggers if tr.action == PROVIDES}
     joined_objects = {
         i for tr in triggers if tr.action in (JOINED, LEFT) for i in _object_tokens(tr.token)
     }
@@ -526,6 +528,8 @@ def sentence_events(
             continue
         if trig.action == FORMED:
             agents = [m for m in agents if m.start not in provided]
+            if trig.kind == "noun" and _terms_of(trig.token, providing):
+                continue  # "X will provide IT to Y under a new agreement": the contract
         if trig.action == JOINED and agents:
             partners = _new_partnership_with(trig.token, mentions)
             if partners:  # "X will join a partnership with Y": both found it
@@ -590,6 +594,19 @@ def sentence_events(
                 ended = replace(event, action=ENDED, date="", rule="event.ended.former")
                 out.append(Candidate(ended, sent.start, named_area, earlier))
     return out
+
+
+def _terms_of(noun: Token, providing: Collection[int]) -> bool:
+    """Is the partnership noun the terms a body provides a service on ("X will provide IT
+    to Y *under a new agreement*"): in a prepositional phrase of the providing verb
+    (``providing``: the sentence's), not its subject ("the partnership between A and B
+    provides ...")?"""
+    tok = noun
+    while tok.dep_ in ("pobj", "prep") and tok.head is not tok:
+        tok = tok.head
+        if tok.i in providing:
+            return True
+    return False
 
 
 def _new_partnership_with(trigger: Token, mentions: list[Mention]) -> list[Mention]:

@@ -178,6 +178,23 @@ def test_events_provides_client_named_after_the_object_or_on_whose_behalf(extrac
     assert got == [("E06000027", "provides", "E06000026")]
 
 
+def test_events_the_terms_a_service_is_provided_on_found_nothing(extractor):
+    """The agreement a provider serves a client under is a contract, not a partnership the
+    provider founds; a partnership that provides a service was founded by its members."""
+    x = run(
+        extractor,
+        "Melton Borough Council will provide payroll services to Rutland County Council "
+        "under a new agreement.",
+    )
+    assert set(events(x)) == {("E07000133", "provides")}
+    x = run(
+        extractor,
+        "The partnership between Melton Borough Council and Rutland County Council provides "
+        "payroll services to Harborough District Council.",
+    )
+    assert {("E07000133", "formed"), ("E06000017", "formed")} <= set(events(x))
+
+
 def test_events_a_shared_service_provided_for_councils_has_no_client(extractor):
     x = run(
         extractor,
