@@ -116,11 +116,15 @@ def _object_tokens(trigger: Token) -> set[int]:
     """Tokens in what the trigger acts on (the partnership joined or left).
 
     A clause after the verb counts too: the model parses "join the A-B shared
-    service" as "join [A-B shared service]" with "shared" as a verb.
+    service" as "join [A-B shared service]" with "shared" as a verb. A passive verb's
+    subject is what it acts on ("X's payroll *is provided* by Y").
     """
     out: set[int] = set()
+    passive = _passive(trigger)
     for c in trigger.children:
-        if c.dep_ in ("dobj", "pobj", "attr", "oprd", "ccomp"):
+        if c.dep_ in ("dobj", "pobj", "attr", "oprd", "ccomp") or (
+            passive and c.dep_ == "nsubjpass"
+        ):
             out |= {t.i for t in c.subtree}
         if c.dep_ in ("prep", "prt"):
             out |= {t.i for g in c.children if g.dep_ in ("pobj", "pcomp") for t in g.subtree}
@@ -323,8 +327,19 @@ def _verb_phrase(trigger: Token) -> list[Token]:
 
 
 def _objects_of(trigger: Token) -> list[Token]:
-    """The direct objects of the trigger's verb phrase (:func:`_verb_phrase`)."""
-    return [c for v in _verb_phrase(trigger) for c in v.children if c.dep_ == "dobj"]
+    """The direct objects of the trigger's verb phrase (:func:`_verb_phrase`), or a passive
+    verb's subject ("payroll services for X *are provided* by Y")."""
+    return [
+        c
+        for v in _verb_phrase(trigger)
+        for c in v.children
+        if c.dep_ == "dobj" or (c.dep_ == "nsubjpass" and _passive(v))
+    ]
+
+
+def _passive(verb: Token) -> bool:
+    """Is ``verb`` in the passive ("is provided", "will be delivered")?"""
+    return any(c.dep_ == "auxpass" for c in verb.children)
 
 
 def _object_words(trigger: Token) -> list[Token]:

@@ -171,11 +171,22 @@ def test_events_ended_spreads_to_members(extractor):
         "Torbay Council will provide Plymouth City Council with a payroll service.",
         # the model parses "building" as a verb, not the first word of the object
         "Torbay Council will deliver building control services to Plymouth City Council.",
+        # in the passive, the subject is what is provided and "by" names who provides it
+        "Plymouth City Council's payroll service is provided by Torbay Council.",
+        "Payroll services for Plymouth City Council will be delivered by Torbay Council.",
     ],
 )
 def test_events_provides_client_named_after_the_object_or_on_whose_behalf(extractor, sentence):
     got = [(e.body.code, e.action, e.client.code) for e in run(extractor, sentence).events]
     assert got == [("E06000027", "provides", "E06000026")]
+
+
+def test_events_the_passive_subject_of_a_joining_is_what_is_joined(extractor):
+    x = run(
+        extractor,
+        "Rutland County Council was joined by Melton Borough Council in the legal partnership.",
+    )
+    assert set(events(x)) == {("E07000133", "joined")}
 
 
 def test_events_the_terms_a_service_is_provided_on_found_nothing(extractor):
