@@ -255,7 +255,9 @@ def status_of(
         status, conf = PROPOSED, 0.75
     elif weak and not agreed_past:
         status, conf = PROPOSED, 0.65
-    elif any(lem in cues["continuing"] for lem in _lemmas([trigger, *trigger.ancestors])):
+    elif any(lem in cues["continuing"] for lem in _lemmas([trigger, *trigger.ancestors])) and not (
+        any(c.dep_ == "neg" for c in trigger.children)  # "will not continue": an ending
+    ):
         status, conf = DONE, 0.65  # "will remain in place", "will continue to share"
     elif agreed_tokens and all(_pending(t) for t in agreed_tokens):
         status, conf = PROPOSED, 0.7  # "are set to agree", "will vote on": not decided yet

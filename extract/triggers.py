@@ -143,6 +143,22 @@ def _object_fits(verb: Token, spec: dict) -> bool:
     )
 
 
+def _refused(verb: Token, spec: dict) -> bool:
+    """Is a partnership said not to go on: the verb negated ("will *not renew* the
+    agreement", "the partnership will *not continue*"), and its object or subject one
+    of ``object_words``?"""
+    if not _negated(verb):
+        return False
+    words = spec["object_words"]
+    return any(
+        t.lower_ in words
+        for c in verb.children
+        if c.dep_ in ("dobj", "nsubj", "nsubjpass")
+        for t in c.subtree
+        if t.ent_type_ != COUNCIL_LABEL
+    )
+
+
 def _noun_object_ok(tok: Token) -> bool:
     """For ambiguous nouns ("end", "split"): is it the end *of a partnership*?"""
     share_words = set(_table()[ENDED]["object_words"])
@@ -173,7 +189,7 @@ def _trigger_words() -> frozenset[str]:
 
 
 _STAGES = ("particle", "phrase", "word")
-_WORD_KEYS = ("verbs", "converse_verbs", "nouns", "weak_nouns")  # an action's single words
+_WORD_KEYS = ("verbs", "converse_verbs", "negated_verbs", "nouns", "weak_nouns")  # single words
 
 
 @cache
@@ -215,6 +231,8 @@ def _match(tok: Token, sent: Span, action: str, stage: str) -> Trigger | None:
         if any(_lemma(c) in blockers for c in tok.children):
             return None
         if lemma in spec.get("verbs", ()) and _object_fits(tok, spec):
+            return Trigger(tok, action, "verb")
+        if lemma in spec.get("negated_verbs", ()) and _refused(tok, spec):
             return Trigger(tok, action, "verb")
         if lemma in spec.get("converse_verbs", ()) and source_phrases(tok):
             return Trigger(tok, action, "converse")
@@ -279,7 +297,7 @@ def find_triggers(sent: Span) -> list[Trigger]:
                 None,
             )
             if trig is not None:
-                if _negated(tok):
+                if _negated(tok) and lemma[i] not in table[trig.action].get("negated_verbs", ()):
                     break
                 weak = trig.kind == "verb" and trig.action == FORMED and lemma[i] in weak_verbs
                 if weak and shared is None:

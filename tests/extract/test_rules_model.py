@@ -181,6 +181,17 @@ def test_events_provides_client_named_after_the_object_or_on_whose_behalf(extrac
     assert got == [("E06000027", "provides", "E06000026")]
 
 
+def test_events_a_partnership_that_will_not_continue_ends_and_is_agreed(extractor):
+    x = run(
+        extractor,
+        "The shared IT service of Hart District Council and Rushmoor Borough Council will not"
+        " continue after March.",
+    )
+    ended = {k: e.status for k, e in events(x).items() if k[1] == "ended"}
+    assert ended == {("E07000089", "ended"): "agreed", ("E07000092", "ended"): "agreed"}
+    assert not run(extractor, "Hart District Council will not continue to pay for it.").events
+
+
 def test_events_the_passive_subject_of_a_joining_is_what_is_joined(extractor):
     x = run(
         extractor,
@@ -222,6 +233,11 @@ def test_events_a_shared_service_provided_for_councils_has_no_client(extractor):
         "Hart District Council has ditched its shared IT service with Rushmoor Borough Council.",
         "The disaggregation of the shared IT service of Hart District Council and Rushmoor Borough"
         " Council was approved.",
+        # a partnership said not to go on ends
+        "Hart District Council and Rushmoor Borough Council will not renew their shared IT"
+        " service agreement when it expires.",
+        "Hart District Council has decided not to extend its shared IT service with Rushmoor"
+        " Borough Council.",
     ],
 )
 def test_events_words_for_ending_a_shared_service(extractor, sentence):
