@@ -66,11 +66,17 @@ def _phrases_by_first(action: str) -> dict[str, tuple[tuple[str, ...], ...]]:
     return {first: tuple(phrases) for first, phrases in out.items()}
 
 
-def _phrase_at(sent: Span, i: int, phrase: tuple[str, ...]) -> bool:
-    toks = sent.doc[i : i + len(phrase)]
-    if len(toks) != len(phrase) or toks[-1].i >= sent.end:
-        return False
-    return all(_lemma(t) == p or t.lower_ == p for t, p in zip(toks, phrase, strict=True))
+def _phrase_at(sent: Span, i: int, phrase: tuple[str, ...]) -> int:
+    """How many words ``phrase`` covers from word ``i`` of ``sent`` (0 if it is not there);
+    a possessive the phrase leaves out may stand inside it ("go *their* separate ways")."""
+    doc, at = sent.doc, i
+    for k, word in enumerate(phrase):
+        while k and at < sent.end and doc[at].tag_ == "PRP$" and doc[at].lower_ != word:
+            at += 1
+        if at >= sent.end or not (_lemma(doc[at]) == word or doc[at].lower_ == word):
+            return 0
+        at += 1
+    return at - i
 
 
 def _has_object(tok: Token) -> bool:
@@ -222,8 +228,8 @@ def _match(tok: Token, sent: Span, action: str, stage: str) -> Trigger | None:
     elif stage == "phrase":
         starting = _phrases_by_first(action)
         for phrase in dict.fromkeys((*starting.get(lemma, ()), *starting.get(tok.lower_, ()))):
-            if _phrase_at(sent, tok.i, phrase):
-                return Trigger(tok, action, "phrase", len(phrase))
+            if covered := _phrase_at(sent, tok.i, phrase):
+                return Trigger(tok, action, "phrase", covered)
     elif stage == "word" and is_verb:
         if lemma in spec.get("verbs_need_object", ()) and not _has_object(tok):
             return None

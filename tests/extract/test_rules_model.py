@@ -33,6 +33,14 @@ def events(x):
             "Stroud District Council agreed to share its building control team with Cotswold District Council.",
             {("E07000082", "formed"), ("E07000079", "formed")},
         ),
+        (  # a phrase's words with a possessive the list leaves out
+            "Stroud District Council and Cotswold District Council will go their separate ways.",
+            {("E07000082", "ended"), ("E07000079", "ended")},
+        ),
+        (
+            "Rutland County Council has opted into the shared audit service.",
+            {("E06000017", "joined")},
+        ),
     ],
 )
 def test_events_actions_and_agents(extractor, text, expected):
