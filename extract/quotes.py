@@ -167,11 +167,30 @@ def _role_and_org(
         referred = all(m.kind == "reference" for m in in_role)
         org = publisher if referred and publisher is not None else bodies[0]
     if org is None and not bodies:
+        org = _body_led(subject, mentions)
+    if org is None and not bodies:
         ents = [e for e in features(person.doc).ents if e.label_ == "ORG" and e.start in idx]
         ents = [e for e in ents if not {t.lower_ for t in e} <= generic_body_words()]
         ents = [e for e in ents if not _bracketed(e)]
         org = Body(_body_name(ents[0])) if ents else _named_before_role(person.doc, sorted(idx))
     return role, org
+
+
+def _body_led(subject: list[Token], mentions: list[Mention]) -> Body | None:
+    """The one body a relative clause on the speaker says they lead ("Jane Smith, *who
+    leads Rutland County Council*, said"; ``role_verbs`` in ``people.json``), else None."""
+    verbs = frozenset(load("people")["role_verbs"])
+    objects = [
+        t
+        for clause in subject
+        if clause.dep_ == "relcl" and clause.lemma_ in verbs
+        for c in clause.children
+        if c.dep_ == "dobj"
+        for t in c.subtree
+    ]
+    at = {t.i for t in objects}
+    bodies = {m.body for m in mentions if m.kind == "name" and m.start in at}
+    return bodies.pop() if len(bodies) == 1 else None
 
 
 def _body_name(span: Span) -> str:
@@ -284,6 +303,19 @@ def _subject_tokens(verb: Token) -> list[Token]:
     return [t for s in after for t in s.subtree]
 
 
+def _after_quotation(verb: Token, sent: Span) -> list[Token]:
+    """The words after a speech verb that follows a closing quotation mark ("…," *added*
+    X Council chief executive John Brown.), to the end of the sentence: its subject,
+    whatever the parse made of the verb (it reads "added chief executive" as an
+    adjective); none if the verb does not follow one."""
+    doc = verb.doc
+    before = doc[sent.start : verb.i]
+    marks = [t.i for t in before if t.text == '"']
+    if len(marks) < 2 or len(marks) % 2 or marks[-1] != verb.i - 1:
+        return []
+    return [t for t in doc[verb.i + 1 : sent.end] if not t.is_punct or t.text in ",-'"]
+
+
 def _is_anonymous(subject: list[Token]) -> bool:
     anon = set(_speech()["anonymous"])
     return any(t.lower_ in anon and t.dep_ in ("nsubj", "nsubjpass") for t in subject)
@@ -318,12 +350,15 @@ class QuoteFinder:
         f = features(sent.doc)
         for i in range(sent.start, sent.end):
             lemma = f.lemma[i]
-            if lemma not in verbs or f.pos[i] not in ("VERB", "AUX"):
+            if lemma not in verbs:
                 continue
             tok = f.tokens[i]
+            inverted = _after_quotation(tok, sent)
+            if f.pos[i] not in ("VERB", "AUX") and not inverted:
+                continue
             if lemma not in plain and not quoted and not _reports_that(tok):
                 continue
-            subject = _subject_tokens(tok)
+            subject = _subject_tokens(tok) or inverted
             if not subject or _is_anonymous(subject):
                 continue
             persons = _person_spans(subject)

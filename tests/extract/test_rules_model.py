@@ -390,6 +390,19 @@ def test_quotes_speaker_role_and_organisation(extractor):
     assert "cabinet member for resources" in q.role
 
 
+@pytest.mark.parametrize(
+    "text",
+    [  # the model reads "added Wealden District Council chief executive" as an adjective
+        '"We are delighted," added council leader John Brown of Wealden District Council.',
+        # a relative clause saying whom the speaker leads
+        'John Brown, who leads Wealden District Council, said: "We are delighted."',
+    ],
+)
+def test_quotes_speaker_after_a_quotation_or_with_the_body_they_lead(extractor, text):
+    got = [(q.speaker, q.organisation and q.organisation.code) for q in run(extractor, text).quotes]
+    assert got == [("John Brown", "E07000065")]
+
+
 def test_quotes_coun_is_a_title_not_a_name(extractor):
     text = 'Coun Jane Doe, leader of Rother District Council, said: "It is a good deal."'
     x = run(extractor, text)
