@@ -248,6 +248,23 @@ def _event_date(
     return cache[_OWN_DATES].get(action, "")
 
 
+def _decision_date(
+    sent: Span, trigger: Token, published: str | None, action: str, triggers: list[Trigger]
+) -> str:
+    """The date of the decision to act, for an event whose sentence tells no date of its
+    own: one that hangs from the verb of deciding the trigger is the infinitive of, when
+    that verb is itself read as a trigger ("X *agreed on 12 March* to join"; SPEC: the
+    decision's date when the text gives no other). Not the event's date for its status:
+    a decision taken before publication is no action done."""
+    head = trigger.head
+    if trigger.dep_ != "xcomp" or not any(t.token.i == head.i for t in triggers):
+        return ""
+    others = {t.token.i for t in triggers if t.action not in (action, PROVIDES) and t.token != head}
+    return _ahead(
+        event_date(sent, trigger, published, action, others=others), sent, trigger, published
+    )
+
+
 #: A trigger heading one of these clauses dates its own event, whatever its action: "X and Y,
 #: who have shared a chief executive *since 2016*, will merge their IT teams".
 _OWN_CLAUSES = frozenset({"relcl", "acl", "advcl"})
@@ -577,6 +594,7 @@ def sentence_events(
             scope = sent.doc[trig.token.left_edge.i : trig.token.right_edge.i + 1]
         date = _event_date(scope, trig.token, published, trig.action, triggers)
         status, sconf, status_told = status_of(sent, trig.token, date or None, published)
+        date = date or _decision_date(sent, trig.token, published, trig.action, triggers)
         if existing:  # "X will join the A-B shared service": A and B formed it already
             date, status, sconf, conf = "", DONE, 0.5, 0.5
         former = trig.action == FORMED and trig.kind == "noun" and _former(trig.token)

@@ -252,3 +252,14 @@ def test_a_weekday_dates_the_event_it_hangs_from(extractor):
         published="2019-03-14",
     )
     assert dates(x) == {("E07000187", "joined"): "2019-03-12"}
+
+
+def test_the_decisions_date_dates_an_event_that_gives_none_of_its_own(extractor):
+    """SPEC: the date the action takes effect, else the date of the decision; a decision
+    taken before publication leaves the joining agreed, not done."""
+    text = "Rutland County Council agreed on 12 March 2019 to join the shared legal service"
+    x = run(extractor, text + ".", published="2019-03-14")
+    (e,) = x.events
+    assert (e.action, e.date, e.status) == ("joined", "2019-03-12", "agreed")
+    x = run(extractor, text + " in April 2020.", published="2019-03-14")
+    assert dates(x) == {("E06000017", "joined"): "2020-04"}
