@@ -41,10 +41,6 @@ def events(x):
             "Rutland County Council has opted into the shared audit service.",
             {("E06000017", "joined")},
         ),
-        (  # a public authority or commissioner takes part like a council
-            "The South Downs National Park Authority has joined the shared procurement service.",
-            {("South Downs National Park Authority", "joined")},
-        ),
     ],
 )
 def test_events_actions_and_agents(extractor, text, expected):
