@@ -571,7 +571,7 @@ def sentence_events(
         if (
             trig.action == JOINED
             and len({m.body for m in agents if m.body.is_council}) >= 2
-            and not _joins_one_known(trig.token)
+            and not _joins_one_known(trig.token, mentions)
         ):
             trig = Trigger(trig.token, FORMED, trig.kind)  # founders signing up together
         if not agents:
@@ -664,15 +664,21 @@ def _tells_founding(trigger: Token) -> bool:
     )
 
 
-def _joins_one_known(trigger: Token) -> bool:
-    """Does the joining verb take a pronoun, a partnership the text told of before ("are
-    looking to join *it*")? Then several councils joining it are not its founders."""
+def _joins_one_known(trigger: Token, mentions: list[Mention]) -> bool:
+    """Does the joining verb take a partnership that is there already: a pronoun for one the
+    text told of before ("are looking to join *it*"), one another body owns or names as a
+    member ("join *Harborough's* shared service", "the partnership *between Harborough and
+    Blaby*") or one said to exist ("the *existing* partnership")? Then several councils
+    joining it are not its founders."""
     for c in trigger.children:
         objects = [c] if c.dep_ == "dobj" else []
         if c.dep_ == "prep":
             objects = [g for g in c.children if g.dep_ == "pobj"]
-        if any(o.pos_ == "PRON" for o in objects):
-            return True
+        for o in objects:
+            if o.pos_ == "PRON" or _modified_by(o, "standing_modifiers"):
+                return True
+            if _mentions_in(list(o.subtree), mentions):
+                return True
     return False
 
 

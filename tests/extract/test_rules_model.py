@@ -200,6 +200,21 @@ def test_events_a_partnership_that_will_not_continue_ends_and_is_agreed(extracto
     assert not run(extractor, "Hart District Council will not continue to pay for it.").events
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rutland County Council and Melton Borough Council will join Harborough District"
+        " Council's shared legal service.",
+        "Rutland County Council and Melton Borough Council will join the existing legal"
+        " partnership between Harborough District Council and Blaby District Council.",
+    ],
+)
+def test_events_councils_joining_a_partnership_that_is_there_already_found_nothing(extractor, text):
+    """Several councils joining together found what they join, unless it is there already:
+    another body's, or one said to exist; its members get no event for it (SPEC)."""
+    assert set(events(run(extractor, text))) == {("E06000017", "joined"), ("E07000133", "joined")}
+
+
 def test_events_the_passive_subject_of_a_joining_is_what_is_joined(extractor):
     x = run(
         extractor,
