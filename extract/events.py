@@ -229,7 +229,8 @@ def _event_date(
     that hangs from a trigger of another action in the sentence is that one's, unless it
     only says who provides the service: "will be hosted by X and start in April"), else
     the date the document gives for the partnership's own start or end
-    (:func:`partnership_dates`: "It was set up in 2007"), else "".
+    (:func:`partnership_dates`: "It was set up in 2007") unless the sentence tells of one
+    at work already and that date is still to come, else "".
     """
     others = {
         t.token.i
@@ -245,7 +246,12 @@ def _event_date(
     cache = sent.doc.user_data
     if _OWN_DATES not in cache:
         cache[_OWN_DATES] = partnership_dates(sent.doc, published)
-    return cache[_OWN_DATES].get(action, "")
+    own = cache[_OWN_DATES].get(action, "")
+    if own and published and compare(own, published) > 0:
+        told = status_of(sent, trigger, None, published)
+        if told.status == DONE and told.told:
+            return ""  # "already share a legal team": not the new service's start to come
+    return own
 
 
 def _decision_date(

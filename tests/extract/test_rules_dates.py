@@ -263,3 +263,18 @@ def test_the_decisions_date_dates_an_event_that_gives_none_of_its_own(extractor)
     assert (e.action, e.date, e.status) == ("joined", "2019-03-12", "agreed")
     x = run(extractor, text + " in April 2020.", published="2019-03-14")
     assert dates(x) == {("E06000017", "joined"): "2020-04"}
+
+
+def test_a_partnership_at_work_already_does_not_take_the_new_ones_start(extractor):
+    """The new service's start to come ("will start in June") dates the partnership being
+    formed, not one the councils already share."""
+    x = run(
+        extractor,
+        "Melton Borough Council and Harborough District Council have agreed to create a shared"
+        " planning service.\n\nThe new service will start in June.\n\nThe two councils already"
+        " share a legal team.",
+        published="2019-03-14",
+    )
+    got = {(e.body.code, e.service_area): (e.date, e.status) for e in x.events}
+    assert got[("E07000133", "planning")] == ("2019-06", "agreed")
+    assert got[("E07000133", "legal")] == ("", "done")
