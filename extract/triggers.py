@@ -89,6 +89,19 @@ def _has_object(tok: Token) -> bool:
     return False
 
 
+def _council_subject(verb: Token) -> bool:
+    """Is the subject of the verb (or of the verb it is coordinated with) a council ("the
+    council gave notice and *will leave* in April"), which leaves a partnership, not a
+    room?"""
+    for v in (verb, verb.head) if verb.dep_ == "conj" else (verb,):
+        for c in v.children:
+            if c.dep_ == "nsubj" and (
+                c.ent_type_ == COUNCIL_LABEL or c.lower_ in ("council", "councils", "authority")
+            ):
+                return True
+    return False
+
+
 def _in_house(verb: Token) -> bool:
     """Does the verb take something in-house ("bring the service back *in-house*", "take
     payroll *in house*"): "in" then "house" (hyphenated or not) in what hangs from it?"""
@@ -231,7 +244,9 @@ def _match(tok: Token, sent: Span, action: str, stage: str) -> Trigger | None:
             if covered := _phrase_at(sent, tok.i, phrase):
                 return Trigger(tok, action, "phrase", covered)
     elif stage == "word" and is_verb:
-        if lemma in spec.get("verbs_need_object", ()) and not _has_object(tok):
+        if lemma in spec.get("verbs_need_object", ()) and not (
+            _has_object(tok) or _council_subject(tok)
+        ):
             return None
         blockers = spec.get("verb_blockers", {}).get(lemma, ())
         if any(_lemma(c) in blockers for c in tok.children):

@@ -278,3 +278,16 @@ def test_a_partnership_at_work_already_does_not_take_the_new_ones_start(extracto
     got = {(e.body.code, e.service_area): (e.date, e.status) for e in x.events}
     assert got[("E07000133", "planning")] == ("2019-06", "agreed")
     assert got[("E07000133", "legal")] == ("", "done")
+
+
+def test_a_council_that_gives_notice_and_will_leave_leaves_on_the_later_date(extractor):
+    """A council leaves a partnership, not a room: "will leave in April" needs no object
+    when a council is its subject; the leaving takes effect then, not at the notice."""
+    x = run(
+        extractor,
+        "Rutland County Council is to leave the shared legal service.\n\n"
+        "The council gave notice in March and will leave in April 2020.",
+        published="2019-03-14",
+    )
+    assert dates(x) == {("E06000017", "left"): "2020-04"}
+    assert not run(extractor, "Jane Smith left in April.").events
