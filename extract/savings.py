@@ -36,6 +36,7 @@ def _words() -> dict[str, frozenset[str]]:
         "reduced": frozenset(d["reduced_nouns"]),
         "own_nouns": frozenset(d["own_council_nouns"]),
         "own_determiners": frozenset(d["own_council_determiners"]),
+        "speaker": frozenset(d["speaker_pronouns"]),
         "required": frozenset(d["requirement_lemmas"]),
         "required_with_to": frozenset(d["requirement_to_lemmas"]),
     }
@@ -208,12 +209,14 @@ def _who(
             and c.i < span.start
         ]
         for child in sorted(saved, key=lambda c: -c.i):
+            if child.lower_ in _words()["speaker"] and speaker_org is not None:
+                return [speaker_org]  # "this will save us £50,000", said by its leader
             body = _sole_body([child.i], mentions)
             if body is not None:
                 return [body]
         subj = _subjects(cue)  # "X expects to save £900,000": X saves it
         for s in subj:
-            if s.lower_ in ("we", "i") and speaker_org is not None:
+            if s.lower_ in _words()["speaker"] and speaker_org is not None:
                 return [speaker_org]
             named = [m for m in mentions if any(m.start <= t.i < m.end for t in s.subtree)]
             if len({m.body for m in named}) == 1 and named[0].kind in ("name", "abbreviation"):

@@ -326,6 +326,8 @@ def test_savings_each_council_gives_one_per_council(extractor):
         # the speaker's own council
         'Cllr Ann Jones, leader of Wealden District Council, said: "Sharing auditors gives'
         ' a saving for this council of £80,000."',
+        'Cllr Ann Jones, leader of Wealden District Council, said: "Sharing auditors will'
+        ' save us £80,000."',
     ],
 )
 def test_savings_owner_named_as_the_council_saved(extractor, text):
