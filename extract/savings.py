@@ -299,10 +299,10 @@ def sentence_savings(
             continue
         ok, cue = _is_saving(sent, span)
         owners = None
-        if not ok and last is not None:
+        if last is not None:
             owner = _gapped_owner(sent, last[1], span, mentions)
             if owner is not None:  # "save X £80,000 and Y £60,000": the verb said once
-                ok, cue, owners = True, last[0], [owner]
+                ok, cue, owners = True, cue if ok else last[0], [owner]
         if not ok:
             continue
         last = (cue, span.end)

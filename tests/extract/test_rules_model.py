@@ -344,6 +344,10 @@ def test_savings_owner_named_as_the_council_saved(extractor, text):
             " District Council £60,000 a year.",
             {("E07000065", Decimal(80000)), ("E07000064", Decimal(60000))},
         ),
+        (  # the same with short names, which the model hangs from the verb and the figure
+            "The shared waste service will save Wealden £80,000 and Rother £60,000 a year.",
+            {("E07000065", Decimal(80000)), ("E07000064", Decimal(60000))},
+        ),
         # a council beside an amount that no saving word governs saves nothing
         (
             "The shared waste service will save £80,000 a year, and Rother District Council"
