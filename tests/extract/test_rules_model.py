@@ -345,8 +345,8 @@ def test_savings_owner_named_as_the_council_saved(extractor, text):
             {("E07000065", Decimal(80000)), ("E07000064", Decimal(60000))},
         ),
         (  # the same with short names, which the model hangs from the verb and the figure
-            "The shared waste service will save Wealden £80,000 and Rother £60,000 a year.",
-            {("E07000065", Decimal(80000)), ("E07000064", Decimal(60000))},
+            "The move is expected to save Rutland £50,000 and Melton £40,000 a year.",
+            {("E06000017", Decimal(50000)), ("E07000133", Decimal(40000))},
         ),
         # a council beside an amount that no saving word governs saves nothing
         (
