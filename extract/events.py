@@ -232,15 +232,7 @@ def _event_date(
     (:func:`partnership_dates`: "It was set up in 2007") unless the sentence tells of one
     at work already and that date is still to come, else "".
     """
-    others = {
-        t.token.i
-        for t in triggers
-        if t.action not in (action, PROVIDES)
-        or (t.token.i != trigger.i and t.token.dep_ in _OWN_CLAUSES)
-    }
-    found = _ahead(
-        event_date(sent, trigger, published, action, others=others), sent, trigger, published
-    )
+    found = _sentence_date(sent, trigger, published, action, triggers)
     if found or action not in (FORMED, ENDED):
         return found
     cache = sent.doc.user_data
@@ -254,6 +246,27 @@ def _event_date(
     return own
 
 
+def _sentence_date(
+    sent: Span,
+    trigger: Token,
+    published: str | None,
+    action: str,
+    triggers: list[Trigger],
+    decided_by: int | None = None,
+) -> str:
+    """:func:`event_date` in ``sent``, the sentence's other triggers (those of another
+    action, but ``decided_by``, and those heading a clause of their own) keeping theirs."""
+    others = {
+        t.token.i
+        for t in triggers
+        if (t.action not in (action, PROVIDES) and t.token.i != decided_by)
+        or (t.token.i != trigger.i and t.token.dep_ in _OWN_CLAUSES)
+    }
+    return _ahead(
+        event_date(sent, trigger, published, action, others=others), sent, trigger, published
+    )
+
+
 def _decision_date(
     sent: Span, trigger: Token, published: str | None, action: str, triggers: list[Trigger]
 ) -> str:
@@ -265,10 +278,7 @@ def _decision_date(
     head = trigger.head
     if trigger.dep_ != "xcomp" or not any(t.token.i == head.i for t in triggers):
         return ""
-    others = {t.token.i for t in triggers if t.action not in (action, PROVIDES) and t.token != head}
-    return _ahead(
-        event_date(sent, trigger, published, action, others=others), sent, trigger, published
-    )
+    return _sentence_date(sent, trigger, published, action, triggers, decided_by=head.i)
 
 
 #: A trigger heading one of these clauses dates its own event, whatever its action: "X and Y,
@@ -577,7 +587,7 @@ def sentence_events(
         if (
             trig.action == JOINED
             and len({m.body for m in agents if m.body.is_council}) >= 2
-            and not _joins_one_known(trig.token, mentions)
+            and not _joins_one_known(trig.token, [m for m in mentions if m not in agents])
         ):
             trig = Trigger(trig.token, FORMED, trig.kind)  # founders signing up together
         if not agents:
@@ -670,20 +680,23 @@ def _tells_founding(trigger: Token) -> bool:
     )
 
 
-def _joins_one_known(trigger: Token, mentions: list[Mention]) -> bool:
+def _joins_one_known(trigger: Token, others: list[Mention]) -> bool:
     """Does the joining verb take a partnership that is there already: a pronoun for one the
-    text told of before ("are looking to join *it*"), one another body owns or names as a
-    member ("join *Harborough's* shared service", "the partnership *between Harborough and
-    Blaby*") or one said to exist ("the *existing* partnership")? Then several councils
+    text told of before ("are looking to join *it*"), one a body other than the joiners
+    (``others``) owns or names as a member ("join *Harborough's* shared service", "the
+    partnership *between Harborough and Blaby*"; not "a partnership *with Y*" that Y founds
+    with them) or one said to exist ("the *existing* partnership")? Then several councils
     joining it are not its founders."""
     for c in trigger.children:
         objects = [c] if c.dep_ == "dobj" else []
         if c.dep_ == "prep":
             objects = [g for g in c.children if g.dep_ == "pobj"]
         for o in objects:
-            if o.pos_ == "PRON" or _modified_by(o, "standing_modifiers"):
-                return True
-            if _mentions_in(list(o.subtree), mentions):
+            if (
+                o.pos_ == "PRON"
+                or _modified_by(o, "standing_modifiers")
+                or _mentions_in(list(o.subtree), others)
+            ):
                 return True
     return False
 

@@ -179,6 +179,15 @@ def _clause(trigger: Token) -> list[Token]:
     return [out[i] for i in sorted(out)]
 
 
+def _continuing(trigger: Token) -> bool:
+    """Does the trigger tell of an arrangement that goes on ("will *remain* in place",
+    "will *continue* to share"), not one said not to ("will not continue": an ending)?"""
+    continuing = _cues()["continuing"]
+    return any(lem in continuing for lem in _lemmas([trigger, *trigger.ancestors])) and not any(
+        c.dep_ == "neg" for c in trigger.children
+    )
+
+
 def _decision_word(tok: Token) -> bool:
     """Is a word with an agreed cue's lemma a verb or a noun of deciding ("councillors
     *backed* it", "the *decision*"), not a particle or a modifier with that spelling
@@ -255,9 +264,7 @@ def status_of(
         status, conf = PROPOSED, 0.75
     elif weak and not agreed_past:
         status, conf = PROPOSED, 0.65
-    elif any(lem in cues["continuing"] for lem in _lemmas([trigger, *trigger.ancestors])) and not (
-        any(c.dep_ == "neg" for c in trigger.children)  # "will not continue": an ending
-    ):
+    elif _continuing(trigger):
         status, conf = DONE, 0.65  # "will remain in place", "will continue to share"
     elif agreed_tokens and all(_pending(t) for t in agreed_tokens):
         status, conf = PROPOSED, 0.7  # "are set to agree", "will vote on": not decided yet

@@ -93,11 +93,10 @@ def _council_subject(verb: Token) -> bool:
     """Is the subject of the verb (or of the verb it is coordinated with) a council ("the
     council gave notice and *will leave* in April"), which leaves a partnership, not a
     room?"""
+    nouns = set(load("references")["council_nouns"])
     for v in (verb, verb.head) if verb.dep_ == "conj" else (verb,):
         for c in v.children:
-            if c.dep_ == "nsubj" and (
-                c.ent_type_ == COUNCIL_LABEL or c.lower_ in ("council", "councils", "authority")
-            ):
+            if c.dep_ == "nsubj" and (c.ent_type_ == COUNCIL_LABEL or c.lower_ in nouns):
                 return True
     return False
 
