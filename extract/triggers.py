@@ -17,6 +17,7 @@ from spacy.tokens import Span, Token
 
 from lgkg.extract.gazetteer import COUNCIL_LABEL
 from lgkg.extract.lexicon import load
+from lgkg.extract.mentions import partnership_heads
 from lgkg.extract.tokens import features
 from lgkg.extract.vocabulary import ENDED, FORMED
 
@@ -177,6 +178,23 @@ def _refused(verb: Token, spec: dict) -> bool:
     )
 
 
+def _new_member_of_partnership(noun: Token, spec: dict) -> bool:
+    """A new member of a partnership: the noun with one of ``member_modifiers`` ("the
+    *newest* member", "its *fifth* partner"), and a partnership word in its "of" phrase or
+    its possessor ("of the procurement partnership", "the partnership's")?"""
+    children = list(noun.children)
+    if not {c.lower_ for c in children} & set(spec["member_modifiers"]):
+        return False
+    heads = partnership_heads()
+    owners = [
+        t
+        for c in children
+        if c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ == "of")
+        for t in c.subtree
+    ]
+    return any(t.lower_ in heads for t in owners)
+
+
 def _noun_object_ok(tok: Token) -> bool:
     """For ambiguous nouns ("end", "split"): is it the end *of a partnership*?"""
     share_words = set(_table()[ENDED]["object_words"])
@@ -207,7 +225,14 @@ def _trigger_words() -> frozenset[str]:
 
 
 _STAGES = ("particle", "phrase", "word")
-_WORD_KEYS = ("verbs", "converse_verbs", "negated_verbs", "nouns", "weak_nouns")  # single words
+_WORD_KEYS = (  # an action's single words
+    "verbs",
+    "converse_verbs",
+    "negated_verbs",
+    "member_nouns",
+    "nouns",
+    "weak_nouns",
+)
 
 
 @cache
@@ -257,6 +282,8 @@ def _match(tok: Token, sent: Span, action: str, stage: str) -> Trigger | None:
         if lemma in spec.get("converse_verbs", ()) and source_phrases(tok):
             return Trigger(tok, action, "converse")
     elif stage == "word" and tok.pos_ in ("NOUN", "PROPN"):
+        if lemma in spec.get("member_nouns", ()) and _new_member_of_partnership(tok, spec):
+            return Trigger(tok, action, "noun")
         if lemma in spec.get("nouns", ()) or tok.lower_ in spec.get("nouns", ()):
             if lemma in spec.get("noun_needs_object", ()) and not _noun_object_ok(tok):
                 return None

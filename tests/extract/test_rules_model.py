@@ -41,6 +41,14 @@ def events(x):
             "Rutland County Council has opted into the shared audit service.",
             {("E06000017", "joined")},
         ),
+        (  # a new member of a partnership joined it; a new member of staff joins nothing
+            "Rutland County Council is the newest member of the procurement partnership.",
+            {("E06000017", "joined")},
+        ),
+        (
+            "Councillor Jane Smith of Rutland County Council is the newest member of the cabinet.",
+            set(),
+        ),
     ],
 )
 def test_events_actions_and_agents(extractor, text, expected):
