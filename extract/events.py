@@ -329,8 +329,12 @@ def _client(
     for m in _mentions_in([t for o in owners for t in o.subtree], mentions):
         if m not in providers and m.kind != "reference":
             return m.body
+    providing = {m.body for m in providers}
     for c in _recipient_phrases(trigger):
-        for m in _mentions_in(c.subtree, mentions):
+        named = _mentions_in(c.subtree, mentions)
+        if any(m.body in providing for m in named):
+            return None  # "for X and Y", provided by Y: a service Y shares, no client's
+        for m in named:
             if m not in providers and m.kind != "reference":
                 return m.body
         ents = [
