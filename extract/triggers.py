@@ -164,14 +164,17 @@ def _object_fits(verb: Token, spec: dict) -> bool:
 
 def _refused(verb: Token, spec: dict) -> bool:
     """Is a partnership said not to go on: the verb negated ("will *not renew* the
-    agreement", "the partnership will *not continue*"), and its object or subject one
-    of ``object_words``?"""
+    agreement", "the partnership will *not continue*", "will *not continue* to share its
+    legal service"), and its object or subject, or its infinitive's object, one of
+    ``object_words``?"""
     if not _negated(verb):
         return False
     words = spec["object_words"]
+    heads = [verb, *(c for c in verb.children if c.dep_ == "xcomp")]
     return any(
         t.lower_ in words
-        for c in verb.children
+        for h in heads
+        for c in h.children
         if c.dep_ in ("dobj", "nsubj", "nsubjpass")
         for t in c.subtree
         if t.ent_type_ != COUNCIL_LABEL
@@ -266,7 +269,9 @@ def _match(tok: Token, sent: Span, action: str, stage: str) -> Trigger | None:
         starting = _phrases_by_first(action)
         for phrase in dict.fromkeys((*starting.get(lemma, ()), *starting.get(tok.lower_, ()))):
             if covered := _phrase_at(sent, tok.i, phrase):
-                return Trigger(tok, action, "phrase", covered)
+                words = sent.doc[tok.i : tok.i + covered]  # its verb acts ("no longer *share*")
+                verb = next((t for t in words if t.pos_ in ("VERB", "AUX")), tok)
+                return Trigger(verb, action, "phrase", covered)
     elif stage == "word" and is_verb:
         if lemma in spec.get("verbs_need_object", ()) and not (
             _has_object(tok) or _council_subject(tok)
@@ -354,5 +359,10 @@ def find_triggers(sent: Span) -> list[Trigger]:
                     found.append(trig)
                     if trig.action != FORMED:
                         covered = tok.i + trig.length
+                    if lemma[i] in table[trig.action].get("negated_verbs", ()):
+                        # "will not continue *to share*": what is refused forms nothing
+                        covered = max(
+                            [covered, *(c.i + 1 for c in tok.children if c.dep_ == "xcomp")]
+                        )
                 break
     return found

@@ -274,6 +274,10 @@ def test_events_a_shared_service_provided_for_councils_has_no_client(extractor, 
         " service agreement when it expires.",
         "Hart District Council has decided not to extend its shared IT service with Rushmoor"
         " Borough Council.",
+        "Hart District Council will not continue to share its IT service with Rushmoor Borough"
+        " Council.",
+        # a phrase's verb acts, whatever word the phrase starts with
+        "Hart District Council and Rushmoor Borough Council will no longer share an IT service.",
     ],
 )
 def test_events_words_for_ending_a_shared_service(extractor, sentence):
