@@ -120,6 +120,8 @@ def test_events_date_and_status_done(extractor):
             "Rutland County Council must join the shared legal service within three months.",
             "agreed",
         ),
+        # minutes' capitals: a resolution is agreed
+        ("RESOLVED: That Rutland County Council joins the shared legal service.", "agreed"),
         # "back" as a particle or a modifier is no approval ("councillors backed it" is)
         ("Rutland County Council has brought its legal service back in house.", "done"),
         ("Rutland County Council shares back office services with Melton.", "done"),
