@@ -141,10 +141,13 @@ def _period(sent: Span, span: Span, before: int | None = None) -> str:
                 continue  # nearer the figure before
             return "P1Y"
     after = [t for t in sent.doc[span.end : min(sent.end, span.end + 25)]]
+    signs = load("money")["currency_symbols"]
     for i, tok in enumerate(after):
         if tok.lower_ in words["preps"]:
             rest = [t.lower_ for t in after[i + 1 : i + 8]]  # "over the next four to five years"
             for j, w in enumerate(rest):
+                if w in signs:  # "in 2015, around £400,000 a year": that figure's year
+                    break
                 if w in ("year", "years") and j >= 1:
                     n = rest[j - 1]
                     if n == "-" and j >= 2:  # "over a ten-year period"

@@ -702,6 +702,16 @@ def test_savings_a_period_belongs_to_the_nearest_figure(extractor):
     ]
     x = run(extractor, "The shared service will save £80,000 and £60,000 a year respectively.")
     assert [s.period for s in x.savings] == ["P1Y", "P1Y"]
+    # a cumulative figure: "in 2015, around £400,000 a year" is the next figure's year
+    x = run(
+        extractor,
+        "The shared service has saved more than £2m since it was launched in 2015, around"
+        " £400,000 a year.",
+    )
+    assert [(s.amount, s.period) for s in x.savings] == [
+        (Decimal(2000000), ""),
+        (Decimal(400000), "P1Y"),
+    ]
 
 
 def test_savings_headline_figure_without_period_is_the_same_saving(extractor):
