@@ -100,6 +100,7 @@ _WEEKDAY_AHEAD = {"next", "from", "until", "by"}
 _WEEKDAY_BACK = {"last", "since"}
 _REL_MONTH_WORD = re.compile(r"\b(next|last|this)\s+month\b", re.I)
 _REL_YEAR = re.compile(r"\b(next|last|this|the\s+following|the\s+previous)\s+year\b", re.I)
+_YEARS_AGO = re.compile(r"\b([a-z]+|\d{1,2})\s+years?\s+ago\b", re.I)  # "two years ago"
 _DAY_MONTH = re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\b(?!,?\s+(?:19|20)\d\d)", re.I)
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!,?\s+(?:19|20)\d\d)", re.I)
 _DIGIT = re.compile(r"\d")  # every pattern with a day or a year needs one
@@ -256,6 +257,11 @@ def _find_dates(text: str, published: str | None = None) -> tuple[tuple[int, int
             )
         else:
             taken.append(m.span())
+    for m in _YEARS_AGO.finditer(text):
+        word = m.group(1).lower()
+        back = int(word) if word.isdigit() else load("money")["number_words"].get(word)
+        if pub and isinstance(back, int) and back > 0:
+            add(*m.span(), str(pub[0] - back))
     for pattern in (_DAY_MONTH, _MONTH_DAY, _BARE_MONTH):
         for m in scan(pattern, month):
             if not pub or not free(*m.span()):

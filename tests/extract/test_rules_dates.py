@@ -18,6 +18,13 @@ def test_a_window_between_two_months_is_dated_by_the_year_they_share():
     assert find_dates("between March 2018 and June 2019") == []
 
 
+def test_years_ago_is_read_against_the_publication_year():
+    assert [d for _, _, d in find_dates("it joined two years ago", "2019-03-14")] == ["2017"]
+    assert [d for _, _, d in find_dates("set up 3 years ago", "2019-03-14")] == ["2016"]
+    assert find_dates("set up many years ago", "2019-03-14") == []
+    assert find_dates("set up two years ago", None) == []
+
+
 def test_not_until_a_date_dates_the_event(extractor):
     x = run(
         extractor,
