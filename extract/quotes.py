@@ -62,6 +62,12 @@ def _role_words() -> frozenset[str]:
     return frozenset(load("people")["role_words"]) | _role_titles()
 
 
+@cache
+def _role_verbs() -> frozenset[str]:
+    """Verbs of leading a body ("lead", "chair"), ``people.json``'s role verbs."""
+    return frozenset(load("people")["role_verbs"])
+
+
 def speaker_name(name: str) -> str:
     """A speaker's name without titles, post-nominals or role words before it.
 
@@ -179,11 +185,10 @@ def _role_and_org(
 def _body_led(subject: list[Token], mentions: list[Mention]) -> Body | None:
     """The one body a relative clause on the speaker says they lead ("Jane Smith, *who
     leads Rutland County Council*, said"; ``role_verbs`` in ``people.json``), else None."""
-    verbs = frozenset(load("people")["role_verbs"])
     objects = [
         t
         for clause in subject
-        if clause.dep_ == "relcl" and clause.lemma_ in verbs
+        if clause.dep_ == "relcl" and clause.lemma_ in _role_verbs()
         for c in clause.children
         if c.dep_ == "dobj"
         for t in c.subtree

@@ -37,6 +37,7 @@ def _words() -> dict[str, frozenset[str]]:
         "own_nouns": frozenset(d["own_council_nouns"]),
         "own_determiners": frozenset(d["own_council_determiners"]),
         "speaker": frozenset(d["speaker_pronouns"]),
+        "signs": frozenset(d["currency_symbols"]),
         "required": frozenset(d["requirement_lemmas"]),
         "required_with_to": frozenset(d["requirement_to_lemmas"]),
     }
@@ -141,12 +142,11 @@ def _period(sent: Span, span: Span, before: int | None = None) -> str:
                 continue  # nearer the figure before
             return "P1Y"
     after = [t for t in sent.doc[span.end : min(sent.end, span.end + 25)]]
-    signs = load("money")["currency_symbols"]
     for i, tok in enumerate(after):
         if tok.lower_ in words["preps"]:
             rest = [t.lower_ for t in after[i + 1 : i + 8]]  # "over the next four to five years"
             for j, w in enumerate(rest):
-                if w in signs:  # "in 2015, around £400,000 a year": that figure's year
+                if w in words["signs"]:  # "in 2015, around £400,000 a year": that figure's year
                     break
                 if w in ("year", "years") and j >= 1:
                     n = rest[j - 1]
@@ -212,14 +212,14 @@ def _who(
             and c.i < span.start
         ]
         for child in sorted(saved, key=lambda c: -c.i):
-            if child.lower_ in _words()["speaker"] and speaker_org is not None:
+            if child.lower_ in words["speaker"] and speaker_org is not None:
                 return [speaker_org]  # "this will save us £50,000", said by its leader
             body = _sole_body([child.i], mentions)
             if body is not None:
                 return [body]
         subj = _subjects(cue)  # "X expects to save £900,000": X saves it
         for s in subj:
-            if s.lower_ in _words()["speaker"] and speaker_org is not None:
+            if s.lower_ in words["speaker"] and speaker_org is not None:
                 return [speaker_org]
             named = [m for m in mentions if any(m.start <= t.i < m.end for t in s.subtree)]
             if len({m.body for m in named}) == 1 and named[0].kind in ("name", "abbreviation"):
