@@ -14,6 +14,11 @@ def events(x):
     return {(e.body.code or e.body.name, e.action): e for e in x.events}
 
 
+def quotes(x):
+    """Each quotation's speaker and the code of the body they speak for (None if none)."""
+    return [(q.speaker, q.organisation and q.organisation.code) for q in x.quotes]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -439,14 +444,14 @@ def test_quotes_speaker_role_and_organisation(extractor):
     ],
 )
 def test_quotes_speaker_after_a_quotation_or_with_the_body_they_lead(extractor, text):
-    got = [(q.speaker, q.organisation and q.organisation.code) for q in run(extractor, text).quotes]
+    got = quotes(run(extractor, text))
     assert got == [("John Brown", "E07000065")]
 
 
 def test_quotes_coun_is_a_title_not_a_name(extractor):
     text = 'Coun Jane Doe, leader of Rother District Council, said: "It is a good deal."'
     x = run(extractor, text)
-    assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Jane Doe", "E07000064")]
+    assert quotes(x) == [("Jane Doe", "E07000064")]
 
 
 @pytest.mark.parametrize(
@@ -460,7 +465,7 @@ def test_quotes_coun_is_a_title_not_a_name(extractor):
 def test_quotes_a_councillor_or_a_remit_speaks_for_the_main_council(extractor, said):
     text = f"Rother District Council will join the shared legal service.\n\n{said}"
     x = run(extractor, text)
-    assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Jane Doe", "E07000064")]
+    assert quotes(x) == [("Jane Doe", "E07000064")]
 
 
 def test_quotes_a_councillor_on_a_councils_own_website_speaks_for_it(extractor):
@@ -469,7 +474,7 @@ def test_quotes_a_councillor_on_a_councils_own_website_speaks_for_it(extractor):
         'Rother District Council planned.\n\nCllr Jane Doe said: "It is a good deal."'
     )
     x = run(extractor, text, url="https://www.rother.gov.uk/news/legal")
-    assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Jane Doe", "E07000064")]
+    assert quotes(x) == [("Jane Doe", "E07000064")]
 
 
 def test_quotes_leader_of_the_council_on_a_councils_own_website_leads_it(extractor):
@@ -479,7 +484,7 @@ def test_quotes_leader_of_the_council_on_a_councils_own_website_leads_it(extract
         'Cllr Jane Doe, leader of the council, said: "It is a good deal."'
     )
     x = run(extractor, text, url="https://www.rother.gov.uk/news/legal")
-    assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Jane Doe", "E07000064")]
+    assert quotes(x) == [("Jane Doe", "E07000064")]
 
 
 @pytest.mark.parametrize(
@@ -495,9 +500,7 @@ def test_quotes_leader_of_the_council_where_no_council_is_named(extractor, url, 
         'Cllr Jane Doe, Leader of the Council, said: "It is a good deal."'
     )
     x = run(extractor, text, url=url)
-    assert [(q.speaker, q.organisation and q.organisation.code) for q in x.quotes] == [
-        ("Jane Doe", code)
-    ]
+    assert quotes(x) == [("Jane Doe", code)]
 
 
 def test_quotes_an_organisation_is_checked_against_the_documents_bodies(extractor):
@@ -538,7 +541,7 @@ def test_quotes_an_organisation_is_checked_against_the_documents_bodies(extracto
 def test_quotes_attributed_without_a_speech_verb(extractor, said, expected):
     text = f"Wealden District Council and Rother District Council will share a legal team. {said}"
     x = run(extractor, text)
-    assert [(q.speaker, q.organisation.code) for q in x.quotes] == expected
+    assert quotes(x) == expected
 
 
 @pytest.mark.parametrize(
@@ -554,7 +557,7 @@ def test_quotes_a_signature_line_after_a_quotation(extractor, after, expected):
         f'"The savings are real and the service will improve."\n{after}\n\nIt starts in May.'
     )
     x = run(extractor, text)
-    assert [(q.speaker, q.organisation.code) for q in x.quotes] == expected
+    assert quotes(x) == expected
 
 
 @pytest.mark.parametrize(
@@ -568,7 +571,7 @@ def test_quotes_a_signature_line_after_a_quotation(extractor, after, expected):
 def test_quotes_reporting_verbs_with_a_quotation(extractor, said):
     text = f"Wealden District Council and Rother District Council will share a legal team. {said}"
     x = run(extractor, text)
-    assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Antony Baden", "E07000064")]
+    assert quotes(x) == [("Antony Baden", "E07000064")]
 
 
 def test_quotes_a_titled_person_the_model_reads_as_an_organisation(extractor):
@@ -578,7 +581,7 @@ def test_quotes_a_titled_person_the_model_reads_as_an_organisation(extractor):
         '"We are pleased."'
     )
     x = run(extractor, text)
-    assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Lynden Stowe", "E07000065")]
+    assert quotes(x) == [("Lynden Stowe", "E07000065")]
 
 
 def test_quotes_a_name_inside_a_remit_is_no_speaker(extractor):
@@ -588,7 +591,7 @@ def test_quotes_a_name_inside_a_remit_is_no_speaker(extractor):
         "that the new service would help."
     )
     x = run(extractor, text)
-    assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Jane Doe", "E07000064")]
+    assert quotes(x) == [("Jane Doe", "E07000064")]
 
 
 def test_quotes_a_list_of_remits_is_no_speaker(extractor):
@@ -598,7 +601,7 @@ def test_quotes_a_list_of_remits_is_no_speaker(extractor):
         ' Learning at Rother District Council, said:\n\n"It will help."'
     )
     x = run(extractor, text)
-    assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Jane Doe", "E07000064")]
+    assert quotes(x) == [("Jane Doe", "E07000064")]
 
 
 def test_quotes_a_role_naming_a_kind_of_council_speaks_for_that_council(extractor):
@@ -607,7 +610,7 @@ def test_quotes_a_role_naming_a_kind_of_council_speaks_for_that_council(extracto
         '\n\nCity council leader Cllr John Mott said: "It makes sense."'
     )
     x = run(extractor, text)
-    assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("John Mott", "E08000026")]
+    assert quotes(x) == [("John Mott", "E08000026")]
 
 
 def test_quotes_a_name_in_the_possessive_is_no_speaker(extractor):
@@ -625,7 +628,7 @@ def test_quotes_a_name_after_a_remit_in_lower_case_is_the_speaker(extractor):
         'Rother\'s cabinet member for children and families Jane Doe said: "It will help."'
     )
     x = run(extractor, text)
-    assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Jane Doe", "E07000064")]
+    assert quotes(x) == [("Jane Doe", "E07000064")]
 
 
 def test_quotes_speaker_after_verb_and_surname_resolution(extractor):
@@ -734,7 +737,7 @@ def test_events_service_area_from_title_when_sentence_names_none(extractor):
 
 def test_quotes_council_name_inside_a_persons_name(extractor):
     x = run(extractor, 'Cllr John Kent, Leader of Thurrock Council, said: "We are pleased."')
-    assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("John Kent", "E06000034")]
+    assert quotes(x) == [("John Kent", "E06000034")]
 
 
 def test_quotes_short_council_name_in_lower_case_role(extractor):
@@ -743,7 +746,7 @@ def test_quotes_short_council_name_in_lower_case_role(extractor):
         'Cllr Jane Roe, cabinet member for finance of Merthyr council said: "It makes sense."'
     )
     x = run(extractor, text)
-    assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Jane Roe", "W06000024")]
+    assert quotes(x) == [("Jane Roe", "W06000024")]
 
 
 @pytest.mark.parametrize(
@@ -758,7 +761,7 @@ def test_quotes_short_council_name_in_lower_case_role(extractor):
 def test_quotes_party_label_marks_a_councillor_of_the_main_council(extractor, said):
     text = "Horsham District Council is to leave the revenues partnership.\n\n" + said
     x = run(extractor, text)
-    assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Jane Roe", "E07000227")]
+    assert quotes(x) == [("Jane Roe", "E07000227")]
 
 
 def test_quotes_a_ward_in_a_party_bracket_is_no_speaker(extractor):
@@ -1614,7 +1617,7 @@ def test_a_council_name_that_is_a_surname_is_the_person(extractor):
     )
     x = run(extractor, text)
     assert sorted(e.body.code for e in x.events) == ["E06000035", "E10000016"]  # no Sutton
-    assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Paul Sutton", "E10000016")]
+    assert quotes(x) == [("Paul Sutton", "E10000016")]
 
 
 def test_a_council_name_after_a_capitalised_word_stays_a_council(extractor):
@@ -1633,7 +1636,7 @@ def test_quotes_a_speaker_named_earlier_keeps_the_body_given_there(extractor):
         'Cllr Jarvis said: "This is a good deal for residents."'
     )
     x = run(extractor, text)
-    assert [(q.speaker, q.organisation.code) for q in x.quotes] == [("Alan Jarvis", "E06000035")]
+    assert quotes(x) == [("Alan Jarvis", "E06000035")]
 
 
 @pytest.mark.parametrize(
