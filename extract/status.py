@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Span, Token
 
 from lgkg.extract.dates import compare
 from lgkg.extract.lexicon import load
-from lgkg.extract.tokens import features
+from lgkg.extract.tokens import features, is_infinitive
 from lgkg.extract.vocabulary import AGREED, DONE, PROPOSED
 
 
@@ -64,14 +64,19 @@ def _without_time_preps(sent: Span) -> list[Token]:
 
 
 def _headline_infinitive(tok: Token) -> bool:
-    """A headline's future: "Councils *to share* legal team" (an infinitive hanging
-    from a verbless noun phrase)."""
-    return (
-        tok.tag_ == "VB"
-        and tok.dep_ in ("acl", "relcl", "xcomp")
+    """A headline's future: an infinitive no finite verb governs, hanging from a verbless
+    noun phrase ("Councils *to share* legal team", "Agency *to be formed* by X and Y") or
+    standing alone ("X and Y *to share* legal team")."""
+    if not is_infinitive(tok):
+        return False
+    if tok.tag_ != "VB" and not (
+        tok.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in tok.children)
+    ):
+        return False
+    return tok.dep_ == "ROOT" or (
+        tok.dep_ in ("acl", "relcl", "xcomp")
         and tok.head.dep_ == "ROOT"
         and tok.head.pos_ in ("NOUN", "PROPN")
-        and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
     )
 
 
@@ -93,8 +98,7 @@ def is_future(trigger: Token) -> bool:
 def _is_progressive(trigger: Token) -> bool:
     """Present progressive: "X is joining", "the councils are merging" (under way, not done),
     also for an infinitive under one ("are joining forces *to share*")."""
-    infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in trigger.children)
-    for tok in (trigger, trigger.head) if infinitive else (trigger,):
+    for tok in (trigger, trigger.head) if is_infinitive(trigger) else (trigger,):
         if tok.tag_ == "VBG" and any(
             c.dep_ == "aux" and c.lower_ in ("is", "are", "'s", "'re", "am") for c in tok.children
         ):

@@ -1333,9 +1333,23 @@ def test_conditions_and_wishes_are_proposals(extractor, text):
     assert events(run(extractor, text))[("E07000089", "formed")].status == "proposed"
 
 
-def test_a_headline_infinitive_is_a_plan_agreed_not_done(extractor):
-    x = run(extractor, "Hart and Rushmoor councils to share planning team.")
-    assert events(x)[("E07000089", "formed")].status == "agreed"
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hart and Rushmoor councils to share planning team.",
+        # an infinitive no finite verb governs, standing alone or passive
+        "Hart District Council and Rushmoor Borough Council to share planning team",
+        "New planning team to be formed by Hart and Rushmoor councils",
+        "Shared planning service to be set up by Hart and Rushmoor councils",
+    ],
+)
+def test_a_headline_infinitive_is_a_plan_agreed_not_done(extractor, text):
+    assert events(run(extractor, text))[("E07000089", "formed")].status == "agreed"
+
+
+def test_a_passive_participle_with_no_infinitive_is_done(extractor):
+    x = run(extractor, "The shared planning service was set up by Hart and Rushmoor councils.")
+    assert events(x)[("E07000089", "formed")].status == "done"
 
 
 @pytest.mark.parametrize(
