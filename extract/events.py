@@ -83,8 +83,11 @@ def _mentions_in(tokens, mentions: list[Mention]) -> list[Mention]:
     return [m for m in mentions if any(i in idx for i in range(m.start, m.end))]
 
 
-def _subject_mentions(trigger: Token, mentions: list[Mention]) -> list[Mention]:
-    """Mentions in the subject of the trigger, or of the verbs and nouns it hangs from."""
+def _subject_mentions(
+    trigger: Token, mentions: list[Mention], *, reported: bool = True
+) -> list[Mention]:
+    """Mentions in the subject of the trigger, or of the verbs and nouns it hangs from
+    (``reported``: across a clause of speech too, "X said that *Y* would join")."""
     cur = trigger
     for _ in range(6):
         subj = [c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass", "poss")]
@@ -106,7 +109,7 @@ def _subject_mentions(trigger: Token, mentions: list[Mention]) -> list[Mention]:
             found = [m for m in found if not any(_in(t.i, m) for t in cur.subtree)]
             if found:
                 return found
-        if cur.dep_ not in _UP_DEPS or cur.head is cur:
+        if cur.dep_ not in _UP_DEPS or cur.head is cur or (cur.dep_ == "ccomp" and not reported):
             break
         cur = cur.head
     return []
@@ -133,11 +136,14 @@ def _object_tokens(trigger: Token) -> set[int]:
 
 def _agents(trig: Trigger, sent: Span, mentions: list[Mention]) -> tuple[list[Mention], float]:
     tok = trig.token
-    mentions = [m for m in mentions if not _describes_someone(sent.doc[m.start])]
+    # a council where someone works is no agent, unless that someone acts: "Cllr Jane Roe,
+    # leader of X, announced plans to share ..." (not what they say: "..., said Y will join")
+    people = [m for m in mentions if _describes_someone(sent.doc[m.start])]
+    mentions = [m for m in mentions if m not in people]
     if trig.kind == "converse":  # "X buys its legal service from Y": Y provides it
         found = _mentions_in([t for p in source_phrases(tok) for t in p.subtree], mentions)
         return found, 0.85 if found else 0.0
-    subject = _subject_mentions(tok, mentions)
+    subject = _subject_mentions(tok, mentions) or _subject_mentions(tok, people, reported=False)
     if trig.action in (JOINED, LEFT, PROVIDES):
         obj = _object_tokens(tok)
         subject = [m for m in subject if m.start not in obj]

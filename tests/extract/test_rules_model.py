@@ -1261,6 +1261,29 @@ def test_a_speakers_employer_in_a_relative_clause_is_no_founder(extractor):
     assert "E07000064" not in {e.body.code for e in x.events}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cllr Jane Roe, leader of Hart District Council, announced plans to share a chief"
+        " executive with Rushmoor Borough Council.",
+        "Jane Roe, who leads Hart District Council, has agreed to share a chief executive with"
+        " Rushmoor Borough Council.",
+    ],
+)
+def test_a_council_someone_leads_acts_when_they_do(extractor, text):
+    got = events(run(extractor, text))
+    assert {("E07000089", "formed"), ("E07000092", "formed")} <= set(got)
+
+
+def test_a_council_someone_leads_is_not_what_they_report(extractor):
+    x = run(
+        extractor,
+        "Jane Roe, who leads Hart District Council, said Rushmoor Borough Council would join the"
+        " Surrey legal partnership.",
+    )
+    assert "E07000089" not in {e.body.code for e in x.events}
+
+
 def test_a_partnership_providing_a_service_makes_its_members_providers(extractor):
     x = run(
         extractor,
