@@ -104,6 +104,8 @@ def test_money_find_amounts(text, amount, currency):
         ("a joint fostering hub for the region", "social-care"),
         ("merging their youth offending teams", "social-care"),
         ("a shared safeguarding board", "social-care"),
+        # environmental health, trading standards and licensing together
+        ("a joint public protection service for both counties", "regulatory"),
         # front-line services the other codes do not cover are named as such: "other"
         ("the two councils merged their library services", "other"),
         ("a joint leisure trust", "other"),
