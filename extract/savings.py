@@ -199,6 +199,10 @@ def _who(
                     return [body]
                 if speaker_org is not None and _own_council(obj):
                     return [speaker_org]  # "for this council", said by its leader
+    if cue is not None:
+        body = _owner_phrase(sent, cue, mentions)
+        if body is not None:
+            return [body]
     if cue is not None and cue.pos_ == "NOUN" and cue.head.pos_ in ("VERB", "AUX"):
         subj = _subjects(cue.head)  # "X expects to make a saving": X makes it
         body = _sole_body([s.i for s in subj], mentions, "name")
@@ -225,6 +229,34 @@ def _who(
             if len({m.body for m in named}) == 1 and named[0].kind in ("name", "abbreviation"):
                 return [named[0].body]
     return [None]
+
+
+def _owner_phrase(sent: Span, cue: Token, mentions: list[Mention]) -> Body | None:
+    """The one council a saving is said to be of: the possessive of the saving noun or of
+    the share it is part of ("*X's* savings", "*X's* share of the savings"), or a "for"
+    phrase of the saving's clause ("*For X*, the saving will be £200,000"; not "for X and
+    Y", the two together)."""
+    nouns = [cue] if cue.pos_ == "NOUN" else []
+    if nouns and cue.dep_ == "pobj" and cue.head.lower_ == "of" and cue.head.head.pos_ == "NOUN":
+        nouns.append(cue.head.head)
+    for noun in nouns:
+        owner = [t.i for c in noun.children if c.dep_ == "poss" for t in c.subtree]
+        body = _sole_body(owner, mentions, "name")
+        if body is not None:
+            return body
+    verb = next((t for t in (cue, *cue.ancestors) if t.pos_ in ("VERB", "AUX")), None)
+    if verb is None:
+        return None
+    for prep in verb.children:
+        if prep.dep_ != "prep" or prep.lower_ != "for" or prep.i > cue.i:
+            continue
+        objects = [c for c in prep.children if c.dep_ == "pobj"]
+        named = [
+            m for m in mentions if m.kind == "name" and any(m.start <= o.i < m.end for o in objects)
+        ]
+        if len(named) == 1 and not _joined_to_another(sent, named[0], mentions):
+            return named[0].body
+    return None
 
 
 def _sole_body(
@@ -268,13 +300,16 @@ def _joined_to_another(sent: Span, named: Mention, mentions: list[Mention]) -> b
 
 def _gapped_owner(sent: Span, after: int, span: Span, mentions: list[Mention]) -> Body | None:
     """The body named right before the amount at ``span`` when only that name and a joining
-    word stand between it and the saving that ends at token ``after`` ("will save X £80,000
-    *and Y* £60,000": the saving verb is not said again), else None."""
+    word (after the saving's period, if any) stand between it and the saving that ends at
+    token ``after`` ("will save X £80,000 *and Y* £60,000", "save £80,000 a year, *and Y*
+    £60,000": the saving verb is not said again), else None."""
     owner = next((m for m in mentions if m.end == span.start and m.start >= after), None)
-    if owner is None:
-        return None
-    between = sent.doc[after : owner.start]
-    if not between or not all(t.lower_ in _words()["gap"] for t in between):
+    if owner is None or sent.doc[owner.start : owner.end].root.dep_ in ("nsubj", "nsubjpass"):
+        return None  # no name, or one with a verb of its own ("and X £60,000 was spent")
+    between = [t.lower_ for t in sent.doc[after : owner.start]]
+    period = next((p for p in _per_year() if tuple(between[: len(p)]) == p), ())
+    between = between[len(period) :]  # "save £200,000 *a year*, and Y £150,000"
+    if not between or not all(w in _words()["gap"] for w in between):
         return None
     return owner.body
 
@@ -291,7 +326,7 @@ def sentence_savings(
 ) -> list[Saving]:
     """Savings stated in one sentence."""
     out: list[Saving] = []
-    last: tuple[Token | None, int] | None = None  # the last saving's cue and where it ends
+    last: tuple[Token | None, int, str] | None = None  # the last saving's cue, end, period
     figure_end: int | None = None  # where the sentence's last figure ends
     for amount in find_amounts(text_of(sent)):
         span = _tokens_of(sent, amount)
@@ -308,8 +343,8 @@ def sentence_savings(
                 ok, cue, owners = True, cue if ok else last[0], [owner]
         if not ok:
             continue
-        last = (cue, span.end)
-        period = _period(sent, span, before)
+        period = _period(sent, span, before) or (last[2] if owners and last else "")
+        last = (cue, span.end, period)
         for who in owners or _who(sent, cue, span, mentions, members, speaker_org):
             out.append(
                 Saving(

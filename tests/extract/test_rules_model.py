@@ -352,6 +352,11 @@ def test_savings_each_council_gives_one_per_council(extractor):
         ' a saving for this council of £80,000."',
         'Cllr Ann Jones, leader of Wealden District Council, said: "Sharing auditors will'
         ' save us £80,000."',
+        # the possessive of the saving, or of the share it is part of
+        "Wealden District Council's share of the savings from sharing auditors is £80,000.",
+        "Wealden District Council's savings from sharing auditors will be £80,000.",
+        # a "for" phrase of the saving's clause, put first
+        "For Wealden District Council, the saving from sharing auditors will be £80,000.",
     ],
 )
 def test_savings_owner_named_as_the_council_saved(extractor, text):
@@ -372,6 +377,11 @@ def test_savings_owner_named_as_the_council_saved(extractor, text):
             "The move is expected to save Rutland £50,000 and Melton £40,000 a year.",
             {("E06000017", Decimal(50000)), ("E07000133", Decimal(40000))},
         ),
+        # the saving verb and its period said once
+        (
+            "Rutland expects to save £50,000 a year, and Melton £40,000.",
+            {("E06000017", Decimal(50000)), ("E07000133", Decimal(40000))},
+        ),
         # a council beside an amount that no saving word governs saves nothing
         (
             "The shared waste service will save £80,000 a year, and Rother District Council"
@@ -389,6 +399,11 @@ def test_savings_owner_named_as_the_council_saved(extractor, text):
 def test_savings_one_verb_for_several_owners(extractor, text, expected):
     got = {(s.who.code if s.who else "", s.amount) for s in run(extractor, text).savings}
     assert got == expected
+
+
+def test_savings_a_gapped_saving_takes_the_period_said_once(extractor):
+    x = run(extractor, "Rutland expects to save £50,000 a year, and Melton £40,000.")
+    assert {s.period for s in x.savings} == {"P1Y"}
 
 
 @pytest.mark.parametrize(
