@@ -25,7 +25,7 @@ from lgkg.extract.records import Body, Event, Evidence
 from lgkg.extract.service import service_area_of_text
 from lgkg.extract.status import described_as_running, is_future, is_past, status_of
 from lgkg.extract.tokens import features, text_of
-from lgkg.extract.triggers import Trigger, find_triggers, source_phrases
+from lgkg.extract.triggers import Trigger, admitted, find_triggers, source_phrases
 from lgkg.extract.vocabulary import (
     AGREED,
     DONE,
@@ -143,6 +143,9 @@ def _agents(trig: Trigger, sent: Span, mentions: list[Mention]) -> tuple[list[Me
     if trig.kind == "converse":  # "X buys its legal service from Y": Y provides it
         found = _mentions_in([t for p in source_phrases(tok) for t in p.subtree], mentions)
         return found, 0.85 if found else 0.0
+    if trig.kind == "admits":  # "the partnership expanded to include X": X joins
+        found = _mentions_in([t for p in admitted(tok) for t in p.subtree], mentions)
+        return found, 0.8 if found else 0.0
     subject = _subject_mentions(tok, mentions) or _subject_mentions(tok, people, reported=False)
     if trig.action in (JOINED, LEFT, PROVIDES):
         obj = _object_tokens(tok)

@@ -26,7 +26,9 @@ from lgkg.extract.vocabulary import ENDED, FORMED
 class Trigger:
     token: Token
     action: str
-    kind: str  # "verb", "particle", "noun", "phrase", "converse" ("buy from": the source acts)
+    # "verb", "particle", "noun", "phrase", "converse" ("buy from": the source acts),
+    # "admits" ("expanded to include X": what it takes in acts)
+    kind: str
     length: int = 1  # tokens a phrase covers ("stop sharing": 2)
 
     @property
@@ -198,6 +200,23 @@ def _new_member_of_partnership(noun: Token, spec: dict) -> bool:
     return any(t.lower_ in heads for t in owners)
 
 
+def _admits(verb: Token, rule: dict) -> bool:
+    """Does an admitting verb take its object in ("expanded to *include* X" under one of the
+    rule's ``heads``, "*welcomed* X into the partnership" with one of its ``preps``)?"""
+    if verb.dep_ in ("xcomp", "advcl") and _lemma(verb.head) in rule.get("heads", ()):
+        return True
+    return any(c.dep_ == "prep" and c.lower_ in rule.get("preps", ()) for c in verb.children)
+
+
+def admitted(trigger: Token) -> list[Token]:
+    """What an admitting verb or noun takes in: a passive verb's subject, an active one's
+    object, a noun's "of" object ("the *addition* of X")."""
+    if trigger.pos_ in ("NOUN", "PROPN"):
+        return [g for c in trigger.children if c.lower_ == "of" for g in c.children]
+    dep = "nsubjpass" if any(c.dep_ == "auxpass" for c in trigger.children) else "dobj"
+    return [c for c in trigger.children if c.dep_ == dep]
+
+
 def _noun_object_ok(tok: Token) -> bool:
     """For ambiguous nouns ("end", "split"): is it the end *of a partnership*?"""
     share_words = set(_table()[ENDED]["object_words"])
@@ -233,6 +252,8 @@ _WORD_KEYS = (  # an action's single words
     "converse_verbs",
     "negated_verbs",
     "member_nouns",
+    "admitting_verbs",
+    "admitting_nouns",
     "nouns",
     "weak_nouns",
 )
@@ -286,9 +307,14 @@ def _match(tok: Token, sent: Span, action: str, stage: str) -> Trigger | None:
             return Trigger(tok, action, "verb")
         if lemma in spec.get("converse_verbs", ()) and source_phrases(tok):
             return Trigger(tok, action, "converse")
+        admitting = spec.get("admitting_verbs", {}).get(lemma)
+        if admitting is not None and _admits(tok, admitting):
+            return Trigger(tok, action, "admits")
     elif stage == "word" and tok.pos_ in ("NOUN", "PROPN"):
         if lemma in spec.get("member_nouns", ()) and _new_member_of_partnership(tok, spec):
             return Trigger(tok, action, "noun")
+        if lemma in spec.get("admitting_nouns", ()) and admitted(tok):
+            return Trigger(tok, action, "admits")
         if lemma in spec.get("nouns", ()) or tok.lower_ in spec.get("nouns", ()):
             if lemma in spec.get("noun_needs_object", ()) and not _noun_object_ok(tok):
                 return None

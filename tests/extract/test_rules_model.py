@@ -54,6 +54,23 @@ def quotes(x):
             "Councillor Jane Smith of Rutland County Council is the newest member of the cabinet.",
             set(),
         ),
+        # what a partnership takes in joins it: its object, a passive's subject, an "of" object
+        (
+            "The procurement partnership has expanded to include Rutland County Council.",
+            {("E06000017", "joined")},
+        ),
+        (
+            "Rutland County Council has been welcomed into the procurement partnership.",
+            {("E06000017", "joined")},
+        ),
+        (
+            "The procurement partnership has grown with the addition of Rutland County Council.",
+            {("E06000017", "joined")},
+        ),
+        (  # welcoming something else, or into nothing, admits no one
+            "Councillor Jane Smith welcomed Rutland County Council's decision.",
+            set(),
+        ),
     ],
 )
 def test_events_actions_and_agents(extractor, text, expected):
