@@ -291,8 +291,12 @@ def _match(tok: Token, sent: Span, action: str, stage: str) -> Trigger | None:
         for phrase in dict.fromkeys((*starting.get(lemma, ()), *starting.get(tok.lower_, ()))):
             if covered := _phrase_at(sent, tok.i, phrase):
                 words = sent.doc[tok.i : tok.i + covered]  # its verb acts ("no longer *share*")
-                verb = next((t for t in words if t.pos_ in ("VERB", "AUX")), tok)
-                return Trigger(verb, action, "phrase", covered)
+                verb = next((t for t in words if t.pos_ in ("VERB", "AUX")), None)
+                if verb is None and tok.dep_ == "prep" and tok.head.pos_ == "VERB":
+                    verb = (
+                        tok.head
+                    )  # the verb a phrase of no verb hangs from ("runs it *on behalf of* X")
+                return Trigger(verb or tok, action, "phrase", covered)
     elif stage == "word" and is_verb:
         if lemma in spec.get("verbs_need_object", ()) and not (
             _has_object(tok) or _council_subject(tok)

