@@ -144,7 +144,7 @@ def _agents(trig: Trigger, sent: Span, mentions: list[Mention]) -> tuple[list[Me
         found = _mentions_in([t for p in source_phrases(tok) for t in p.subtree], mentions)
         return found, 0.85 if found else 0.0
     if trig.kind == "admits":  # "the partnership expanded to include X": X joins
-        found = _mentions_in([t for p in admitted(tok) for t in p.subtree], mentions)
+        found = _mentions_in(admitted(tok), mentions)
         return found, 0.8 if found else 0.0
     subject = _subject_mentions(tok, mentions) or _subject_mentions(tok, people, reported=False)
     if trig.action in (JOINED, LEFT, PROVIDES):
@@ -597,8 +597,9 @@ def sentence_events(
                 agents = agents + [m for m in partners if m not in agents]
         if trig.action != PROVIDES:
             agents = [m for m in agents if can_be_member(m.body)]
-        if (
+        if (  # (a partnership that takes councils in was there before them)
             trig.action == JOINED
+            and trig.kind != "admits"
             and len({m.body for m in agents if m.body.is_council}) >= 2
             and not _joins_one_known(trig.token, [m for m in mentions if m not in agents])
         ):

@@ -209,12 +209,19 @@ def _admits(verb: Token, rule: dict) -> bool:
 
 
 def admitted(trigger: Token) -> list[Token]:
-    """What an admitting verb or noun takes in: a passive verb's subject, an active one's
-    object, a noun's "of" object ("the *addition* of X")."""
+    """The words of what an admitting verb or noun takes in: a passive verb's subject, an
+    active one's object, a noun's "of" object ("the *addition* of X"); their own words, not
+    their phrases' ("welcomed the offer *from X* into the plan")."""
     if trigger.pos_ in ("NOUN", "PROPN"):
-        return [g for c in trigger.children if c.lower_ == "of" for g in c.children]
-    dep = "nsubjpass" if any(c.dep_ == "auxpass" for c in trigger.children) else "dobj"
-    return [c for c in trigger.children if c.dep_ == dep]
+        objects = [g for c in trigger.children if c.lower_ == "of" for g in c.children]
+    else:
+        dep = "nsubjpass" if any(c.dep_ == "auxpass" for c in trigger.children) else "dobj"
+        objects = [c for c in trigger.children if c.dep_ == dep]
+    out = []
+    for o in objects:
+        aside = {t.i for c in o.children if c.dep_ in ("prep", "relcl", "acl") for t in c.subtree}
+        out += [t for t in o.subtree if t.i not in aside]
+    return out
 
 
 def _noun_object_ok(tok: Token) -> bool:

@@ -71,6 +71,15 @@ def quotes(x):
             "Councillor Jane Smith welcomed Rutland County Council's decision.",
             set(),
         ),
+        (
+            "The council welcomed the offer from Rutland County Council into the plan.",
+            set(),
+        ),
+        (  # councils taken in together join what takes them in: they found nothing
+            "The procurement partnership has expanded to include Rutland County Council and"
+            " Melton Borough Council.",
+            {("E06000017", "joined"), ("E07000133", "joined")},
+        ),
     ],
 )
 def test_events_actions_and_agents(extractor, text, expected):
