@@ -26,6 +26,7 @@ from lgkg.extract.decisions import BodyCase, Decisions, body_cases, shipped
 from lgkg.extract.errors import BadInput
 from lgkg.extract.events import Candidate, merge, sentence_events
 from lgkg.extract.gazetteer import Gazetteer
+from lgkg.extract.lemmas import LEMMA_FIXES
 from lgkg.extract.mentions import COUNCIL_LABEL, Mention, all_mentions
 from lgkg.extract.model import load_model, model_version
 from lgkg.extract.partnerships import name_partnerships, partnership_label
@@ -60,7 +61,8 @@ def line_sentences(doc: Doc) -> Doc:
 
 def build_nlp(gazetteer: Gazetteer) -> Language:
     """The English model with the council ruler (before NER), line-based sentence starts,
-    and council names that are surnames left to NER (:mod:`lgkg.extract.surnames`)."""
+    council names that are surnames left to NER (:mod:`lgkg.extract.surnames`), and the
+    lemmas of a few verb forms corrected (:mod:`lgkg.extract.lemmas`)."""
     nlp = load_model()
     ruler = nlp.add_pipe(
         "entity_ruler",
@@ -72,6 +74,7 @@ def build_nlp(gazetteer: Gazetteer) -> Language:
     nlp.add_pipe(DEFER, after="council_ruler")  # one-word names that may be surnames
     nlp.add_pipe("line_sentences", after=DEFER)
     nlp.add_pipe(SETTLE, after="ner")
+    nlp.add_pipe(LEMMA_FIXES, after="lemmatizer")  # verb forms the model lemmatizes wrong
     return nlp
 
 

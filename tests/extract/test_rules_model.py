@@ -1285,6 +1285,15 @@ def test_council_leader_speaks_for_the_council_of_the_document(extractor):
     assert (quote.speaker, quote.organisation.code) == ("Ann Lee", "E07000089")
 
 
+def test_verb_forms_the_model_lemmatizes_wrong_are_read(extractor):
+    """en_core_web_sm lemmatizes "hopes" as "hop" and "axed" as "ax" (extract/lemmas.py)."""
+    assert extractor.nlp("The council hopes to join.")[2].lemma_ == "hope"
+    x = run(extractor, "Hart District Council hopes to join the Surrey legal partnership.")
+    assert events(x)[("E07000089", "joined")].status == "proposed"
+    x = run(extractor, "Hart and Rushmoor councils have axed their shared planning team.")
+    assert ("E07000089", "ended") in events(x)
+
+
 def test_a_decision_still_to_come_is_proposed(extractor):
     x = run(
         extractor,
