@@ -170,7 +170,8 @@ def described_as_running(noun: Token) -> bool:
 
 
 def _clause(trigger: Token) -> list[Token]:
-    """The trigger, the words it hangs from up to the root, and their direct dependents;
+    """The trigger, the words it hangs from up to the root, and their direct dependents
+    (with the words a compound makes of them);
     a trigger heading a relative or participle clause ("the partnership, which *began*
     in 2011, is expected to ...", "the team *set up* in 2012 will grow") is a clause of
     its own."""
@@ -180,6 +181,9 @@ def _clause(trigger: Token) -> list[Token]:
     for t in chain:
         for c in t.children:
             out.setdefault(c.i, c)
+            for word in c.children:  # a dependent's own words: "the *go-ahead*"
+                if word.dep_ == "compound" or (word.dep_ == "punct" and word.text == "-"):
+                    out.setdefault(word.i, word)
     return [out[i] for i in sorted(out)]
 
 

@@ -1294,6 +1294,14 @@ def test_verb_forms_the_model_lemmatizes_wrong_are_read(extractor):
     assert ("E07000089", "ended") in events(x)
 
 
+def test_a_compound_cue_in_the_clause_is_read(extractor):
+    x = run(
+        extractor,
+        "Hart District Council has been given the go-ahead to join the Surrey legal partnership.",
+    )
+    assert events(x)[("E07000089", "joined")].status == "agreed"
+
+
 def test_a_decision_still_to_come_is_proposed(extractor):
     x = run(
         extractor,
