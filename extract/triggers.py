@@ -340,12 +340,14 @@ def _match(tok: Token, sent: Span, action: str, stage: str) -> Trigger | None:
 
 
 def _negated(tok: Token) -> bool:
-    """Said not to happen: "did *not* join", "is *not* the end of the partnership"
-    ("not only" and "not ... until" are no negation)."""
+    """Said not to happen: "did *not* join", "is *not* the end of the partnership", "voted
+    *against* joining" ("not only" and "not ... until" are no negation)."""
     heads = [tok]
     if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("attr", "dobj"):
         heads.append(tok.head)  # the verb the noun is said of
     for head in heads:
+        if head.dep_ == "pcomp" and head.head.lower_ == "against":
+            return True
         children = list(head.children)
         if any(c.lower_ in _table()["negation_delays"] for c in children):
             continue  # "will not transfer until April": a date, not a refusal

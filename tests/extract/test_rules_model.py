@@ -1441,6 +1441,8 @@ def test_a_passive_participle_with_no_infinitive_is_done(extractor):
     [
         "Hart District Council did not join the shared audit service.",
         "Hart District Council has decided not to join the shared audit service.",
+        # a vote against it refuses it too
+        "Hart District Council voted against joining the shared audit service.",
     ],
 )
 def test_a_negated_trigger_is_no_event(extractor, text):
