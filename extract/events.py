@@ -591,6 +591,10 @@ def sentence_events(
             agents = [m for m in agents if m.start not in provided]
             if trig.kind == "noun" and _terms_of(trig.token, providing):
                 continue  # "X will provide IT to Y under a new agreement": the contract
+            taking_part = _taking_part(trig.token, mentions)
+            if taking_part:  # "X will take part in the partnership run by Y": X joins it
+                verb, agents = taking_part
+                trig = Trigger(verb, JOINED, "verb")
         if trig.action == JOINED and agents:
             partners = _new_partnership_with(trig.token, mentions)
             if partners:  # "X will join a partnership with Y": both found it
@@ -657,6 +661,36 @@ def sentence_events(
                 ended = replace(event, action=ENDED, date="", rule="event.ended.former")
                 out.append(Candidate(ended, sent.start, named_area, earlier))
     return out
+
+
+def _taking_part(noun: Token, mentions: list[Mention]) -> tuple[Token, list[Mention]] | None:
+    """The verb and the bodies of taking part in a partnership already at work (one a
+    participle says someone runs, hosts or leads: "the partnership *run by Y*"): the subject
+    of the verb the noun is the object of, or of whose preposition ("X will take part *in*
+    the partnership hosted by Y", "X will be part *of* ..."), when not inside it."""
+    if not (described_as_running(noun) or _run_by_someone(noun)):
+        return None
+    verb = noun.head
+    if noun.dep_ == "pobj" and verb.dep_ == "prep":
+        verb = verb.head.head if verb.head.pos_ in ("NOUN", "PROPN") else verb.head
+    elif noun.dep_ not in ("dobj", "attr"):
+        return None
+    if verb.pos_ not in ("VERB", "AUX"):
+        return None
+    own = {t.i for t in noun.subtree}
+    joiners = [m for m in _subject_mentions(verb, mentions, reported=False) if m.start not in own]
+    return (verb, joiners) if joiners else None
+
+
+def _run_by_someone(noun: Token) -> bool:
+    """Does a participle with an agent describe the noun ("the service *hosted by* Y")?"""
+    return any(
+        c.dep_ == "acl"
+        and c.tag_ == "VBN"
+        and any(g.dep_ == "agent" for g in c.children)
+        and not any(g.dep_ in ("aux", "auxpass") for g in c.children)
+        for c in noun.children
+    )
 
 
 def _terms_of(noun: Token, providing: Collection[int]) -> bool:

@@ -67,6 +67,18 @@ def quotes(x):
             "The procurement partnership has grown with the addition of Rutland County Council.",
             {("E06000017", "joined")},
         ),
+        # taking part in a partnership someone runs already joins it, and the host is no
+        # founder in that sentence
+        (
+            "Rutland County Council will take part in the procurement partnership hosted by"
+            " Melton Borough Council.",
+            {("E06000017", "joined")},
+        ),
+        (
+            "Rutland County Council is to be the fifth council in the legal partnership"
+            " run by Melton Borough Council.",
+            {("E06000017", "joined")},
+        ),
         (  # welcoming something else, or into nothing, admits no one
             "Councillor Jane Smith welcomed Rutland County Council's decision.",
             set(),
