@@ -318,6 +318,8 @@ def _labelled(events: list[Event], named: str, doc_area: str) -> tuple[list[Even
     is another, with a label of its own; the name the text gives goes to the one whose
     sentences name it (the one left or ended when both or neither do).
     """
+    # the name every sentence's events were given by default is decided here anew
+    events = [replace(e, partnership="") if named and e.partnership == named else e for e in events]
     new = _starts_anew(events)
     if not new:
         return _labelled_alike(events, named, doc_area)

@@ -1707,6 +1707,19 @@ def test_a_partnership_set_up_after_leaving_another_is_another(extractor):
     assert len(x.partnerships) == 2
 
 
+def test_a_partnership_set_up_after_leaving_a_named_one_is_another(extractor):
+    """The name the text gives stays with the partnership left; the new one gets its own."""
+    x = run(
+        extractor,
+        "Rutland County Council pulled out of the Welland Partnership last year.\n\nRutland"
+        " County Council and Melton Borough Council will form a new legal partnership in April.",
+        published="2020-06-01",
+    )
+    label = {(e.body.code, e.action): e.partnership for e in x.events}
+    assert label[("E06000017", "left")] == "Welland Partnership"
+    assert label[("E06000017", "formed")] == label[("E07000133", "formed")] != "Welland Partnership"
+
+
 def test_councils_named_with_everyday_abbreviations(extractor):
     x = run(
         extractor,
