@@ -281,7 +281,8 @@ def _consistent(doc: Doc, found: list[Mention], gazetteer: Gazetteer) -> list[Me
 
 
 def _location(doc: Doc, m: Mention, gazetteer: Gazetteer) -> bool:
-    """A county's bare name after "in", "across"...: "shared services in Lincolnshire".
+    """A county's bare name after "in", "across"...: "shared services in Lincolnshire", or
+    listed after one, or after "counties -".
 
     A district's name keeps its council: "similar services in Mid Suffolk".
     """
@@ -291,7 +292,16 @@ def _location(doc: Doc, m: Mention, gazetteer: Gazetteer) -> bool:
     council = gazetteer.by_code(m.body.code or "")
     if council is None or council.type != "CTY":
         return False
-    return doc[m.start - 1].lower_ in set(load("references")["location_preps"])
+    words = load("references")
+    j = m.start - 1  # back over the place names listed before it
+    while j > 0 and (doc[j].lower_ in _LIST_JOINERS or doc[j].ent_type_ == COUNCIL_LABEL):
+        j -= 1
+    if doc[j].lower_ in set(words["location_preps"]):
+        return True  # "councils in Bedfordshire, Lincolnshire and Norfolk"
+    # "three counties - Bedfordshire, Lincolnshire and Norfolk"
+    return (
+        j > 0 and doc[j].text in ("-", "–", ":") and doc[j - 1].lower_ in set(words["place_nouns"])
+    )
 
 
 def _dateline(doc: Doc, m: Mention) -> bool:

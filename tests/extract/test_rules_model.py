@@ -1096,6 +1096,20 @@ def test_mentions_county_name_after_in_is_a_place(extractor):
     assert "E10000019" not in {e.body.code for e in x.events}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # every bare county listed after "in", and after "counties -"
+        "Councils in Suffolk, Lincolnshire and Norfolk may share a chief executive.",
+        "Three councils in three counties - Suffolk, Lincolnshire and Norfolk - may share a"
+        " chief executive.",
+    ],
+)
+def test_mentions_counties_listed_as_places_are_no_councils(extractor, text):
+    found = {e.body.code for e in run(extractor, text).events}
+    assert not found & {"E10000029", "E10000019", "E10000020"}
+
+
 def test_quotes_body_named_before_the_role(extractor):
     text = "Rother District Council has joined the legal consortium.\n\n" + (
         'The LegalHub head Jane Roe, who is also a director at Wealden District Council, said: "We welcome them."'
