@@ -20,7 +20,7 @@ from spacy.tokens import Span, Token
 from lgkg.extract.dates import compare, event_date, partnership_dates
 from lgkg.extract.lexicon import load
 from lgkg.extract.mentions import Mention, can_be_member
-from lgkg.extract.partnerships import is_partnership_reference
+from lgkg.extract.partnerships import generated_label, is_partnership_reference
 from lgkg.extract.records import Body, Event, Evidence
 from lgkg.extract.service import service_area_of_text
 from lgkg.extract.status import described_as_running, is_future, is_past, status_of
@@ -638,6 +638,9 @@ def sentence_events(
             named_area = area = named_area or sentence_area or "other"
         else:  # a council named only in an earlier partnership is not in this one
             agents = [m for m in agents if m.start not in inside_earlier]
+        # an earlier partnership is one of its own, named by its members ("the existing
+        # alliance between X and Y", "Z's previous partnership with W": two, not one)
+        label = generated_label([m.body.name for m in agents], area) if earlier else partnership
         seen: set[Body] = set()
         for m in agents:
             if m.body in seen or (client is not None and m.body == client):
@@ -647,7 +650,7 @@ def sentence_events(
             event = Event(
                 body=m.body,
                 action=trig.action,
-                partnership="" if earlier else partnership,
+                partnership=label,
                 service_area=area,
                 date=date,
                 status=status,
@@ -812,7 +815,7 @@ def _groups(candidates: list[Candidate], min_confidence: float) -> dict[int, str
         told_apart = len(areas) >= 2 or cand.named_area in split.get(cand.event.action, ())
         out[i] = cand.named_area or "" if told_apart else ""
         if cand.earlier:  # "the existing alliance of X and Y" is a partnership of its own
-            out[i] = f"earlier {cand.named_area}"
+            out[i] = f"earlier {cand.named_area} {cand.event.partnership}"
     # a trigger naming no area speaks of the partnership its sentence names for that body
     in_sentence = {
         (c.event.body, c.event.action, c.sent_start): out[i]

@@ -1535,6 +1535,22 @@ def test_an_existing_alliance_is_a_partnership_of_its_own(extractor):
     assert len({e.partnership for e in x.events}) == 2
 
 
+def test_two_earlier_partnerships_in_one_sentence_are_two(extractor):
+    x = run(
+        extractor,
+        "Hart District Council and Rushmoor Borough Council will form a shared waste team.\n\n"
+        "The team builds on the existing alliance between Hart District Council and Rushmoor"
+        " Borough Council and on Surrey Heath Borough Council's previous partnership with"
+        " Waverley Borough Council.",
+    )
+    label = {(e.body.code, e.action, e.status): e.partnership for e in x.events}
+    alliance = label[("E07000089", "formed", "done")]
+    previous = label[("E07000214", "formed", "done")]
+    assert alliance == label[("E07000092", "formed", "done")]
+    assert previous == label[("E07000216", "formed", "done")] == label[("E07000214", "ended", "done")]
+    assert len({alliance, previous, label[("E07000089", "formed", "agreed")]}) == 3
+
+
 def test_a_previous_partnership_is_not_the_new_one(extractor):
     x = run(
         extractor,
