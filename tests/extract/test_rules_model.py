@@ -1547,7 +1547,9 @@ def test_two_earlier_partnerships_in_one_sentence_are_two(extractor):
     alliance = label[("E07000089", "formed", "done")]
     previous = label[("E07000214", "formed", "done")]
     assert alliance == label[("E07000092", "formed", "done")]
-    assert previous == label[("E07000216", "formed", "done")] == label[("E07000214", "ended", "done")]
+    assert (
+        previous == label[("E07000216", "formed", "done")] == label[("E07000214", "ended", "done")]
+    )
     assert len({alliance, previous, label[("E07000089", "formed", "agreed")]}) == 3
 
 
