@@ -200,6 +200,17 @@ def _new_member_of_partnership(noun: Token, spec: dict) -> bool:
     return any(t.lower_ in heads for t in owners)
 
 
+def _of_their_own(verb: Token) -> bool:
+    """Is what the verb makes its subjects' own ("establish *their own* management teams")?"""
+    possessives = set(load("references")["plural_possessives"])
+    return any(
+        c.dep_ == "dobj"
+        and any(g.lower_ == "own" for g in c.children)
+        and any(g.dep_ == "poss" and g.lower_ in possessives for g in c.children)
+        for c in verb.children
+    )
+
+
 def _admits(verb: Token, rule: dict) -> bool:
     """Does an admitting verb take its object in ("expanded to *include* X" under one of the
     rule's ``heads``, "*welcomed* X into the partnership" with one of its ``preps``)?"""
@@ -247,6 +258,7 @@ def _trigger_words() -> frozenset[str]:
         spec = _table()[action]
         words.update(spec.get("verb_particles", {}))
         words.update(spec.get("in_house_verbs", ()))
+        words.update(spec.get("own_verbs", ()))
         words.update(_phrases_by_first(action))
         for key in _WORD_KEYS:
             words.update(spec.get(key, ()))
@@ -272,7 +284,8 @@ def _stage_words(action: str, stage: str) -> frozenset[str]:
     ``stage``: for any other word, :func:`_match` finds none."""
     spec = _table()[action]
     if stage == "particle":
-        return frozenset((*spec.get("verb_particles", {}), *spec.get("in_house_verbs", ())))
+        particles = ("verb_particles", "in_house_verbs", "own_verbs")
+        return frozenset(w for key in particles for w in spec.get(key, ()))
     if stage == "phrase":
         return frozenset(_phrases_by_first(action))
     return frozenset(w for key in _WORD_KEYS for w in spec.get(key, ()))
@@ -290,6 +303,8 @@ def _match(tok: Token, sent: Span, action: str, stage: str) -> Trigger | None:
     if stage == "particle" and is_verb:
         if lemma in spec.get("in_house_verbs", ()) and _in_house(tok):
             return Trigger(tok, action, "particle")
+        if lemma in spec.get("own_verbs", ()) and _of_their_own(tok):
+            return Trigger(tok, action, "particle")  # "set up their own teams": before "set up"
         particles = spec.get("verb_particles", {}).get(lemma)
         if particles and _particles(tok) & set(particles) and not _into_a_council(tok, particles):
             return Trigger(tok, action, "particle")

@@ -42,6 +42,11 @@ def quotes(x):
             "Stroud District Council and Cotswold District Council will go their separate ways.",
             {("E07000082", "ended"), ("E07000079", "ended")},
         ),
+        (  # making their own again ends what they shared; one body's own is not read
+            "Stroud District Council and Cotswold District Council will set up their own legal"
+            " teams.",
+            {("E07000082", "ended"), ("E07000079", "ended")},
+        ),
         (
             "Rutland County Council has opted into the shared audit service.",
             {("E06000017", "joined")},
