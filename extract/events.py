@@ -23,8 +23,14 @@ from lgkg.extract.mentions import Mention, can_be_member
 from lgkg.extract.partnerships import generated_label, is_partnership_reference
 from lgkg.extract.records import Body, Event, Evidence
 from lgkg.extract.service import service_area_of_text
-from lgkg.extract.status import described_as_running, is_future, is_past, status_of
-from lgkg.extract.tokens import features, text_of
+from lgkg.extract.status import (
+    described_as_running,
+    is_future,
+    is_past,
+    run_by_someone,
+    status_of,
+)
+from lgkg.extract.tokens import features, is_passive, text_of
 from lgkg.extract.triggers import Trigger, admitted, find_triggers, source_phrases
 from lgkg.extract.vocabulary import (
     AGREED,
@@ -91,7 +97,7 @@ def _subject_mentions(
     cur = trigger
     for _ in range(6):
         subj = [c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass", "poss")]
-        passive = any(c.dep_ == "auxpass" for c in cur.children)
+        passive = is_passive(cur)
         # "X was asked by Y to join": the one asked joins, not the one asking
         by_agent = cur is trigger or not passive
         agents = [
@@ -123,7 +129,7 @@ def _object_tokens(trigger: Token) -> set[int]:
     subject is what it acts on ("X's payroll *is provided* by Y").
     """
     out: set[int] = set()
-    passive = _passive(trigger)
+    passive = is_passive(trigger)
     for c in trigger.children:
         if c.dep_ in ("dobj", "pobj", "attr", "oprd", "ccomp") or (
             passive and c.dep_ == "nsubjpass"
@@ -379,13 +385,8 @@ def _objects_of(trigger: Token) -> list[Token]:
         c
         for v in _verb_phrase(trigger)
         for c in v.children
-        if c.dep_ == "dobj" or (c.dep_ == "nsubjpass" and _passive(v))
+        if c.dep_ == "dobj" or (c.dep_ == "nsubjpass" and is_passive(v))
     ]
-
-
-def _passive(verb: Token) -> bool:
-    """Is ``verb`` in the passive ("is provided", "will be delivered")?"""
-    return any(c.dep_ == "auxpass" for c in verb.children)
 
 
 def _object_words(trigger: Token) -> list[Token]:
@@ -671,7 +672,7 @@ def _taking_part(noun: Token, mentions: list[Mention]) -> tuple[Token, list[Ment
     participle says someone runs, hosts or leads: "the partnership *run by Y*"): the subject
     of the verb the noun is the object of, or of whose preposition ("X will take part *in*
     the partnership hosted by Y", "X will be part *of* ..."), when not inside it."""
-    if not (described_as_running(noun) or _run_by_someone(noun)):
+    if not (described_as_running(noun) or run_by_someone(noun)):
         return None
     verb = noun.head
     if noun.dep_ == "pobj" and verb.dep_ == "prep":
@@ -683,17 +684,6 @@ def _taking_part(noun: Token, mentions: list[Mention]) -> tuple[Token, list[Ment
     own = {t.i for t in noun.subtree}
     joiners = [m for m in _subject_mentions(verb, mentions, reported=False) if m.start not in own]
     return (verb, joiners) if joiners else None
-
-
-def _run_by_someone(noun: Token) -> bool:
-    """Does a participle with an agent describe the noun ("the service *hosted by* Y")?"""
-    return any(
-        c.dep_ == "acl"
-        and c.tag_ == "VBN"
-        and any(g.dep_ == "agent" for g in c.children)
-        and not any(g.dep_ in ("aux", "auxpass") for g in c.children)
-        for c in noun.children
-    )
 
 
 def _terms_of(noun: Token, providing: Collection[int]) -> bool:

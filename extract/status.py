@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Span, Token
 
 from lgkg.extract.dates import compare
 from lgkg.extract.lexicon import load
-from lgkg.extract.tokens import features, is_infinitive
+from lgkg.extract.tokens import features, is_infinitive, is_passive
 from lgkg.extract.vocabulary import AGREED, DONE, PROPOSED
 
 
@@ -69,9 +69,7 @@ def _headline_infinitive(tok: Token) -> bool:
     standing alone ("X and Y *to share* legal team")."""
     if not is_infinitive(tok):
         return False
-    if tok.tag_ != "VB" and not (
-        tok.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in tok.children)
-    ):
+    if tok.tag_ != "VB" and not (tok.tag_ == "VBN" and is_passive(tok)):
         return False
     return tok.dep_ == "ROOT" or (
         tok.dep_ in ("acl", "relcl", "xcomp")
@@ -166,6 +164,13 @@ def described_as_running(noun: Token) -> bool:
     running = _cues()["running"]
     return any(
         _participle_clause(c) and (c.lemma_ or c.lower_).lower() in running for c in noun.children
+    )
+
+
+def run_by_someone(noun: Token) -> bool:
+    """Does a participle with an agent describe the noun ("the service *hosted by* Y")?"""
+    return any(
+        _participle_clause(c) and any(g.dep_ == "agent" for g in c.children) for c in noun.children
     )
 
 

@@ -130,6 +130,11 @@ def text_of(span: Span) -> str:
     return features(span.doc).text[span.start_char : span.end_char]
 
 
+def is_passive(verb: Token) -> bool:
+    """Is ``verb`` in the passive ("is provided", "will be delivered")?"""
+    return any(c.dep_ == "auxpass" for c in verb.children)
+
+
 def is_infinitive(tok: Token) -> bool:
     """Does ``tok`` carry the infinitive's "to" ("*to share*", "*to be formed*")?"""
     return any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)

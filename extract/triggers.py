@@ -18,7 +18,7 @@ from spacy.tokens import Span, Token
 from lgkg.extract.gazetteer import COUNCIL_LABEL
 from lgkg.extract.lexicon import load
 from lgkg.extract.mentions import partnership_heads
-from lgkg.extract.tokens import features
+from lgkg.extract.tokens import features, is_passive
 from lgkg.extract.vocabulary import ENDED, FORMED
 
 
@@ -226,7 +226,7 @@ def admitted(trigger: Token) -> list[Token]:
     if trigger.pos_ in ("NOUN", "PROPN"):
         objects = [g for c in trigger.children if c.lower_ == "of" for g in c.children]
     else:
-        dep = "nsubjpass" if any(c.dep_ == "auxpass" for c in trigger.children) else "dobj"
+        dep = "nsubjpass" if is_passive(trigger) else "dobj"
         objects = [c for c in trigger.children if c.dep_ == dep]
     out = []
     for o in objects:
