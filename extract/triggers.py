@@ -253,16 +253,9 @@ def _trigger_words() -> frozenset[str]:
     A token whose lemma and form are both outside this set matches nothing,
     so :func:`find_triggers` skips it without trying each action and stage.
     """
-    words: set[str] = set()
-    for action in _table()["precedence"]:
-        spec = _table()[action]
-        words.update(spec.get("verb_particles", {}))
-        words.update(spec.get("in_house_verbs", ()))
-        words.update(spec.get("own_verbs", ()))
-        words.update(_phrases_by_first(action))
-        for key in _WORD_KEYS:
-            words.update(spec.get(key, ()))
-    return frozenset(words)
+    return frozenset().union(
+        *(_stage_words(action, stage) for action in _table()["precedence"] for stage in _STAGES)
+    )
 
 
 _STAGES = ("particle", "phrase", "word")
@@ -314,10 +307,9 @@ def _match(tok: Token, sent: Span, action: str, stage: str) -> Trigger | None:
             if covered := _phrase_at(sent, tok.i, phrase):
                 words = sent.doc[tok.i : tok.i + covered]  # its verb acts ("no longer *share*")
                 verb = next((t for t in words if t.pos_ in ("VERB", "AUX")), None)
+                # a phrase of no verb acts through its verb ("runs it *on behalf of* X")
                 if verb is None and tok.dep_ == "prep" and tok.head.pos_ == "VERB":
-                    verb = (
-                        tok.head
-                    )  # the verb a phrase of no verb hangs from ("runs it *on behalf of* X")
+                    verb = tok.head
                 return Trigger(verb or tok, action, "phrase", covered)
     elif stage == "word" and is_verb:
         if lemma in spec.get("verbs_need_object", ()) and not (
