@@ -72,6 +72,14 @@ def quotes(x):
             "The procurement partnership has grown with the addition of Rutland County Council.",
             {("E06000017", "joined")},
         ),
+        (
+            "Rutland County Council has been accepted into the procurement partnership.",
+            {("E06000017", "joined")},
+        ),
+        (
+            "Rutland County Council has become a full member of the procurement partnership.",
+            {("E06000017", "joined")},
+        ),
         # taking part in a partnership someone runs already joins it, and the host is no
         # founder in that sentence
         (
