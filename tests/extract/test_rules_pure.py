@@ -94,6 +94,7 @@ def test_money_find_amounts(text, amount, currency):
         ("a joint resilience unit for the county", "emergency-planning"),
         # senior posts are management; a range of front-line services is "other"
         ("a new joint executive director role", "management"),
+        ("a shared head of paid service for both councils", "management"),
         ("a shared cloud computing service", "ict"),
         ("they share a number of services including HR and revenues", "back-office"),
         ("they share HR and revenues", "revenues-benefits"),
