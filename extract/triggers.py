@@ -19,7 +19,7 @@ from lgkg.extract.gazetteer import COUNCIL_LABEL
 from lgkg.extract.lexicon import load
 from lgkg.extract.mentions import partnership_heads
 from lgkg.extract.tokens import features, is_passive
-from lgkg.extract.vocabulary import ENDED, FORMED
+from lgkg.extract.vocabulary import ENDED, FORMED, LEFT
 
 
 @dataclass(frozen=True)
@@ -198,6 +198,17 @@ def _new_member_of_partnership(noun: Token, spec: dict) -> bool:
         for t in c.subtree
     ]
     return any(t.lower_ in heads for t in owners)
+
+
+def _own_place_ended(verb: Token) -> bool:
+    """Is what an ending verb ends one body's own place in a partnership ("has ended *its
+    involvement* in", "severed *ties* with", "will cease to be *a member* of")?"""
+    nouns = set(_table()[LEFT]["membership_nouns"])
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    objects += [
+        g for c in verb.children if c.dep_ == "xcomp" for g in c.children if g.dep_ == "attr"
+    ]
+    return any(_lemma(o) in nouns for o in objects)
 
 
 def _of_their_own(verb: Token) -> bool:
@@ -397,6 +408,8 @@ def find_triggers(sent: Span) -> list[Trigger]:
             if trig is not None:
                 if _negated(tok) and lemma[i] not in table[trig.action].get("negated_verbs", ()):
                     break
+                if trig.action == ENDED and _own_place_ended(tok):
+                    trig = Trigger(trig.token, LEFT, trig.kind, trig.length)
                 weak = trig.kind == "verb" and trig.action == FORMED and lemma[i] in weak_verbs
                 if weak and shared is None:
                     context = table["share_context"]

@@ -34,6 +34,19 @@ def quotes(x):
             "Melton Borough Council pulled out of the revenues partnership last month.",
             {("E07000133", "left")},
         ),
+        # one body's own place in a partnership ended is that body leaving, not an ending
+        (
+            "Melton Borough Council has ended its involvement in the revenues partnership.",
+            {("E07000133", "left")},
+        ),
+        (
+            "Melton Borough Council will cease to be a member of the revenues partnership.",
+            {("E07000133", "left")},
+        ),
+        (
+            "Melton Borough Council has split from the revenues partnership.",
+            {("E07000133", "left")},
+        ),
         (
             "Stroud District Council agreed to share its building control team with Cotswold District Council.",
             {("E07000082", "formed"), ("E07000079", "formed")},
