@@ -346,6 +346,13 @@ def _negated(trigger: Token) -> bool:
     )
 
 
+def _ends_name(year: Span) -> bool:
+    """Is a bare year the last word of a proper name ("the Local Government Act *1972*",
+    "Vision *2030*"), no date of anything the sentence tells?"""
+    root = year.root
+    return root.dep_ == "nummod" and root.head.pos_ == "PROPN" and root.head.i < root.i
+
+
 def event_date(
     sent: Span,
     trigger: Token,
@@ -374,7 +381,7 @@ def event_date(
     best: tuple[float, int, str] | None = None
     for start, end, iso in find_dates(text_of(sent), published):
         span = doc.char_span(base + start, base + end, alignment_mode="expand")
-        if span is None:
+        if span is None or (len(iso) == 4 and _ends_name(span)):
             continue
         prev = doc[span.start - 1].lower_ if span.start > sent.start else ""
         until_ok = negated and prev in cues["until_preps"]  # "not ... until April": in April

@@ -140,7 +140,51 @@ def _object_tokens(trigger: Token) -> set[int]:
     return out
 
 
-def _agents(trig: Trigger, sent: Span, mentions: list[Mention]) -> tuple[list[Mention], float]:
+def resolution_agent(sent: Span, publisher: Body | None) -> Mention | None:
+    """The council that publishes a decision notice as the one acting in a resolution
+    of no subject ("2. *To* approve the proposal to join the Counter Fraud Hub"): a
+    mention of ``publisher`` over the infinitive's "to", else None.
+
+    >>> import spacy
+    >>> nlp = spacy.blank("en")
+    >>> doc = nlp("To join the hub.")
+    >>> doc[0].dep_, doc[0].head = "aux", doc[1]
+    >>> doc[1].tag_ = "VB"
+    >>> resolution_agent(doc[:], Body("Brent", "E09000005")).start
+    0
+    """
+    if publisher is None:
+        return None
+    first = next((t for t in sent if t.is_alpha), None)
+    if first is None or first.lower_ != "to" or first.dep_ != "aux":
+        return None
+    verb = first.head
+    if verb.tag_ != "VB" or any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        return None
+    return Mention(first.i, first.i + 1, publisher, "reference")
+
+
+def _resolved(
+    trigger: Token, resolution: Mention | None, mentions: list[Mention], subject: list[Mention]
+) -> bool:
+    """Does the resolution's publisher act at ``trigger``: the trigger lies in the
+    resolution's clause, no body is named before it ("To enable *X* to join": X) and
+    the subject the parse gives lies outside that clause ("To approve the proposal to
+    join the hub through the contract let *by Y*")?"""
+    if resolution is None:
+        return False
+    verb = trigger.doc[resolution.start].head
+    clause = range(verb.left_edge.i, verb.right_edge.i + 1)
+    return (
+        trigger.i in clause
+        and not any(m.start < trigger.i for m in mentions)
+        and not any(m.start in clause for m in subject)
+    )
+
+
+def _agents(
+    trig: Trigger, sent: Span, mentions: list[Mention], resolution: Mention | None = None
+) -> tuple[list[Mention], float]:
     tok = trig.token
     # a council where someone works is no agent, unless that someone acts: "Cllr Jane Roe,
     # leader of X, announced plans to share ..." (not what they say: "..., said Y will join")
@@ -153,6 +197,8 @@ def _agents(trig: Trigger, sent: Span, mentions: list[Mention]) -> tuple[list[Me
         found = _mentions_in(admitted(tok), mentions)
         return found, 0.8 if found else 0.0
     subject = _subject_mentions(tok, mentions) or _subject_mentions(tok, people, reported=False)
+    if _resolved(tok, resolution, mentions, subject):
+        subject = [resolution]
     if trig.action in (JOINED, LEFT, PROVIDES):
         obj = _object_tokens(tok)
         subject = [m for m in subject if m.start not in obj]
@@ -492,8 +538,10 @@ def sentence_events(
     partnership: str,
     evidence: Evidence,
     weight: float = 1.0,
+    publisher: Body | None = None,
 ) -> list[Candidate]:
-    """Event candidates in one sentence (``mentions`` are this sentence's).
+    """Event candidates in one sentence (``mentions`` are this sentence's; ``publisher``:
+    the council whose website the document is on, which acts in its resolutions).
 
     The service area is the one named at the trigger, else ``context_area``
     (the title's), else the sentence's, else ``doc_area``. ``weight`` scales
@@ -541,8 +589,9 @@ def sentence_events(
         and (_former(t.token) or _modified_by(t.token, "standing_modifiers"))
     ]
     inside_earlier = {x.i for t in earlier_triggers for x in t.token.subtree}
+    resolution = resolution_agent(sent, publisher)
     for trig in triggers:
-        agents, conf = _agents(trig, sent, mentions)
+        agents, conf = _agents(trig, sent, mentions, resolution)
         named_area = _local_area(trig.token)
         area = named_area or context_area or sentence_area or doc_area
         fallback = conf <= 0.5  # no agent on the parse, only the sentence's mentions

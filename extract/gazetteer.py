@@ -21,7 +21,7 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib.resources import files
 from urllib.parse import urlsplit
@@ -197,11 +197,25 @@ class Gazetteer:
         for i in range(len(labels) - 1):
             codes = self._sites.get(".".join(labels[i:]))
             if codes:
-                councils = [self._councils[c] for c in sorted(codes) if c in self._councils]
-                if on_date is not None and len(councils) > 1:
-                    councils = [c for c in councils if c.active_on(on_date)]
-                return councils[0] if len(councils) == 1 else None
+                return self._one_of(codes, on_date)
+        if len(labels) >= 3 and labels[-2:] == ["gov", "uk"]:  # "newforest.gov.uk"
+            return self._one_of(self._solid_names.get(labels[-3], ()), on_date)
         return None
+
+    def _one_of(self, codes: Iterable[str], on_date: str | None) -> Council | None:
+        """The one council of ``codes`` (the one existing on ``on_date`` if several)."""
+        councils = [self._councils[c] for c in sorted(codes) if c in self._councils]
+        if on_date is not None and len(councils) > 1:
+            councils = [c for c in councils if c.active_on(on_date)]
+        return councils[0] if len(councils) == 1 else None
+
+    @functools.cached_property
+    def _solid_names(self) -> dict[str, frozenset[str]]:
+        """Each name's key written solid, as in a web host ("newforest"), to its councils."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for key, codes in self._index.items():
+            out[key.replace(" ", "")].update(codes)
+        return {k: frozenset(v) for k, v in out.items()}
 
     def starting_with(self, stem: str) -> list[Council]:
         """Councils whose short name starts with the words of ``stem``, current first.

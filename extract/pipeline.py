@@ -194,6 +194,7 @@ class Extractor:
                     partnership=default_label,
                     evidence=ev,
                     weight=_sentence_weight(sent, source.title, top),
+                    publisher=publisher,
                 )
             )
         events = _unique(

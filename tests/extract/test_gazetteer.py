@@ -239,6 +239,10 @@ def test_gazetteer_build_reproduces_committed_tables() -> None:
         # one website two councils had in turn: the one existing on publication
         ("https://www.northyorks.gov.uk/news/1", "2024-05-01", "E06000065"),
         ("https://www.northyorks.gov.uk/news/1", "2019-05-01", "E10000023"),
+        # a council's own host that the sources do not list: its name written solid
+        ("https://democracy.newforest.gov.uk/ieDecisionDetails.aspx?ID=3", None, "E07000091"),
+        ("https://modgov.cherwell.gov.uk/ieIssueDetails.aspx?IId=1", "2021-11-01", "E07000177"),
+        ("https://www.gov.uk/guidance/shared-services", None, None),
         # a website two councils share, a newspaper's, none, or not an address
         ("https://www.adur-worthing.gov.uk/news/1", "2024-05-01", None),
         ("https://www.bbc.co.uk/news/uk-england-1", None, None),

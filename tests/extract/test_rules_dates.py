@@ -43,6 +43,15 @@ def test_until_a_date_bounds_the_event_and_is_not_its_date(extractor):
     assert dates(x) == {("E07000073", "formed"): "", ("E07000072", "formed"): ""}
 
 
+def test_a_year_ending_a_name_is_no_date(extractor):
+    x = run(
+        extractor,
+        "Harlow Council will join the parking joint committee under section 101 of the "
+        "Local Government Act 1972.",
+    )
+    assert dates(x) == {("E07000073", "joined"): ""}
+
+
 def test_since_dates_the_start_of_an_arrangement(extractor):
     x = run(
         extractor,

@@ -943,6 +943,37 @@ def test_mentions_the_council_on_its_own_website_is_the_publisher(extractor, url
     assert got == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a decision notice's resolution of no subject: the council that publishes it acts
+        (
+            "2. To approve the proposal to join the shared legal service hosted by Harrow Council.",
+            {("E09000005", "joined")},
+        ),
+        (
+            "To enter into a shared internal audit service with Harrow Council from April.",
+            {("E09000005", "formed"), ("E09000015", "formed")},
+        ),
+        # a council named before the trigger is the one acting
+        (
+            "To enable Barnet Council to join the shared legal service hosted by Harrow Council.",
+            {("E09000003", "joined")},
+        ),
+    ],
+)
+def test_events_the_publisher_acts_in_its_resolutions(extractor, text, expected):
+    url = "https://democracy.brent.gov.uk/ieDecisionDetails.aspx?ID=7"
+    got = {key for key in events(run(extractor, text, url=url)) if key[1] != "provides"}
+    assert got == expected
+
+
+def test_events_a_resolution_on_a_newspapers_site_has_no_agent(extractor):
+    text = "2. To approve the proposal to join the shared legal service hosted by Harrow Council."
+    got = events(run(extractor, text, url="https://www.example-news.co.uk/story"))
+    assert ("E09000005", "joined") not in got
+
+
 def test_events_partners_along_with(extractor):
     text = (
         "Merton Council is planning, along with Wandsworth Council, to develop a shared IT service."
