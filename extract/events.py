@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, replace
+from functools import cache
 
 from spacy.tokens import Span, Token
 
@@ -141,9 +142,10 @@ def _object_tokens(trigger: Token) -> set[int]:
 
 
 def resolution_agent(sent: Span, publisher: Body | None) -> Mention | None:
-    """The council that publishes a decision notice as the one acting in a resolution
-    of no subject ("2. *To* approve the proposal to join the Counter Fraud Hub"): a
-    mention of ``publisher`` over the infinitive's "to", else None.
+    """The council that publishes a decision notice as the one acting in a resolution:
+    of no subject ("2. *To* approve the proposal to join the hub", "RESOLVED: *to* join",
+    "*Agreed* to join"), or decided by its own members ("*Cabinet* agreed to join"). A
+    mention of ``publisher`` over the word that stands for it, else None.
 
     >>> import spacy
     >>> nlp = spacy.blank("en")
@@ -155,29 +157,55 @@ def resolution_agent(sent: Span, publisher: Body | None) -> Mention | None:
     """
     if publisher is None:
         return None
-    first = next((t for t in sent if t.is_alpha), None)
-    if first is None or first.lower_ != "to" or first.dep_ != "aux":
+    words = [t for t in sent if t.is_alpha or t.text == ":"]
+    colon = next((i for i, t in enumerate(words[:4]) if t.text == ":"), -1)
+    words = [t for t in words[colon + 1 :] if t.lower_ != "the"][:1]  # "RESOLVED: to join"
+    if not words:
         return None
-    verb = first.head
-    if verb.tag_ != "VB" or any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+    first = words[0]
+    if first.lower_ == "to" and first.dep_ == "aux":
+        verb = first.head  # "To approve ..."
+    elif first.pos_ == "VERB" and first.dep_ == "ROOT":
+        verb = first  # "Agreed to join ..."
+    elif first.lower_ in _deciders() and first.dep_ in ("nsubj", "nsubjpass"):
+        return Mention(first.i, first.i + 1, publisher, "reference")  # "Cabinet agreed ..."
+    else:
+        return None
+    if verb.pos_ != "VERB" or any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
         return None
     return Mention(first.i, first.i + 1, publisher, "reference")
+
+
+@cache
+def _deciders() -> frozenset[str]:
+    return frozenset(load("references")["deciders"])
+
+
+def _resolution_clause(stand_in: Token) -> Token:
+    """The verb of the resolution whose agent ``stand_in`` stands for."""
+    return stand_in.head if stand_in.dep_ in ("aux", "nsubj", "nsubjpass") else stand_in
 
 
 def _resolved(
     trigger: Token, resolution: Mention | None, mentions: list[Mention], subject: list[Mention]
 ) -> bool:
     """Does the resolution's publisher act at ``trigger``: the trigger lies in the
-    resolution's clause, no body is named before it ("To enable *X* to join": X) and
-    the subject the parse gives lies outside that clause ("To approve the proposal to
-    join the hub through the contract let *by Y*")?"""
+    resolution's clause, no body is named before it ("To enable *X* to join": X) or is
+    the subject of a clause in it ("agreed that *X* should join"), and the subject the
+    parse gives lies outside that clause ("To approve the proposal to join the hub
+    through the contract let *by Y*")?"""
     if resolution is None:
         return False
-    verb = trigger.doc[resolution.start].head
+    doc = trigger.doc
+    verb = _resolution_clause(doc[resolution.start])
     clause = range(verb.left_edge.i, verb.right_edge.i + 1)
     return (
         trigger.i in clause
         and not any(m.start < trigger.i for m in mentions)
+        and not any(
+            m.start in clause and doc[m.start : m.end].root.dep_ in ("nsubj", "nsubjpass")
+            for m in mentions
+        )
         and not any(m.start in clause for m in subject)
     )
 
