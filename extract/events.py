@@ -144,36 +144,46 @@ def _object_tokens(trigger: Token) -> set[int]:
 def resolution_agent(sent: Span, publisher: Body | None) -> Mention | None:
     """The council that publishes a decision notice as the one acting in a resolution:
     of no subject ("2. *To* approve the proposal to join the hub", "RESOLVED: *to* join",
-    "*Agreed* to join"), or decided by its own members ("*Cabinet* agreed to join"). A
+    "*Agreed* to join", "*It* was resolved to join"), or decided by its own members
+    ("That *Cabinet* agrees to join", "The Cabinet *Member* for Resources agreed ..."). A
     mention of ``publisher`` over the word that stands for it, else None.
 
     >>> import spacy
     >>> nlp = spacy.blank("en")
     >>> doc = nlp("To join the hub.")
     >>> doc[0].dep_, doc[0].head = "aux", doc[1]
-    >>> doc[1].tag_ = "VB"
+    >>> doc[1].pos_ = "VERB"
     >>> resolution_agent(doc[:], Body("Brent", "E09000005")).start
     0
     """
     if publisher is None:
         return None
-    words = [t for t in sent if t.is_alpha or t.text == ":"]
-    colon = next((i for i, t in enumerate(words[:4]) if t.text == ":"), -1)
-    words = [t for t in words[colon + 1 :] if t.lower_ != "the"][:1]  # "RESOLVED: to join"
+    words = [t for t in sent if t.is_alpha or t.text in _LABEL_ENDS]
+    label = next((i for i, t in enumerate(words[:4]) if t.text in _LABEL_ENDS), -1)
+    words = [t for t in words[label + 1 :] if t.lower_ not in ("the", "that")][:1]
     if not words:
-        return None
+        return None  # (after "RESOLVED:", "Decision -", "That ...", "the")
     first = words[0]
+    if first.dep_ == "compound" and first.head.dep_ in ("nsubj", "nsubjpass"):
+        first = first.head  # "The *Cabinet* Member for Resources agreed ..."
+    if first.dep_ in ("nsubj", "nsubjpass"):
+        own = {first.lower_} | {c.lower_ for c in first.children if c.dep_ == "compound"}
+        decided = first.lower_ == "it" and first.head.lemma_ in load("status")["agreed_lemmas"]
+        if own & _deciders() or decided:  # "Cabinet agreed ...", "It was resolved to ..."
+            return Mention(first.i, first.i + 1, publisher, "reference")
+        return None
     if first.lower_ == "to" and first.dep_ == "aux":
         verb = first.head  # "To approve ..."
     elif first.pos_ == "VERB" and first.dep_ == "ROOT":
         verb = first  # "Agreed to join ..."
-    elif first.lower_ in _deciders() and first.dep_ in ("nsubj", "nsubjpass"):
-        return Mention(first.i, first.i + 1, publisher, "reference")  # "Cabinet agreed ..."
     else:
         return None
     if verb.pos_ != "VERB" or any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
         return None
     return Mention(first.i, first.i + 1, publisher, "reference")
+
+
+_LABEL_ENDS = (":", "-", "\u2013", "\u2014")  # "RESOLVED:", "Decision \u2013 ..."
 
 
 @cache

@@ -968,6 +968,15 @@ def test_mentions_the_council_on_its_own_website_is_the_publisher(extractor, url
             "Cabinet agreed to join the shared legal service hosted by Harrow Council.",
             {("E09000005", "joined")},
         ),
+        (
+            "RESOLVED \u2013 That the Cabinet Member for Resources agrees to join the shared "
+            "legal service hosted by Harrow Council.",
+            {("E09000005", "joined")},
+        ),
+        (
+            "It was resolved to join the shared legal service hosted by Harrow Council.",
+            {("E09000005", "joined")},
+        ),
         # a council named before the trigger, or as the subject in the resolution, acts
         (
             "To enable Barnet Council to join the shared legal service hosted by Harrow Council.",
