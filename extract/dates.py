@@ -148,6 +148,23 @@ def parse_date(text: str, published: str | None = None) -> str | None:
     return found[0][2] if found else None
 
 
+def decision_date(text: str, published: str | None = None) -> str:
+    """The date of the decisions a decision notice or minutes record, from the first line
+    that gives it under a label of ``decision_labels``; else "".
+
+    >>> decision_date("London Counter Fraud Hub\\nDate of decision: 17/09/2019\\nRESOLVED ...")
+    '2019-09-17'
+    >>> decision_date("Meeting: 01/11/2021 - Executive (Item 67)"), decision_date("In 2019 ...")
+    ('2021-11-01', '')
+    """
+    labels = "|".join(re.escape(w) for w in _cues()["decision_labels"])
+    for line in re.finditer(rf"^\s*(?:{labels})\s*:(.*)$", text, re.I | re.M):
+        found = find_dates(line.group(1), published)
+        if found:
+            return found[0][2]
+    return ""
+
+
 def find_dates(text: str, published: str | None = None) -> list[tuple[int, int, str]]:
     """Every date in ``text`` as ``(start, end, iso)``, in text order, without overlaps.
 
@@ -332,6 +349,7 @@ def _cues() -> dict[str, Any]:
     sets = ("event_preps", "weak_preps", "not_event_preps", "until_preps", "negations")
     out: dict[str, Any] = {k: frozenset(d[k]) for k in sets}
     out["subject_words"] = frozenset(d["subject_words"])
+    out["decision_labels"] = tuple(d["decision_labels"])
     out["own_predicates"] = {
         action: [tuple(p) for p in phrases] for action, phrases in d["own_predicates"].items()
     }

@@ -22,6 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from lgkg.extract.clean import CleanText, clean, unwrapped
+from lgkg.extract.dates import decision_date
 from lgkg.extract.decisions import BodyCase, Decisions, body_cases, shipped
 from lgkg.extract.errors import BadInput
 from lgkg.extract.events import Candidate, merge, sentence_events
@@ -39,7 +40,7 @@ from lgkg.extract.service import area_counts, decide, dominant, service_area_of_
 from lgkg.extract.sources import SourceDoc
 from lgkg.extract.surnames import DEFER, SETTLE
 from lgkg.extract.tokens import features, release, share_sentences, text_of
-from lgkg.extract.vocabulary import DONE, ENDED, FORMED, LEFT, MEMBER_ACTIONS
+from lgkg.extract.vocabulary import AGREED, DONE, ENDED, FORMED, LEFT, MEMBER_ACTIONS
 
 
 @Language.component("line_sentences")
@@ -224,6 +225,11 @@ class Extractor:
         events = list(reading.rule_events)
         if decisions:
             events = _unique(decisions.events(reading.cases))
+        decided = decision_date(ct.text, ct.source.published)  # "Date of decision: ..."
+        if decided:
+            events = [
+                replace(e, date=decided) if e.status == AGREED and not e.date else e for e in events
+            ]
         named = reading.named
         events, label = _labelled(events, named[0] if named else "", reading.doc_area)
         events = _ended_for_all(events)

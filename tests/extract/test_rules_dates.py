@@ -52,6 +52,21 @@ def test_a_year_ending_a_name_is_no_date(extractor):
     assert dates(x) == {("E07000073", "joined"): ""}
 
 
+def test_a_decision_notices_date_of_decision_dates_what_it_agrees(extractor):
+    text = (
+        "Shared legal service\n"
+        "Date of decision: 17/09/2019\n"
+        "Decision: To approve the proposal to join the shared legal service hosted by "
+        "Harrow Council.\n"
+        "Barnet Council joined the shared legal service in 2015."
+    )
+    url = "https://democracy.brent.gov.uk/ieDecisionDetails.aspx?ID=7"
+    x = run(extractor, text, published="2019-09-20", url=url)
+    got = {(e.body.code, e.action): (e.status, e.date) for e in x.events}
+    assert got[("E09000005", "joined")] == ("agreed", "2019-09-17")
+    assert got[("E09000003", "joined")] == ("done", "2015")  # done, with its own date
+
+
 def test_since_dates_the_start_of_an_arrangement(extractor):
     x = run(
         extractor,
