@@ -662,16 +662,27 @@ def _sentences(doc: Doc) -> list[Span]:
     return features(doc).sents
 
 
+def _shape(sent: Span) -> tuple[bool, int]:
+    """Whether ``sent`` has a word, and how many of its tokens are no punctuation (worked
+    out once per sentence: every reference before it asks)."""
+    memo = features(sent.doc).memo
+    key = ("mentions.shape", sent.start)
+    if key not in memo:
+        memo[key] = (any(t.is_alpha for t in sent), sum(not t.is_punct for t in sent))
+    return memo[key]
+
+
 def _list_after(doc: Doc, start: int, named: list[Mention], reach: int = 6) -> list[Body]:
     """Councils listed one per line soon after token ``start`` ("The partners are:" then a list)."""
     sents = _sentences(doc)
     here = next(i for i, s in enumerate(sents) if s.start <= start < s.end)
     listed: list[Body] = []
     for sent in sents[here + 1 : here + 1 + reach + 20]:
-        if not any(t.is_alpha for t in sent):
+        has_word, length = _shape(sent)
+        if not has_word:
             continue  # a bullet or a blank line between list items
         in_sent = [m for m in named if sent.start <= m.start < sent.end and m.body.is_council]
-        short = len([t for t in sent if not t.is_punct]) <= 14
+        short = length <= 14
         if in_sent and short:
             listed.extend(m.body for m in in_sent if m.body not in listed)
             continue

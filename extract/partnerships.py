@@ -153,13 +153,14 @@ _MAX_EXPANSION = 8
 def _acronyms_defined(doc: Doc, taken: set[int]) -> list[tuple[str, str]]:
     """``(expansion, acronym)`` pairs the text defines: "Dorset Waste Partnership (DWP)"."""
     found: list[tuple[str, str]] = []
-    for tok in doc[1:-1]:
-        nxt, before = doc[tok.i + 1], doc[tok.i - 1]
-        if not (before.text == "(" and nxt.text == ")" and _is_acronym(tok.text)):
+    texts = features(doc).words  # (the text's words, read once: most are no acronym)
+    for i in range(1, len(texts) - 1):
+        if not (texts[i - 1] == "(" and texts[i + 1] == ")" and _is_acronym(texts[i])):
             continue
-        if tok.i in taken:
+        if i in taken:
             continue
-        end = tok.i - 1
+        tok = doc[i]
+        end = i - 1
         for start in range(end - 1, max(end - 1 - _MAX_EXPANSION, -1), -1):
             span = doc[start:end]
             if not span[0].text[:1].isupper() or any(i in taken for i in range(start, end)):

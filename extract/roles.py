@@ -40,9 +40,17 @@ def _cues() -> list[tuple[re.Pattern[str], str]]:
     ]
 
 
+@cache
+def _any_cue() -> re.Pattern[str]:
+    """One pattern for every host phrase: most sentences have none, found by one search."""
+    return re.compile("|".join(pattern.pattern for pattern, _ in _cues()))
+
+
 def cue_spans(text: str) -> list[tuple[int, int, str]]:
     """``(start, end, side)`` of each host phrase in lower-case ``text``, not overlapping."""
     found: list[tuple[int, int, str]] = []
+    if not _any_cue().search(text):
+        return found
     for pattern, side in _cues():
         for m in pattern.finditer(text):
             if all(m.end() <= s or m.start() >= e for s, e, _ in found):
