@@ -434,13 +434,13 @@ def _lemma(tok: Token) -> str:
 
 def _predicate(tok: Token, phrases: list[tuple[str, ...]]) -> bool:
     """Does a verb phrase of ``phrases`` start at ``tok`` ("set up", "go live")?"""
-    doc = tok.doc
     if tok.pos_ not in ("VERB", "AUX"):
         return False
+    f, i = features(tok.doc), tok.i  # (the words' cached forms: no token made anew)
     for p in phrases:
-        words = doc[tok.i : tok.i + len(p)]
-        if len(words) == len(p) and all(
-            _lemma(w) == x or w.lower_ == x for w, x in zip(words, p, strict=True)
+        lemmas, lowers = f.lemma[i : i + len(p)], f.lower[i : i + len(p)]
+        if len(lemmas) == len(p) and all(
+            lemma == x or lower == x for lemma, lower, x in zip(lemmas, lowers, p, strict=True)
         ):
             return True
     return False

@@ -50,7 +50,7 @@ from lgkg.extract.mentions import Mention, coordinated
 from lgkg.extract.names import name_key
 from lgkg.extract.records import Body, Event, Evidence
 from lgkg.extract.service import area_counts
-from lgkg.extract.tokens import text_of
+from lgkg.extract.tokens import features, text_of
 from lgkg.extract.vocabulary import ACTIONS, MEMBER_ACTIONS, STATUSES
 
 MODEL_FILE = "decisions.json"
@@ -161,7 +161,8 @@ def body_cases(
                 f["listed"] = 1.0
         for start in sent_starts:
             if start not in sentence_cues:
-                sentence_cues[start] = _lemmas(doc[start].sent) & cues
+                sent = doc[start].sent
+                sentence_cues[start] = _lemmas(features(doc).tokens[sent.start : sent.end]) & cues
             f.update({f"w:{w}": 1.0 for w in sentence_cues[start]})
         if not events:
             f["r:none"] = 1.0

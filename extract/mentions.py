@@ -665,11 +665,12 @@ def _sentences(doc: Doc) -> list[Span]:
 def _shape(sent: Span) -> tuple[bool, int]:
     """Whether ``sent`` has a word, and how many of its tokens are no punctuation (worked
     out once per sentence: every reference before it asks)."""
-    memo = features(sent.doc).memo
+    f = features(sent.doc)
     key = ("mentions.shape", sent.start)
-    if key not in memo:
-        memo[key] = (any(t.is_alpha for t in sent), sum(not t.is_punct for t in sent))
-    return memo[key]
+    if key not in f.memo:
+        tokens = f.tokens[sent.start : sent.end]  # (the document's, not made anew)
+        f.memo[key] = (any(t.is_alpha for t in tokens), sum(not t.is_punct for t in tokens))
+    return f.memo[key]
 
 
 def _list_after(doc: Doc, start: int, named: list[Mention], reach: int = 6) -> list[Body]:

@@ -72,11 +72,11 @@ def _phrases_by_first(action: str) -> dict[str, tuple[tuple[str, ...], ...]]:
 def _phrase_at(sent: Span, i: int, phrase: tuple[str, ...]) -> int:
     """How many words ``phrase`` covers from word ``i`` of ``sent`` (0 if it is not there);
     a possessive the phrase leaves out may stand inside it ("go *their* separate ways")."""
-    doc, at = sent.doc, i
+    f, at = features(sent.doc), i  # (the words' cached forms: no token made anew)
     for k, word in enumerate(phrase):
-        while k and at < sent.end and doc[at].tag_ == "PRP$" and doc[at].lower_ != word:
+        while k and at < sent.end and f.tag[at] == "PRP$" and f.lower[at] != word:
             at += 1
-        if at >= sent.end or not (_lemma(doc[at]) == word or doc[at].lower_ == word):
+        if at >= sent.end or not (f.lemma[at] == word or f.lower[at] == word):
             return 0
         at += 1
     return at - i
