@@ -32,7 +32,7 @@ from lgkg.extract.status import (
     status_of,
 )
 from lgkg.extract.tokens import features, is_passive, text_of
-from lgkg.extract.triggers import Trigger, admitted, find_triggers, source_phrases
+from lgkg.extract.triggers import Trigger, admitted, find_triggers, founding_verbs, source_phrases
 from lgkg.extract.vocabulary import (
     AGREED,
     DONE,
@@ -788,15 +788,35 @@ def _terms_of(noun: Token, providing: Collection[int]) -> bool:
 
 def _new_partnership_with(trigger: Token, mentions: list[Mention]) -> list[Mention]:
     """The bodies a joining verb's object names as partners in a partnership it introduces
-    ("will join *a* partnership *with Y*": a new one, which both found), else none."""
+    ("will join *a* partnership *with Y*": a new one, which both found), or the bodies it
+    joins in founding one ("will join *Y and Z* to create an agency", "joined *Y* in
+    setting up a shared service"), else none."""
     out: list[Mention] = []
     for obj in (c for c in trigger.children if c.dep_ == "dobj"):
+        if any(_in(obj.i, m) for m in mentions) and _founding_clause(trigger):
+            out += _mentions_in(obj.subtree, mentions)
+            continue
         if not any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in obj.children):
             continue
         for prep in obj.children:
             if prep.dep_ == "prep" and prep.lower_ == "with":
                 out += _mentions_in(prep.subtree, mentions)
     return out
+
+
+def _founding_clause(verb: Token) -> bool:
+    """Does a clause of founding hang from ``verb`` ("... *to create* an agency", "... *in
+    setting up* a shared service")?"""
+    founding = founding_verbs()
+    clauses = [c for c in verb.children if c.dep_ in ("advcl", "xcomp")]
+    clauses += [
+        g
+        for c in verb.children
+        if c.dep_ == "prep" and c.lower_ == "in"
+        for g in c.children
+        if g.dep_ == "pcomp"
+    ]
+    return any(c.pos_ == "VERB" and c.lemma_.lower() in founding for c in clauses)
 
 
 def _tells_founding(trigger: Token) -> bool:

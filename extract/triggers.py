@@ -283,6 +283,14 @@ _WORD_KEYS = (  # an action's single words
 
 
 @cache
+@cache
+def founding_verbs() -> frozenset[str]:
+    """The verbs that found a partnership (``formed``'s verbs and verbs with particles:
+    "create", "set up")."""
+    spec = _table()[FORMED]
+    return frozenset(spec["verbs"]) | frozenset(spec.get("verb_particles", {}))
+
+
 def _stage_words(action: str, stage: str) -> frozenset[str]:
     """The words (lemma or lower-case form) that can start a trigger of ``action`` at
     ``stage``: for any other word, :func:`_match` finds none."""

@@ -2109,6 +2109,23 @@ def test_mentions_a_public_body_named_in_title_case_takes_part(extractor, text, 
             "Hastings Borough Council.",
             {("E07000064", "joined")},
         ),
+        # joining councils in founding something: all found it
+        (
+            "Rother District Council will join Wealden District Council and Hastings Borough "
+            "Council to create a shared building control service.",
+            {("E07000064", "formed"), ("E07000065", "formed"), ("E07000062", "formed")},
+        ),
+        (
+            "Rother District Council joined Wealden District Council in setting up a shared "
+            "building control service.",
+            {("E07000064", "formed"), ("E07000065", "formed")},
+        ),
+        # joining a council's service, for a purpose of its own, joins it
+        (
+            "Rother District Council will join Wealden District Council's building control "
+            "service to cut costs.",
+            {("E07000064", "joined")},
+        ),
     ],
 )
 def test_events_joining_a_new_partnership_with_another_founds_it(extractor, text, expected):
