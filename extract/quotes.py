@@ -94,6 +94,7 @@ def _person_spans(tokens: Span | list[Token]) -> list[Span]:
         for e in features(doc).ents
         if e.label_ == "PERSON" and e.start in idx and not _possessive(e) and not _bracketed(e)
     ]
+    out = [_run_on(e) for e in out]
     if out:
         sent = out[0].sent  # a "name" inside a remit is the model's misreading of its words
         remit = [(sent.start_char + a, sent.start_char + b) for a, b in remits(text_of(sent))]
@@ -122,6 +123,22 @@ def _person_spans(tokens: Span | list[Token]) -> list[Span]:
                 j += 1
             return [doc[tok.i : toks[j - 1].i + 1]]
     return []
+
+
+def _run_on(person: Span) -> Span:
+    """The name, with the capitalised words the model left out of it that it hangs on
+    ("*Cllr Ray* Morgon said": "Morgon" read as an organisation, "Ray" its compound)."""
+    doc, end = person.doc, person.end
+    while (
+        end < len(doc)
+        and doc[end - 1].dep_ == "compound"
+        and doc[end - 1].head.i == end
+        and doc[end].pos_ == "PROPN"
+        and doc[end].is_title
+        and doc[end].ent_type_ != COUNCIL_LABEL
+    ):
+        end += 1
+    return doc[person.start : end] if end > person.end else person
 
 
 def _possessive(person: Span) -> bool:

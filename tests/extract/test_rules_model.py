@@ -535,6 +535,15 @@ def test_quotes_coun_is_a_title_not_a_name(extractor):
     assert quotes(x) == [("Jane Doe", "E07000064")]
 
 
+def test_quotes_a_name_the_model_cuts_short_runs_on(extractor):
+    # the model reads "Cllr Ray" as a person and "Morgon" as an organisation
+    text = (
+        "Havering Council will bring services back in-house. Council leader Cllr Ray Morgon "
+        "said the services will continue to be shared."
+    )
+    assert quotes(run(extractor, text)) == [("Ray Morgon", "E09000016")]
+
+
 @pytest.mark.parametrize(
     "said",
     [
