@@ -248,13 +248,26 @@ def _listed_once(
         if not neighbours:
             continue
         regions = [c.region for m in neighbours if (c := gazetteer.by_code(m.body.code or ""))]
-        council = gazetteer.lookup(tok.text, on_date=published)
+        start = _name_start(tok, taken)  # "Western Isles": the name's words before it
+        council = gazetteer.lookup(doc[start : i + 1].text, on_date=published)
+        if council is None and start < i:
+            start, council = i, gazetteer.lookup(tok.text, on_date=published)
         if council is None:
             options = gazetteer.starting_with(tok.text)
             council = next((c for c in options if c.region in regions), None)
         if council is not None and council.code not in {m.body.code for m in neighbours}:
-            out.append(Mention(tok.i, tok.i + 1, Body(council.short_name, council.code), "name"))
+            out.append(Mention(start, i + 1, Body(council.short_name, council.code), "name"))
     return out
+
+
+def _name_start(tok: Token, taken: set[int]) -> int:
+    """Where a name ending at ``tok`` starts: its title-case compounds right before it."""
+    start = tok.i
+    for left in reversed(list(tok.lefts)):
+        if left.i != start - 1 or left.dep_ != "compound" or not left.is_title or left.i in taken:
+            break
+        start = left.i
+    return start
 
 
 def _consistent(doc: Doc, found: list[Mention], gazetteer: Gazetteer) -> list[Mention]:

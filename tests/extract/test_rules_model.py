@@ -913,6 +913,11 @@ def test_mentions_shortened_name_listed_with_councils(extractor):
             "Highland, Moray, Orkney and Shetland councils agreed to share a roads team.",
             {"S12000017", "S12000020", "S12000023", "S12000027"},
         ),
+        # a listed name of two words
+        (
+            "Highland, Moray and Western Isles councils agreed to share a roads team.",
+            {"S12000017", "S12000020", "S12000013"},
+        ),
         # a name the parse takes for a word, written as a name inside the sentence
         (
             "Officers of Wokingham, Swindon and Reading councils will share a legal team.",
