@@ -164,6 +164,19 @@ def _object_fits(verb: Token, spec: dict) -> bool:
     )
 
 
+def _anothers(verb: Token) -> bool:
+    """Is what the verb acts on another body's, named in a possessive ("will run *Y's*
+    payroll"; not "its own payroll")?"""
+    return any(
+        t.ent_type_ in (COUNCIL_LABEL, "ORG")
+        for c in verb.children
+        if c.dep_ == "dobj"
+        for p in c.children
+        if p.dep_ == "poss"
+        for t in p.subtree
+    )
+
+
 def _refused(verb: Token, spec: dict) -> bool:
     """Is a partnership said not to go on: the verb negated ("will *not renew* the
     agreement", "the partnership will *not continue*", "will *not continue* to share its
@@ -276,6 +289,7 @@ _WORD_KEYS = (  # an action's single words
     "negated_verbs",
     "member_nouns",
     "admitting_verbs",
+    "owner_verbs",
     "admitting_nouns",
     "nouns",
     "weak_nouns",
@@ -344,6 +358,8 @@ def _match(tok: Token, sent: Span, action: str, stage: str) -> Trigger | None:
             return Trigger(tok, action, "verb")
         if lemma in spec.get("converse_verbs", ()) and source_phrases(tok):
             return Trigger(tok, action, "converse")
+        if lemma in spec.get("owner_verbs", ()) and _anothers(tok):
+            return Trigger(tok, action, "verb")
         admitting = spec.get("admitting_verbs", {}).get(lemma)
         if admitting is not None and _admits(tok, admitting):
             return Trigger(tok, action, "admits")

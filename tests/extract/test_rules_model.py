@@ -383,7 +383,7 @@ def test_events_a_scrapped_plan_ends_no_partnership(extractor, text):
     assert {e.status for e in got.values()} == {"proposed"}
 
 
-@pytest.mark.parametrize("verb", ["take over", "take on"])
+@pytest.mark.parametrize("verb", ["take over", "take on", "run", "handle"])
 def test_events_taking_over_a_councils_service_provides_it_to_that_council(extractor, verb):
     x = run(
         extractor,
@@ -393,6 +393,17 @@ def test_events_taking_over_a_councils_service_provides_it_to_that_council(extra
     assert [(e.body.code, e.action, e.client and e.client.code, e.status) for e in x.events] == [
         ("E06000027", "provides", "E07000045", "agreed")
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Torbay Council will run its own payroll service from May.",
+        "Torbay Council will run Teignbridge District Council's offices from May.",
+    ],
+)
+def test_events_running_ones_own_service_or_anothers_building_provides_nothing(extractor, text):
+    assert not [e for e in run(extractor, text).events if e.action == "provides"]
 
 
 def test_savings_each_council_gives_one_per_council(extractor):
