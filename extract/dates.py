@@ -150,18 +150,24 @@ def parse_date(text: str, published: str | None = None) -> str | None:
 
 def decision_date(text: str, published: str | None = None) -> str:
     """The date of the decisions a decision notice or minutes record, from the first line
-    that gives it under a label of ``decision_labels``; else "".
+    that gives it under a label of ``decision_labels``, else after a word of
+    ``record_words``; else "".
 
     >>> decision_date("London Counter Fraud Hub\\nDate of decision: 17/09/2019\\nRESOLVED ...")
     '2019-09-17'
     >>> decision_date("Meeting: 01/11/2021 - Executive (Item 67)"), decision_date("In 2019 ...")
     ('2021-11-01', '')
+    >>> decision_date("Cabinet Member \u2013 Minutes \u2013 20 October 2010\\nResolved ...")
+    '2010-10-20'
     """
-    labels = "|".join(re.escape(w) for w in _cues()["decision_labels"])
-    for line in re.finditer(rf"^\s*(?:{labels})\s*:(.*)$", text, re.I | re.M):
-        found = find_dates(line.group(1), published)
-        if found:
-            return found[0][2]
+    cues = _cues()
+    labels = "|".join(re.escape(w) for w in cues["decision_labels"])
+    records = "|".join(re.escape(w) for w in cues["record_words"])
+    for pattern in (rf"^\s*(?:{labels})\s*:(.*)$", rf"^.*?\b(?:{records})\b(.*)$"):
+        for line in re.finditer(pattern, text, re.I | re.M):
+            found = find_dates(line.group(1), published)
+            if found:
+                return found[0][2]
     return ""
 
 
@@ -350,6 +356,7 @@ def _cues() -> dict[str, Any]:
     out: dict[str, Any] = {k: frozenset(d[k]) for k in sets}
     out["subject_words"] = frozenset(d["subject_words"])
     out["decision_labels"] = tuple(d["decision_labels"])
+    out["record_words"] = tuple(d["record_words"])
     out["own_predicates"] = {
         action: [tuple(p) for p in phrases] for action, phrases in d["own_predicates"].items()
     }

@@ -52,10 +52,13 @@ def test_a_year_ending_a_name_is_no_date(extractor):
     assert dates(x) == {("E07000073", "joined"): ""}
 
 
-def test_a_decision_notices_date_of_decision_dates_what_it_agrees(extractor):
+@pytest.mark.parametrize(
+    "header",
+    ["Shared legal service\nDate of decision: 17/09/2019", "Cabinet - Minutes - 17 September 2019"],
+)
+def test_a_decision_notices_date_of_decision_dates_what_it_agrees(extractor, header):
     text = (
-        "Shared legal service\n"
-        "Date of decision: 17/09/2019\n"
+        f"{header}\n"
         "Decision: To approve the proposal to join the shared legal service hosted by "
         "Harrow Council.\n"
         "Barnet Council joined the shared legal service in 2015."
