@@ -80,6 +80,8 @@ _BETWEEN = re.compile(
     re.I,
 )
 _FIN_YEAR = re.compile(r"\b(?:19|20)\d\d\s*/\s*\d{2,4}\b")
+# days of one month ("13 - 26 May", "13-26 May 2024"): a window, dated by its month
+_DAY_RANGE = re.compile(rf"\b\d{{1,2}}\s*[-\u2013]\s*({_DAY}\s+{_MONTH}(?:,?\s+{_YEAR})?)", re.I)
 _REL_MONTH = re.compile(
     rf"\b(next|last|this|from|in|by|until)?\s*(?:{_DAY}\s+(?:of\s+)?)?{_MONTH}\s+"
     rf"(next|last|this)\s+year\b",
@@ -210,6 +212,10 @@ def _find_dates(text: str, published: str | None = None) -> tuple[tuple[int, int
         else:
             same = MONTHS[mon1.lower()] == MONTHS[mon2.lower()]
             add(*m.span(1), _ym(int(y2), MONTHS[mon2.lower()]) if same else y2)
+    for m in scan(_DAY_RANGE, digit, month):
+        last = _find_dates(m.group(1), published)  # the last day, as a date of its own
+        if last:
+            add(*m.span(), last[0][2][:7])
     for m in scan(_ISO, digit):
         y, mo, d = m.groups()
         if _valid(int(y), int(mo), int(d) if d else 1):

@@ -18,6 +18,13 @@ def test_a_window_between_two_months_is_dated_by_the_year_they_share():
     assert find_dates("between March 2018 and June 2019") == []
 
 
+def test_a_range_of_days_in_one_month_is_dated_by_the_month():
+    assert [
+        d for _, _, d in find_dates("went live for the fortnight (13 - 26 May)", "2024-05")
+    ] == ["2024-05"]
+    assert [d for _, _, d in find_dates("held on 13\u201314 March 2019")] == ["2019-03"]
+
+
 def test_years_ago_is_read_against_the_publication_year():
     assert [d for _, _, d in find_dates("it joined two years ago", "2019-03-14")] == ["2017"]
     assert [d for _, _, d in find_dates("set up 3 years ago", "2019-03-14")] == ["2016"]
