@@ -32,7 +32,14 @@ from lgkg.extract.status import (
     status_of,
 )
 from lgkg.extract.tokens import features, is_passive, text_of
-from lgkg.extract.triggers import Trigger, admitted, find_triggers, founding_verbs, source_phrases
+from lgkg.extract.triggers import (
+    Trigger,
+    admitted,
+    find_triggers,
+    founding_verbs,
+    post_holders,
+    source_phrases,
+)
 from lgkg.extract.vocabulary import (
     AGREED,
     DONE,
@@ -233,6 +240,9 @@ def _agents(
         return found, 0.85 if found else 0.0
     if trig.kind == "admits":  # "the partnership expanded to include X": X joins
         found = _mentions_in(admitted(tok), mentions)
+        return found, 0.8 if found else 0.0
+    if trig.kind == "post":  # "chief executive of X and Y": they share the post
+        found = _mentions_in(post_holders(tok), mentions + people)
         return found, 0.8 if found else 0.0
     subject = _subject_mentions(tok, mentions) or _subject_mentions(tok, people, reported=False)
     if _resolved(tok, resolution, mentions, subject):

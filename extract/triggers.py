@@ -164,6 +164,17 @@ def _object_fits(verb: Token, spec: dict) -> bool:
     )
 
 
+def post_holders(noun: Token) -> list[Token]:
+    """The words naming the councils a post is held for, when it names two or more ("chief
+    executive *of X and Y*", "chief executive *for both X and Y*"), else none."""
+    for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("of", "for")):
+        words = [t for t in prep.subtree if t.i != prep.i]
+        names = [t for t in words if t.ent_type_ == COUNCIL_LABEL and t.ent_iob_ == "B"]
+        if len(names) >= 2:  # (the first word of each council's name)
+            return words
+    return []
+
+
 def _anothers(verb: Token) -> bool:
     """Is what the verb acts on another body's, named in a possessive ("will run *Y's*
     payroll"; not "its own payroll")?"""
@@ -291,6 +302,7 @@ _WORD_KEYS = (  # an action's single words
     "admitting_verbs",
     "owner_verbs",
     "admitting_nouns",
+    "post_nouns",
     "nouns",
     "weak_nouns",
 )
@@ -368,6 +380,8 @@ def _match(tok: Token, sent: Span, action: str, stage: str) -> Trigger | None:
             return Trigger(tok, action, "noun")
         if lemma in spec.get("admitting_nouns", ()) and admitted(tok):
             return Trigger(tok, action, "admits")
+        if lemma in spec.get("post_nouns", ()) and post_holders(tok):
+            return Trigger(tok, action, "post")
         if lemma in spec.get("nouns", ()) or tok.lower_ in spec.get("nouns", ()):
             if lemma in spec.get("noun_needs_object", ()) and not _noun_object_ok(tok):
                 return None

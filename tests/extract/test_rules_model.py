@@ -2122,6 +2122,36 @@ def test_mentions_a_public_body_named_in_title_case_takes_part(extractor, text, 
 
 
 @pytest.mark.parametrize(
+    ("text", "status", "date"),
+    [
+        (
+            "Jane Roe has been chief executive of Rother District Council and Wealden District "
+            "Council since July 2012.",
+            "done",
+            "2012-07",
+        ),
+        (
+            "Jane Roe will become chief executive of both Rother District Council and Wealden "
+            "District Council in May.",
+            "agreed",
+            "2019-05",
+        ),
+    ],
+)
+def test_events_one_chief_executive_of_two_councils_is_a_shared_one(extractor, text, status, date):
+    got = events(run(extractor, text, published="2019-03-14"))
+    assert set(got) == {("E07000064", "formed"), ("E07000065", "formed")}
+    assert {(e.service_area, e.status, e.date) for e in got.values()} == {
+        ("management", status, date)
+    }
+
+
+def test_events_a_chief_executive_of_one_council_shares_nothing(extractor):
+    text = "Jane Roe, chief executive of Rother District Council, met Wealden District Council."
+    assert not run(extractor, text).events
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         (
