@@ -363,6 +363,7 @@ def _cues() -> dict[str, Any]:
     out["subject_words"] = frozenset(d["subject_words"])
     out["decision_labels"] = tuple(d["decision_labels"])
     out["record_words"] = tuple(d["record_words"])
+    out["dateline_labels"] = frozenset(d["dateline_labels"])
     out["own_predicates"] = {
         action: [tuple(p) for p in phrases] for action, phrases in d["own_predicates"].items()
     }
@@ -375,6 +376,24 @@ def _negated(trigger: Token) -> bool:
     return any(
         c.dep_ == "neg" or c.lower_ in neg for t in (trigger, trigger.head) for c in t.children
     )
+
+
+def _dateline(date: Span, iso: str, sent: Span) -> bool:
+    """Is the date (``iso``) the sentence's dateline, the day it was issued: after a label
+    ("*date 2019-12-17* Staffordshire County Council's ..."), or a day opening one of the
+    text's first sentences before a colon or a dash ("*17 October 2011*: Plans for ...")?
+    (A year or a month so, "2015 - X joined", is a timeline's entry: the event's date.)"""
+    doc = sent.doc
+    words = [t for t in doc[sent.start : date.start] if not t.is_punct]
+    if words:
+        return len(words) == 1 and words[0].lower_ in _cues()["dateline_labels"]
+    after = doc[date.end] if date.end < sent.end else None
+    early = sent.start in {s.start for s in features(doc).sents[:_DATELINE_SENTENCES]}
+    dash = after is not None and after.text in (":", "-", "\u2013", "\u2014")
+    return len(iso) == 10 and early and dash
+
+
+_DATELINE_SENTENCES = 4  # a dateline opens one of the text's first sentences
 
 
 def _ends_name(year: Span) -> bool:
@@ -412,7 +431,7 @@ def event_date(
     best: tuple[float, int, str] | None = None
     for start, end, iso in find_dates(text_of(sent), published):
         span = doc.char_span(base + start, base + end, alignment_mode="expand")
-        if span is None or (len(iso) == 4 and _ends_name(span)):
+        if span is None or (len(iso) == 4 and _ends_name(span)) or _dateline(span, iso, sent):
             continue
         prev = doc[span.start - 1].lower_ if span.start > sent.start else ""
         until_ok = negated and prev in cues["until_preps"]  # "not ... until April": in April

@@ -18,6 +18,20 @@ def test_a_window_between_two_months_is_dated_by_the_year_they_share():
     assert find_dates("between March 2018 and June 2019") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        # a dateline is the day the text was issued, no event's date
+        ("17 October 2011: Plans for Harlow Council to join the shared legal service.", ""),
+        ("date 2019-12-17 Harlow Council will join the shared legal service.", ""),
+        # a timeline's entry dates its event
+        ("2015 - Harlow Council joined the shared legal service.", "2015"),
+    ],
+)
+def test_a_dateline_dates_no_event(extractor, text, date):
+    assert dates(run(extractor, text)) == {("E07000073", "joined"): date}
+
+
 def test_a_range_of_days_in_one_month_is_dated_by_the_month():
     assert [
         d for _, _, d in find_dates("went live for the fortnight (13 - 26 May)", "2024-05")
