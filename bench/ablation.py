@@ -136,6 +136,16 @@ FAMILIES = (
         ),
     ),
     Family(
+        "resolutions",
+        "a council's own notice: its resolutions of no subject or of its deciders are its acts",
+        ((events, "resolution_agent", lambda *a, **k: None),),
+    ),
+    Family(
+        "decision-dates",
+        "a notice's 'Date of decision:' or minutes' date dates what it agrees",
+        ((pipeline, "decision_date", lambda *a, **k: ""),),
+    ),
+    Family(
         "future-status",
         "'will', 'is to', headline infinitives: agreed, not done",
         (
