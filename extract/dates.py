@@ -164,9 +164,14 @@ def decision_date(text: str, published: str | None = None) -> str:
     """
     cues = _cues()
     labels = "|".join(re.escape(w) for w in cues["decision_labels"])
-    records = "|".join(re.escape(w) for w in cues["record_words"])
-    for pattern in (rf"^\s*(?:{labels})\s*:(.*)$", rf"^.*?\b(?:{records})\b(.*)$"):
-        for line in re.finditer(pattern, text, re.I | re.M):
+    # a record's word as a title writes it ("Minutes", "MINUTES"; not "lasted 45 minutes")
+    records = "|".join(re.escape(f) for w in cues["record_words"] for f in (w.title(), w.upper()))
+    patterns = (
+        re.compile(rf"^\s*(?:{labels})\s*:(.*)$", re.I | re.M),
+        re.compile(rf"^.*?\b(?:{records})\b(.*)$", re.M),
+    )
+    for pattern in patterns:
+        for line in pattern.finditer(text):
             found = find_dates(line.group(1), published)
             if found:
                 return found[0][2]
@@ -378,6 +383,9 @@ def _negated(trigger: Token) -> bool:
     )
 
 
+_DATELINE_SENTENCES = 4  # a dateline opens one of the text's first sentences
+
+
 def _dateline(date: Span, iso: str, sent: Span) -> bool:
     """Is the date (``iso``) the sentence's dateline, the day it was issued: after a label
     ("*date 2019-12-17* Staffordshire County Council's ..."), or a day opening one of the
@@ -391,9 +399,6 @@ def _dateline(date: Span, iso: str, sent: Span) -> bool:
     early = sent.start in {s.start for s in features(doc).sents[:_DATELINE_SENTENCES]}
     dash = after is not None and after.text in (":", "-", "\u2013", "\u2014")
     return len(iso) == 10 and early and dash
-
-
-_DATELINE_SENTENCES = 4  # a dateline opens one of the text's first sentences
 
 
 def _ends_name(year: Span) -> bool:

@@ -148,6 +148,9 @@ def _object_tokens(trigger: Token) -> set[int]:
     return out
 
 
+_LABEL_ENDS = (":", "-", "\u2013", "\u2014")  # "RESOLVED:", "Decision \u2013 ..."
+
+
 def resolution_agent(sent: Span, publisher: Body | None) -> Mention | None:
     """The council that publishes a decision notice as the one acting in a resolution:
     of no subject ("2. *To* approve the proposal to join the hub", "RESOLVED: *to* join",
@@ -188,9 +191,6 @@ def resolution_agent(sent: Span, publisher: Body | None) -> Mention | None:
     if verb.pos_ != "VERB" or any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
         return None
     return Mention(first.i, first.i + 1, publisher, "reference")
-
-
-_LABEL_ENDS = (":", "-", "\u2013", "\u2014")  # "RESOLVED:", "Decision \u2013 ..."
 
 
 @cache
