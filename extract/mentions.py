@@ -13,7 +13,7 @@ ORG entities.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -609,7 +609,10 @@ def _reference_spans(doc: Doc) -> Iterator[tuple[int, int, bool, int | None]]:
 
 
 def reference_mentions(
-    doc: Doc, named: list[Mention], publisher: Body | None = None
+    doc: Doc,
+    named: list[Mention],
+    publisher: Body | None = None,
+    official: Callable[[Body], str] | None = None,
 ) -> list[Mention]:
     """Resolve "the council" to the council last made a subject (else the last named) and
     "both councils" to the last group named. Before any council is named, "the Council"
@@ -636,6 +639,10 @@ def reference_mentions(
             if len(listed) >= 2 and (number is None or number == len(listed) or not before):
                 out.extend(Mention(start, end, body, "reference") for body in listed)
                 continue
+        qualified = None if plural else _qualified(doc, start, end, before, publisher, official)
+        if qualified is not None:  # "the Royal Borough": the one council so named
+            out.append(Mention(start, end, qualified, "reference"))
+            continue
         if not before:
             if publisher is not None and not plural and doc[end - 1].text[:1].isupper():
                 out.append(Mention(start, end, publisher, "reference"))
@@ -646,6 +653,27 @@ def reference_mentions(
         group = _last_group(doc, before, number)
         out.extend(Mention(start, end, body, "reference") for body in group)
     return out
+
+
+def _qualified(
+    doc: Doc,
+    start: int,
+    end: int,
+    before: list[Mention],
+    publisher: Body | None,
+    official: Callable[[Body], str] | None,
+) -> Body | None:
+    """The council a reference qualified by its kind means ("the *Royal Borough*", "the
+    *County* Council"): of the website's council, the council "the council" would mean
+    (:func:`_salient`) and the others named before, latest first, the first whose official
+    name (``official``) has those words; None for a reference with none."""
+    words = {t.lower_ for t in doc[start:end]} & set(load("references")["qualifiers"])
+    if not words or official is None:
+        return None
+    candidates = [publisher] if publisher is not None else []
+    if before:
+        candidates += [_salient(doc, before, start).body, *(m.body for m in reversed(before))]
+    return next((b for b in candidates if words <= set(official(b).lower().split())), None)
 
 
 def _salient(doc: Doc, before: list[Mention], start: int) -> Mention:
@@ -786,5 +814,12 @@ def all_mentions(
     orgs = org_mentions(doc, taken, gazetteer, published, regions)
     taken |= {i for m in orgs for i in range(m.start, m.end)}
     orgs += _short_council_names(doc, taken, gazetteer, published, regions)
-    refs = reference_mentions(doc, named + [m for m in orgs if m.body.is_council], publisher)
+
+    def official(body: Body) -> str:
+        council = gazetteer.by_code(body.code or "")
+        return council.official_name if council is not None else body.name
+
+    refs = reference_mentions(
+        doc, named + [m for m in orgs if m.body.is_council], publisher, official
+    )
     return sorted(named + orgs + refs, key=lambda m: (m.start, m.end))

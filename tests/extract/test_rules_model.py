@@ -1026,6 +1026,30 @@ def test_events_a_resolution_on_a_newspapers_site_has_no_agent(extractor):
     assert ("E09000005", "joined") not in got
 
 
+@pytest.mark.parametrize(
+    ("text", "url", "expected"),
+    [
+        # a reference qualified by a kind of council is the one whose name has it
+        (
+            "Cherwell District Council and Oxfordshire County Council will share a legal "
+            "team. The County Council will leave its own legal partnership.",
+            None,
+            "E10000025",
+        ),
+        # ... the council whose website it is first ("the Royal Borough" on RBWM's site)
+        (
+            "Kingston Council and Richmond Council set up a shared children's service. The "
+            "Royal Borough agreed to join the shared children's service last year.",
+            "https://www3.rbwm.gov.uk/press/article/1",
+            "E06000040",
+        ),
+    ],
+)
+def test_mentions_a_qualified_reference_is_the_council_so_named(extractor, text, url, expected):
+    got = run(extractor, text, url=url).events
+    assert {e.body.code for e in got if e.action in ("left", "joined")} == {expected}
+
+
 def test_events_partners_along_with(extractor):
     text = (
         "Merton Council is planning, along with Wandsworth Council, to develop a shared IT service."
