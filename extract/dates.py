@@ -162,15 +162,7 @@ def decision_date(text: str, published: str | None = None) -> str:
     >>> decision_date("Cabinet Member \u2013 Minutes \u2013 20 October 2010\\nResolved ...")
     '2010-10-20'
     """
-    cues = _cues()
-    labels = "|".join(re.escape(w) for w in cues["decision_labels"])
-    # a record's word as a title writes it ("Minutes", "MINUTES"; not "lasted 45 minutes")
-    records = "|".join(re.escape(f) for w in cues["record_words"] for f in (w.title(), w.upper()))
-    patterns = (
-        re.compile(rf"^\s*(?:{labels})\s*:(.*)$", re.I | re.M),
-        re.compile(rf"^.*?\b(?:{records})\b(.*)$", re.M),
-    )
-    for pattern in patterns:
+    for pattern in _cues()["decision_lines"]:
         for line in pattern.finditer(text):
             found = find_dates(line.group(1), published)
             if found:
@@ -366,8 +358,13 @@ def _cues() -> dict[str, Any]:
     sets = ("event_preps", "weak_preps", "not_event_preps", "until_preps", "negations")
     out: dict[str, Any] = {k: frozenset(d[k]) for k in sets}
     out["subject_words"] = frozenset(d["subject_words"])
-    out["decision_labels"] = tuple(d["decision_labels"])
-    out["record_words"] = tuple(d["record_words"])
+    labels = "|".join(re.escape(w) for w in d["decision_labels"])
+    # a record's word as a title writes it ("Minutes", "MINUTES"; not "lasted 45 minutes")
+    records = "|".join(re.escape(f) for w in d["record_words"] for f in (w.title(), w.upper()))
+    out["decision_lines"] = (  # the lines that give a decision's date (decision_date)
+        re.compile(rf"^\s*(?:{labels})\s*:(.*)$", re.I | re.M),
+        re.compile(rf"^.*?\b(?:{records})\b(.*)$", re.M),
+    )
     out["dateline_labels"] = frozenset(d["dateline_labels"])
     out["own_predicates"] = {
         action: [tuple(p) for p in phrases] for action, phrases in d["own_predicates"].items()

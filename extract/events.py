@@ -25,6 +25,7 @@ from lgkg.extract.partnerships import generated_label, is_partnership_reference
 from lgkg.extract.records import Body, Event, Evidence
 from lgkg.extract.service import service_area_of_text
 from lgkg.extract.status import (
+    agreed_lemmas,
     described_as_running,
     is_future,
     is_past,
@@ -178,7 +179,7 @@ def resolution_agent(sent: Span, publisher: Body | None) -> Mention | None:
         first = first.head  # "The *Cabinet* Member for Resources agreed ..."
     if first.dep_ in ("nsubj", "nsubjpass"):
         own = {first.lower_} | {c.lower_ for c in first.children if c.dep_ == "compound"}
-        decided = first.lower_ == "it" and first.head.lemma_ in load("status")["agreed_lemmas"]
+        decided = first.lower_ == "it" and first.head.lemma_ in agreed_lemmas()
         if own & _deciders() or decided:  # "Cabinet agreed ...", "It was resolved to ..."
             return Mention(first.i, first.i + 1, publisher, "reference")
         return None

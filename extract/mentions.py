@@ -655,6 +655,11 @@ def reference_mentions(
     return out
 
 
+@cache
+def _qualifiers() -> frozenset[str]:
+    return frozenset(load("references")["qualifiers"])
+
+
 def _qualified(
     doc: Doc,
     start: int,
@@ -667,7 +672,7 @@ def _qualified(
     *County* Council"): of the website's council, the council "the council" would mean
     (:func:`_salient`) and the others named before, latest first, the first whose official
     name (``official``) has those words; None for a reference with none."""
-    words = {t.lower_ for t in doc[start:end]} & set(load("references")["qualifiers"])
+    words = {t.lower_ for t in doc[start:end]} & _qualifiers()
     if not words or official is None:
         return None
     candidates = [publisher] if publisher is not None else []

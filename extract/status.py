@@ -35,6 +35,11 @@ def _cues() -> dict[str, frozenset]:
     }
 
 
+def agreed_lemmas() -> frozenset[str]:
+    """The lemmas of deciding ("agree", "approve", "resolve"): ``status.json``'s agreed cues."""
+    return _cues()["agreed"]
+
+
 def _has_phrase(lemmas: list[str], phrases: frozenset) -> bool:
     present = set(lemmas)
     for p in phrases:
